@@ -1,0 +1,372 @@
+//! Table grammars: table definitions as data files (`grammars/**/*.toml`), one per table kind
+//! and family. They know titles, header labels, row keys and columns, never PDF operators.
+//!
+//! A new regional variant is a new data file: [`GrammarSet::load_dir`] loads every file below
+//! a folder and validates it, with errors naming the file and line.
+
+use crate::error::GrammarError;
+use crate::model::{ColumnKind, Unit};
+use serde::Deserialize;
+use std::path::Path;
+
+/// How the body of a table is laid out.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// Rows keyed by a code (or a total label), then a name, then one amount per column.
+    Coded,
+    /// Two sides (收入 | 支出), each a label and its amounts; cells may be empty.
+    TwoSided,
+    /// One unlabeled row of amounts under a multi-level header (三公 table).
+    SingleRow,
+    /// Rows keyed by a name, followed by a unit name column (项目支出表).
+    Project,
+    /// Performance targets (绩效目标表): amount blocks and indicator rows.
+    Performance,
+}
+
+/// What keys the rows of a coded table.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKey {
+    FunctionCode,
+    EconomicCode,
+    UnitCode,
+    Label,
+    None,
+}
+
+/// One column definition.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDef {
+    /// Canonical id ("basic_expenditure.personnel").
+    pub id: String,
+    /// Printed label path ("基本支出/人员经费").
+    pub label: String,
+    #[serde(default)]
+    pub kind: ColumnKind,
+    /// Two-sided tables: the section ("收入"/"支出") the column belongs to.
+    #[serde(default)]
+    pub section: Option<String>,
+}
+
+/// One side of a two-sided table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDef {
+    /// "收入" or "支出".
+    pub name: String,
+    /// Words that put a lone label on this side when ordinals cannot tell.
+    pub keywords: Vec<String>,
+}
+
+/// A column identity (合计 = 基本支出 + 项目支出) that reconciliation checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityDef {
+    pub total: String,
+    pub parts: Vec<String>,
+}
+
+/// A table grammar, loaded from one data file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grammar {
+    /// File the grammar came from, relative to the grammar folder (filled in by the loader).
+    #[serde(skip)]
+    pub file: String,
+    /// Canonical table kind ("expenditure_summary").
+    pub kind: String,
+    /// Family of documents the grammar was written for ("hubei-district-budget").
+    pub family: String,
+    /// Printed titles (white space removed); a table matches when its title contains one.
+    pub titles: Vec<String>,
+    pub layout: Layout,
+    #[serde(default = "default_row_key")]
+    pub row_key: RowKey,
+    /// Labels that must all appear in the header text (white space removed).
+    #[serde(default)]
+    pub header: Vec<String>,
+    /// The unit when the table prints none.
+    #[serde(default)]
+    pub default_unit: Option<String>,
+    #[serde(default)]
+    pub columns: Vec<ColumnDef>,
+    #[serde(default)]
+    pub sections: Vec<SectionDef>,
+    /// Phrases that mark a table printed without amounts.
+    #[serde(default)]
+    pub empty_markers: Vec<String>,
+    /// Labels of total rows (level 0).
+    #[serde(default = "default_total_labels")]
+    pub total_labels: Vec<String>,
+    /// Column identities that reconciliation checks.
+    #[serde(default, rename = "identity")]
+    pub identities: Vec<IdentityDef>,
+}
+
+fn default_row_key() -> RowKey {
+    RowKey::None
+}
+
+fn default_total_labels() -> Vec<String> {
+    vec!["合计".into(), "总计".into()]
+}
+
+impl Grammar {
+    /// Parses and validates one grammar from TOML text; `file` names it in errors.
+    pub fn from_toml(file: &str, text: &str) -> Result<Grammar, GrammarError> {
+        let mut g: Grammar = toml::from_str(text).map_err(|e| GrammarError {
+            file: file.to_string(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: e.message().to_string(),
+        })?;
+        g.file = file.to_string();
+        g.validate(text)?;
+        Ok(g)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), GrammarError> {
+        let err = |needle: &str, message: String| GrammarError {
+            file: self.file.clone(),
+            line: text.find(needle).map(|p| line_of(text, p)),
+            message,
+        };
+        if self.titles.is_empty() {
+            return Err(err("titles", "at least one title is needed".into()));
+        }
+        if let Some(u) = &self.default_unit {
+            if Unit::parse(u).is_none() {
+                return Err(err(
+                    "default_unit",
+                    format!("unknown unit {u:?}: use 元 or 万元"),
+                ));
+            }
+        }
+        let needs_columns = !matches!(self.layout, Layout::Performance);
+        if needs_columns && self.columns.is_empty() {
+            return Err(err("layout", "this layout needs [[columns]]".into()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in &self.columns {
+            if !seen.insert((c.id.as_str(), c.section.as_deref())) {
+                return Err(err(
+                    &format!("\"{}\"", c.id),
+                    format!("column id {:?} repeated", c.id),
+                ));
+            }
+        }
+        if self.layout == Layout::TwoSided {
+            if self.sections.len() != 2 {
+                return Err(err(
+                    "layout",
+                    "two_sided needs exactly two [[sections]]".into(),
+                ));
+            }
+            for c in &self.columns {
+                if !self
+                    .sections
+                    .iter()
+                    .any(|s| Some(&s.name) == c.section.as_ref())
+                {
+                    return Err(err(
+                        &format!("\"{}\"", c.id),
+                        format!(
+                            "column {:?} needs a section naming one of the [[sections]]",
+                            c.id
+                        ),
+                    ));
+                }
+            }
+        }
+        for i in &self.identities {
+            for id in std::iter::once(&i.total).chain(&i.parts) {
+                if !self.columns.iter().any(|c| &c.id == id) {
+                    return Err(err(
+                        &format!("\"{id}\""),
+                        format!("identity names column {id:?}, which is not defined"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a printed title (white space removed) names this kind of table.
+    pub fn matches_title(&self, title: &str) -> bool {
+        self.titles.iter().any(|t| title.contains(t.as_str()))
+    }
+
+    /// The longest title of this grammar contained in `title` (a better match is longer).
+    pub fn title_score(&self, title: &str) -> usize {
+        self.titles
+            .iter()
+            .filter(|t| title.contains(t.as_str()))
+            .map(|t| t.chars().count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// How many of the header labels appear in `header` (white space removed), and whether all do.
+    pub fn header_score(&self, header: &str) -> (usize, bool) {
+        let n = self
+            .header
+            .iter()
+            .filter(|h| header.contains(h.as_str()))
+            .count();
+        (n, n == self.header.len())
+    }
+}
+
+/// All grammars loaded from a folder.
+#[derive(Debug, Clone, Default)]
+pub struct GrammarSet {
+    pub grammars: Vec<Grammar>,
+}
+
+impl GrammarSet {
+    /// Loads every `*.toml` below `dir` (sorted by path, so the order is stable).
+    pub fn load_dir(dir: &Path) -> Result<GrammarSet, GrammarError> {
+        let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml")
+            })
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(GrammarError {
+                file: dir.display().to_string(),
+                line: None,
+                message: "no grammar files (*.toml) found; pass --grammars DIR".into(),
+            });
+        }
+        let mut grammars = Vec::with_capacity(files.len());
+        for f in files {
+            let rel = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
+            let text = std::fs::read_to_string(&f).map_err(|e| GrammarError {
+                file: rel.clone(),
+                line: None,
+                message: format!("cannot read: {e}"),
+            })?;
+            grammars.push(Grammar::from_toml(&rel, &text)?);
+        }
+        Ok(GrammarSet { grammars })
+    }
+
+    /// Loads the grammars shipped with the crate, compiled in (used when no folder is given).
+    pub fn builtin() -> GrammarSet {
+        let mut grammars = Vec::new();
+        for (file, text) in BUILTIN {
+            // The shipped grammars are tested to load (see tests below); a broken one is a bug.
+            match Grammar::from_toml(file, text) {
+                Ok(g) => grammars.push(g),
+                Err(e) => panic!("shipped grammar does not load: {e}"),
+            }
+        }
+        GrammarSet { grammars }
+    }
+
+    /// The grammar that best fits a table: title first, then header labels, within a family
+    /// when one is preferred.
+    pub fn best_for(&self, title: &str, header: &str, family: Option<&str>) -> Option<&Grammar> {
+        self.grammars
+            .iter()
+            .filter(|g| g.matches_title(title))
+            .max_by_key(|g| {
+                let (n, all) = g.header_score(header);
+                (
+                    family.is_some_and(|f| f == g.family),
+                    all,
+                    g.title_score(title),
+                    n,
+                )
+            })
+    }
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtin_grammars.rs"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"
+kind = "expenditure_summary"
+family = "test"
+titles = ["部门支出总表"]
+layout = "coded"
+row_key = "function_code"
+header = ["科目编码", "合计"]
+[[columns]]
+id = "total"
+label = "合计"
+[[columns]]
+id = "basic_expenditure"
+label = "基本支出"
+[[identity]]
+total = "total"
+parts = ["basic_expenditure"]
+"#;
+
+    #[test]
+    fn loads_a_valid_grammar() {
+        let g = Grammar::from_toml("t.toml", OK).unwrap();
+        assert_eq!(g.columns.len(), 2);
+        assert!(g.matches_title("2025年部门支出总表"));
+        assert_eq!(g.header_score("科目编码科目名称合计"), (2, true));
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let e = Grammar::from_toml("bad.toml", "kind = \"x\"\nfamily = \n").unwrap_err();
+        assert_eq!(e.file, "bad.toml");
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn unknown_field_is_rejected_with_its_line() {
+        let text = OK.replace("layout = \"coded\"", "layout = \"coded\"\ncolour = 3");
+        let e = Grammar::from_toml("t.toml", &text).unwrap_err();
+        assert!(e.message.contains("colour"), "{e}");
+        assert_eq!(e.line, Some(6));
+    }
+
+    #[test]
+    fn identity_with_unknown_column_is_rejected() {
+        let text = OK.replace("parts = [\"basic_expenditure\"]", "parts = [\"nope\"]");
+        let e = Grammar::from_toml("t.toml", &text).unwrap_err();
+        assert!(e.message.contains("nope"), "{e}");
+        assert!(e.line.is_some());
+    }
+
+    #[test]
+    fn bad_unit_is_rejected() {
+        let text = OK.replace(
+            "layout = \"coded\"",
+            "layout = \"coded\"\ndefault_unit = \"美元\"",
+        );
+        assert!(Grammar::from_toml("t.toml", &text)
+            .unwrap_err()
+            .message
+            .contains("美元"));
+    }
+
+    #[test]
+    fn builtin_grammars_load() {
+        let set = GrammarSet::builtin();
+        assert!(!set.grammars.is_empty());
+    }
+}
