@@ -173,6 +173,9 @@ pub struct Row {
     /// For two-sided tables: "收入" or "支出".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+    /// 项目单位: the unit a project row belongs to (项目支出表).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_name: Option<String>,
     /// Amounts aligned with the table's columns; `None` is an empty cell.
     pub amounts: Vec<Option<Decimal>>,
     pub page: u32,
