@@ -103,12 +103,12 @@ pub fn convert_text(
             continue;
         };
         let result = if g.layout == crate::grammar::Layout::Performance {
-            crate::performance::assemble(raw, g)
+            crate::performance::assemble_all(raw, g)
         } else {
-            assemble(raw, g)
+            assemble(raw, g).map(|t| vec![t])
         };
         match result {
-            Ok(t) => doc.tables.push(t),
+            Ok(t) => doc.tables.extend(t),
             Err(e) => doc.warnings.push(Warning {
                 code: "table_unparsed".into(),
                 message: e.to_string(),

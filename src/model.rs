@@ -176,6 +176,9 @@ pub struct Row {
     /// 项目单位: the unit a project row belongs to (项目支出表).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_name: Option<String>,
+    /// Other printed text cells of the row by header label (支出项目类别, 用途 …).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub attributes: std::collections::BTreeMap<String, String>,
     /// Amounts aligned with the table's columns; `None` is an empty cell.
     pub amounts: Vec<Option<Decimal>>,
     pub page: u32,

@@ -217,7 +217,9 @@ fn region(lines: &[DumpLine<'_>], grammars: &GrammarSet) -> RawTable {
             continue;
         }
         if !in_body {
-            in_body = starts_body(l.text, body.get(k + 1).map(|n| n.text), layout);
+            // Performance tables have no single header: their blocks find their own.
+            in_body = layout == Some(Layout::Performance)
+                || starts_body(l.text, body.get(k + 1).map(|n| n.text), layout);
         }
         if in_body {
             raw_lines.push(RawLine {

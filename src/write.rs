@@ -52,7 +52,7 @@ pub struct CsvWriter {
 
 /// The per-table CSV text.
 pub fn table_csv(t: &Table) -> String {
-    let two_sided = t.columns.iter().any(|c| c.section.is_some());
+    let two_sided = t.rows.iter().any(|r| r.section.is_some());
     let has_unit = t.rows.iter().any(|r| r.unit_name.is_some());
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
