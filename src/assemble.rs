@@ -181,6 +181,7 @@ fn coded_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
     let toks = raw.all_tokens();
     let kind = code_kind(g.row_key);
     let mut rows: Vec<Row> = Vec::new();
+    let mut decimal_table = false;
     let mut i = 0;
     while i < toks.len() {
         let start = &toks[i];
@@ -213,6 +214,12 @@ fn coded_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
         }
         let mut amounts = Vec::with_capacity(n);
         while amounts.len() < n && i < toks.len() && toks[i].is_number() {
+            // Tables print amounts all with decimals or all whole: in a decimal table a whole
+            // number is the next row's code ("206 科学技术支出 635.68 180.64\n208 …").
+            if decimal_table && toks[i].is_integer() && kind.is_some() {
+                break;
+            }
+            decimal_table |= toks[i].text.contains('.');
             amounts.push(toks[i].amount());
             i += 1;
         }
@@ -541,4 +548,157 @@ fn pick_side(label: &str, state: &[OrdinalState; 2], g: &Grammar, last: Option<u
         }
     }
     last.unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::GrammarSet;
+    use crate::token::tokenize_line;
+
+    fn raw(lines: &[&str]) -> RawTable {
+        RawTable {
+            number: Some("表X".into()),
+            title: "t".into(),
+            unit: Some(Unit::WanYuan),
+            header: String::new(),
+            lines: lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| RawLine {
+                    line: i as u32 + 1,
+                    page: 1,
+                    tokens: tokenize_line(l, i as u32 + 1, 1).collect(),
+                })
+                .collect(),
+            note: None,
+            first_page: 1,
+            last_page: 1,
+            line: Some(1),
+        }
+    }
+
+    fn grammar(kind: &str) -> Grammar {
+        let mut g = GrammarSet::builtin()
+            .grammars
+            .into_iter()
+            .find(|g| g.kind == kind)
+            .expect("grammar");
+        g.header.clear();
+        g
+    }
+
+    fn amounts(r: &Row) -> Vec<String> {
+        r.amounts
+            .iter()
+            .map(|a| a.map(|d| d.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn coded_rows_join_wrapped_codes_names_and_numbers() {
+        let g = grammar("income_summary");
+        let mut lines = vec!["3200", "01", "武昌区科学", "技术协会本级", "707", ".83"];
+        lines.extend(std::iter::repeat_n("0.00", 11));
+        let t = assemble(&raw(&lines), &g).expect("rebuilt");
+        assert_eq!(t.rows.len(), 1);
+        let r = &t.rows[0];
+        assert_eq!(r.code.as_deref(), Some("320001"));
+        assert_eq!(r.name, "武昌区科学技术协会本级");
+        assert_eq!(r.level, 2);
+        assert_eq!(amounts(r)[0], "707.83");
+        assert_eq!(r.lines, Some((1, 17)));
+    }
+
+    #[test]
+    fn a_short_row_is_an_error_naming_its_line() {
+        let g = grammar("expenditure_summary");
+        let e = assemble(
+            &raw(&[
+                "合计 707.83 252.79 455.04",
+                "206 科学技术支出 635.68 180.64",
+                "208 社会保障 1.00 1.00 0.00",
+            ]),
+            &g,
+        )
+        .expect_err("short row");
+        assert_eq!(e.line, 3);
+        assert!(
+            e.message.contains("科学技术支出") && e.message.contains("2 amounts"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_code_length_is_rejected() {
+        let g = grammar("expenditure_summary");
+        let e = assemble(&raw(&["2060 x 1.00 1.00 0.00"]), &g).expect_err("4-digit code");
+        assert!(e.message.contains("2060"), "{e}");
+    }
+
+    #[test]
+    fn two_sided_places_lone_labels_and_wrapped_cells() {
+        let g = grammar("fiscal_overview");
+        let t = assemble(
+            &raw(&[
+                "一、本年收入 707.83 一、本年支出 707.83",
+                "（一）一般公共预算拨款 707.83 （一）一般公共服务支出",
+                "（二）政府性基金预算拨款 （二）国防支出",
+                "（三）科学技术支出 635.68",
+                "（四）资源勘探工业信息等支",
+                "出",
+                "0.00",
+                "收 入 总 计 707.83 支 出 总 计 707.83",
+            ]),
+            &g,
+        )
+        .expect("rebuilt");
+        let find = |n: &str| {
+            t.rows
+                .iter()
+                .find(|r| r.name == n)
+                .unwrap_or_else(|| panic!("{n}"))
+        };
+        assert_eq!(find("（三）科学技术支出").section.as_deref(), Some("支出"));
+        let wrapped = find("（四）资源勘探工业信息等支出");
+        assert_eq!(amounts(wrapped), ["", "0.00"]);
+        assert_eq!(amounts(find("（二）国防支出")), ["", ""]);
+        assert_eq!(amounts(find("（一）一般公共服务支出")), ["", ""]);
+        assert_eq!(find("收入总计").level, 0);
+        assert_eq!(
+            t.rows
+                .iter()
+                .filter(|r| r.section.as_deref() == Some("收入"))
+                .count(),
+            4
+        );
+    }
+
+    #[test]
+    fn header_mismatch_is_reported() {
+        let g = GrammarSet::builtin()
+            .grammars
+            .into_iter()
+            .find(|g| g.kind == "expenditure_summary")
+            .expect("g");
+        let mut r = raw(&["合计 1.00 1.00 0.00"]);
+        r.header = "科目编码科目名称合计基本支出".into();
+        let e = assemble(&r, &g).expect_err("项目支出 missing");
+        assert!(e.message.contains("项目支出"), "{e}");
+    }
+
+    #[test]
+    fn project_rows_split_off_the_unit() {
+        let g = grammar("project_expenditure");
+        let nine = "455.04 455.04 0.00 0.00 0.00 0.00 0.00 0.00 0.00";
+        let a = format!("武昌区科学技术协会本级 {nine}");
+        let b = format!("科普活 动经费 武昌区 科学技术协会本级 {nine}");
+        let t = assemble(&raw(&[nine, &a, &b]), &g).expect("rebuilt");
+        assert_eq!(t.rows[0].level, 0);
+        assert_eq!(t.rows[2].name, "科普活动经费");
+        assert_eq!(
+            t.rows[2].unit_name.as_deref(),
+            Some("武昌区科学技术协会本级")
+        );
+    }
 }
