@@ -26,6 +26,29 @@ fn main() {
         .first()
         .cloned()
         .unwrap_or_else(|| "/work/shared/corpus".to_string());
+    if let Some(pos) = args.iter().position(|a| a == "--glyphs") {
+        let page: usize = args.get(pos + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
+        struct Dump;
+        impl PageSink for Dump {
+            fn glyph(&mut self, g: &Glyph) {
+                println!(
+                    "{:>8.2} {:>8.2} w={:.2} size={:.2} {:?} {}",
+                    g.x, g.y, g.width, g.size, g.text, g.font
+                );
+            }
+            fn ruling(&mut self, r: &Ruling) {
+                println!(
+                    "ruling {:.2},{:.2} - {:.2},{:.2} {:?}",
+                    r.x0, r.y0, r.x1, r.y1, r.source
+                );
+            }
+        }
+        match PdfFile::open(&target).and_then(|p| p.walk_page(page, &mut Dump)) {
+            Ok(r) => println!("{r:?}"),
+            Err(e) => println!("error [{}]: {e}", e.code()),
+        }
+        return;
+    }
     if args.iter().any(|a| a == "--text") {
         let pdf = match PdfFile::open(&target) {
             Ok(p) => p,

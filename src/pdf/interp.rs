@@ -16,6 +16,10 @@ pub const MAX_XOBJECT_DEPTH: usize = 16;
 pub const MAX_STREAM_BYTES: usize = 256 << 20;
 /// Operator count limit per page, XObjects included.
 pub const MAX_OPS_PER_PAGE: usize = 20_000_000;
+/// Glyph origins this far (points) outside the crop box still count as on the page.
+/// Zero: a Word export's overflow line with its baseline 0.95pt below the page
+/// edge is repeated on the next page, and poppler drops it too.
+pub const OFFPAGE_TOLERANCE: f64 = 0.0;
 /// Deeper `q` nesting is ignored (its `Q` too).
 pub const MAX_GSTATE_DEPTH: usize = 1024;
 
@@ -85,6 +89,8 @@ struct Interp<'a, S: PageSink> {
     ops: usize,
     text: String,
     form_stack: Vec<ObjectId>,
+    /// Crop box grown by a tolerance: glyph origins outside it are off the page.
+    visible: Rect,
 }
 
 fn nums<const N: usize>(ops: &[Operand]) -> Option<[f64; N]> {
@@ -157,9 +163,19 @@ pub(super) fn walk<S: PageSink>(
         .and_then(|o| pdf.deref(o).as_i64().ok())
         .unwrap_or(0)
         .rem_euclid(360);
+    let crop_box = rect_of(inherited(pdf, page, b"CropBox"), pdf)
+        .map(|c| Rect {
+            x0: c.x0.max(media_box.x0),
+            y0: c.y0.max(media_box.y0),
+            x1: c.x1.min(media_box.x1),
+            y1: c.y1.min(media_box.y1),
+        })
+        .filter(|c| c.x1 > c.x0 && c.y1 > c.y0)
+        .unwrap_or(media_box);
     let info = PageInfo {
         index,
         media_box,
+        crop_box,
         rotate,
     };
     sink.begin_page(&info);
@@ -193,6 +209,12 @@ pub(super) fn walk<S: PageSink>(
         ops: 0,
         text: String::new(),
         form_stack: Vec::new(),
+        visible: Rect {
+            x0: crop_box.x0 - OFFPAGE_TOLERANCE,
+            y0: crop_box.y0 - OFFPAGE_TOLERANCE,
+            x1: crop_box.x1 + OFFPAGE_TOLERANCE,
+            y1: crop_box.y1 + OFFPAGE_TOLERANCE,
+        },
     };
 
     // Contents: a stream or an array of streams, concatenated.
@@ -529,8 +551,12 @@ impl<S: PageSink> Interp<'_, S> {
             i += code.len;
             let trm = self.tm.mul(&self.gs.ctm);
             let [a, b, c, d, _, _] = trm.0;
-            if code.decoded {
-                let (x, y) = trm.apply(0.0, self.gs.rise);
+            let (x, y) = trm.apply(0.0, self.gs.rise);
+            let v = &self.visible;
+            if !(x >= v.x0 && x <= v.x1 && y >= v.y0 && y <= v.y1) {
+                // drawn outside the visible page (overflow of a Word export, ...)
+                self.report.offpage += 1;
+            } else if code.decoded {
                 let g = Glyph {
                     text: &self.text,
                     x,

@@ -54,6 +54,8 @@ pub struct PageInfo {
     pub index: usize,
     /// The (inherited) MediaBox.
     pub media_box: Rect,
+    /// The visible area: CropBox clipped to the MediaBox (the MediaBox when absent).
+    pub crop_box: Rect,
     /// /Rotate in degrees (0, 90, 180, 270).
     pub rotate: i64,
 }
@@ -120,6 +122,8 @@ pub struct PageReport {
     pub glyphs: usize,
     /// Character codes that could not be decoded (not emitted).
     pub undecodable: usize,
+    /// Glyphs whose origin lies outside the crop box (invisible; not emitted).
+    pub offpage: usize,
     /// Image XObjects and inline images drawn.
     pub images: usize,
     /// Ruling lines emitted.
