@@ -18,6 +18,7 @@ pub mod convert;
 pub mod error;
 pub mod grammar;
 pub mod model;
+pub mod pdf;
 pub mod performance;
 pub mod run;
 pub mod samples;
