@@ -22,22 +22,61 @@ pub fn convert_file(path: &Path, grammars: &GrammarSet) -> Result<Converted, Err
         path: path.to_path_buf(),
         source,
     })?;
-    if bytes.starts_with(b"%PDF")
+    let looks_pdf = bytes.starts_with(b"%PDF")
         || path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
-    {
-        return Err(Error::Unsupported {
-            path: path.to_path_buf(),
-            reason: "PDF input is not supported by this build yet; convert a text dump (.txt)"
-                .into(),
-        });
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if looks_pdf {
+        return Err(read_pdf(path, &bytes));
     }
     let text = decode_text(&bytes).ok_or_else(|| Error::Unsupported {
         path: path.to_path_buf(),
         reason: "not UTF-8 or GBK text (binary data?)".into(),
     })?;
     convert_text(path, &bytes, &text, grammars)
+}
+
+/// Opens a PDF and walks every page, so a bad file gets its specific error (not a PDF,
+/// truncated, encrypted, scanned); table assembly from PDF geometry is not built yet
+/// (issue 3), which is reported as such for a readable PDF.
+fn read_pdf(path: &Path, bytes: &[u8]) -> Error {
+    let name = path.display().to_string();
+    let pdf_err = |e: crate::pdf::PdfError| Error::Pdf {
+        path: path.to_path_buf(),
+        source: Box::new(e),
+    };
+    let pdf = match crate::pdf::PdfFile::from_bytes(bytes, &name) {
+        Ok(p) => p,
+        Err(e) => return pdf_err(e),
+    };
+    let mut sink = crate::pdf::TextLines::default();
+    let reports = match pdf.walk_all(&mut sink) {
+        Ok(r) => r,
+        Err(e) => return pdf_err(e),
+    };
+    let glyphs: usize = reports.iter().map(|r| r.glyphs).sum();
+    let scanned: Vec<String> = reports
+        .iter()
+        .filter(|r| r.scanned)
+        .map(|r| r.page.to_string())
+        .collect();
+    if glyphs == 0 {
+        return Error::Unsupported {
+            path: path.to_path_buf(),
+            reason: format!(
+                "no text layer on any of its {} pages (scanned images?); run OCR first",
+                reports.len()
+            ),
+        };
+    }
+    Error::Unsupported {
+        path: path.to_path_buf(),
+        reason: format!(
+            "PDF read ({} pages, {glyphs} glyphs{}), but table assembly from PDF geometry is not built yet; convert a text dump instead",
+            reports.len(),
+            if scanned.is_empty() { String::new() } else { format!(", pages without text: {}", scanned.join(",")) }
+        ),
+    }
 }
 
 /// Text dumps come as UTF-8 (with or without BOM) or GBK.
