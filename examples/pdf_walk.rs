@@ -82,8 +82,8 @@ fn main() {
     files.sort();
     let (mut tp, mut tg, mut tu, mut tt) = (0, 0, 0, 0.0);
     println!(
-        "{:<58} {:>5} {:>8} {:>8} {:>6} {:>8}",
-        "file", "pages", "glyphs", "rulings", "undec", "ms"
+        "{:<58} {:>5} {:>8} {:>8} {:>6} {:>8} {:>8}",
+        "file", "pages", "glyphs", "rulings", "undec", "ms", "open ms"
     );
     for f in files {
         let t0 = Instant::now();
@@ -94,6 +94,7 @@ fn main() {
                 continue;
             }
         };
+        let open_ms = t0.elapsed().as_secs_f64() * 1000.0;
         let mut c = Count::default();
         let mut undec = 0;
         let mut errors = 0;
@@ -112,13 +113,14 @@ fn main() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         println!(
-            "{:<58} {:>5} {:>8} {:>8} {:>6} {:>8.1}{}",
+            "{:<58} {:>5} {:>8} {:>8} {:>6} {:>8.1} {:>8.1}{}",
             name,
             pdf.page_count(),
             c.glyphs,
             c.rulings,
             undec,
             ms,
+            open_ms,
             if errors > 0 {
                 format!("  ({errors} page errors)")
             } else {

@@ -286,7 +286,7 @@ fn section_end(toks: &[CTok], from: usize, end_kw: &[u8]) -> usize {
 }
 
 fn utf16_units(d: &[u8]) -> Option<Vec<u16>> {
-    if d.is_empty() || d.len() % 2 != 0 {
+    if d.is_empty() || !d.len().is_multiple_of(2) {
         // a single byte destination: treat as a Latin-1 code unit
         if d.len() == 1 {
             return Some(vec![d[0] as u16]);

@@ -124,7 +124,7 @@ impl Font {
             Some(o @ Object::Stream(s)) => {
                 vertical = s.dict.get(b"WMode").ok().and_then(num) == Some(1.0);
                 // an embedded CMap: it may name a predefined parent via UseCMap
-                if let Some(Object::Name(n)) = s.dict.get(b"UseCMap").ok() {
+                if let Ok(Object::Name(n)) = s.dict.get(b"UseCMap") {
                     predefined = Predefined::from_name(n);
                 }
                 let ranges = stream_bytes(doc, o)

@@ -219,7 +219,7 @@ pub(super) fn walk<S: PageSink>(
 
     // Contents: a stream or an array of streams, concatenated.
     let mut data = Vec::new();
-    if let Some(c) = page.get(b"Contents").ok() {
+    if let Ok(c) = page.get(b"Contents") {
         let parts: Vec<&Object> = match pdf.deref(c) {
             Object::Array(a) => a.iter().collect(),
             o => vec![o],
@@ -352,13 +352,9 @@ impl<S: PageSink> Interp<'_, S> {
                 }
             }
             b"Tf" => {
-                if ops.len() >= 2 {
-                    if let (Operand::Name(n), Some(size)) =
-                        (&ops[ops.len() - 2], ops[ops.len() - 1].num())
-                    {
-                        self.gs.fs = size;
-                        self.gs.font = self.lookup_font(res, n);
-                    }
+                if let [.., Operand::Name(n), Operand::Num(size)] = ops {
+                    self.gs.fs = *size;
+                    self.gs.font = self.lookup_font(res, n);
                 }
             }
             b"Td" => {
@@ -393,17 +389,11 @@ impl<S: PageSink> Interp<'_, S> {
                 }
             }
             b"\"" => {
-                if ops.len() >= 3 {
-                    if let (Some(aw), Some(ac), Operand::Str(s)) = (
-                        ops[ops.len() - 3].num(),
-                        ops[ops.len() - 2].num(),
-                        &ops[ops.len() - 1],
-                    ) {
-                        self.gs.tw = aw;
-                        self.gs.tc = ac;
-                        self.next_line();
-                        self.show(s);
-                    }
+                if let [.., Operand::Num(aw), Operand::Num(ac), Operand::Str(s)] = ops {
+                    self.gs.tw = *aw;
+                    self.gs.tc = *ac;
+                    self.next_line();
+                    self.show(s);
                 }
             }
             b"TJ" => {

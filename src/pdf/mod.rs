@@ -190,7 +190,14 @@ impl PdfFile {
         if !head.windows(5).any(|w| w == b"%PDF-") {
             return Err(PdfError::NotPdf { file });
         }
-        let doc = Document::load_mem(bytes).map_err(|e| PdfError::Corrupt {
+        // lopdf should not panic on bad input, but a batch must go on if it does.
+        let loaded = std::panic::catch_unwind(|| Document::load_mem(bytes)).map_err(|_| {
+            PdfError::Corrupt {
+                file: file.clone(),
+                detail: "the PDF parser gave up (internal panic)".into(),
+            }
+        })?;
+        let doc = loaded.map_err(|e| PdfError::Corrupt {
             file: file.clone(),
             detail: e.to_string(),
         })?;
