@@ -165,7 +165,9 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
     let n = g.columns.len();
     let mut sides: Vec<Vec<Row>> = vec![Vec::new(); g.sections.len()];
     for l in &raw.lines {
-        for (side, sec) in g.sections.iter().enumerate() {
+        // Per section: its label and amounts on this line.
+        let mut segs: Vec<(String, Vec<Option<Decimal>>, bool, bool)> = Vec::new();
+        for sec in &g.sections {
             let in_side = |t: &&Token| {
                 t.column
                     .and_then(|c| g.columns.get(c))
@@ -173,9 +175,6 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
                     == Some(&sec.name)
             };
             let toks: Vec<&Token> = l.tokens.iter().filter(in_side).collect();
-            if toks.is_empty() {
-                continue;
-            }
             let label: String = toks
                 .iter()
                 .filter(|t| t.kind != TokenKind::Number)
@@ -189,6 +188,14 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
                     any = true;
                 }
             }
+            segs.push((label, amounts, any, !toks.is_empty()));
+        }
+        span_labels(&mut segs);
+        for (side, (label, amounts, any, present)) in segs.into_iter().enumerate() {
+            if !present {
+                continue;
+            }
+            let sec = &g.sections[side];
             let rows = &mut sides[side];
             let continues = label_ordinal(&label).is_none()
                 && label.chars().count() <= 2
@@ -233,6 +240,20 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
         }
     }
     Ok(sides.concat())
+}
+
+/// A label printed across sections: a label without amounts followed, on the same line, by
+/// amounts without a label in the next section ("支出合计" over 功能分类, its amount under
+/// 支出用途) is one row, in the section of its amounts.
+fn span_labels(segs: &mut [(String, Vec<Option<Decimal>>, bool, bool)]) {
+    for k in 1..segs.len() {
+        let (left, right) = segs.split_at_mut(k);
+        let (a, b) = (&mut left[k - 1], &mut right[0]);
+        if !a.0.is_empty() && !a.2 && b.0.is_empty() && b.2 {
+            b.0 = std::mem::take(&mut a.0);
+            a.3 = false;
+        }
+    }
 }
 
 /// Rows from geometry: each line one row, amounts in the columns their position gives.

@@ -15,7 +15,8 @@ use std::path::Path;
 pub enum Layout {
     /// Rows keyed by a code (or a total label), then a name, then one amount per column.
     Coded,
-    /// Two sides (收入 | 支出), each a label and its amounts; cells may be empty.
+    /// Sections side by side (收入 | 支出, or 收入 | 支出 by function | 支出 by use), each a
+    /// label and its amounts; cells may be empty.
     TwoSided,
     /// One unlabeled row of amounts under a multi-level header (三公 table).
     SingleRow,
@@ -207,10 +208,10 @@ impl Grammar {
             }
         }
         if self.layout == Layout::TwoSided {
-            if self.sections.len() != 2 {
+            if self.sections.len() < 2 {
                 return Err(err(
                     "layout",
-                    "two_sided needs exactly two [[sections]]".into(),
+                    "two_sided needs two or more [[sections]]".into(),
                 ));
             }
             for c in &self.columns {

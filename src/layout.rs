@@ -24,6 +24,8 @@ pub struct PageLayout {
     pub lines: Vec<Line>,
     /// Vertical ruling lines: (x, y0, y1).
     pub verticals: Vec<(f64, f64, f64)>,
+    /// Horizontal ruling lines: (y, x0, x1).
+    pub horizontals: Vec<(f64, f64, f64)>,
     pub report: Option<PageReport>,
 }
 
@@ -32,12 +34,14 @@ pub struct PageLayout {
 struct Collector {
     text: TextLines,
     verticals: Vec<(f64, f64, f64)>,
+    horizontals: Vec<(f64, f64, f64)>,
 }
 
 impl PageSink for Collector {
     fn begin_page(&mut self, p: &PageInfo) {
         self.text.begin_page(p);
         self.verticals.clear();
+        self.horizontals.clear();
     }
     fn glyph(&mut self, g: &crate::pdf::Glyph) {
         self.text.glyph(g);
@@ -45,6 +49,9 @@ impl PageSink for Collector {
     fn ruling(&mut self, r: &Ruling) {
         if (r.x0 - r.x1).abs() < 0.5 {
             self.verticals.push((r.x0, r.y0.min(r.y1), r.y0.max(r.y1)));
+        } else if (r.y0 - r.y1).abs() < 0.5 {
+            self.horizontals
+                .push((r.y0, r.x0.min(r.x1), r.x0.max(r.x1)));
         }
     }
 }
@@ -59,6 +66,7 @@ pub fn read_pages(pdf: &PdfFile) -> Result<Vec<PageLayout>, PdfError> {
             page: i as u32,
             lines: c.text.lines(),
             verticals: std::mem::take(&mut c.verticals),
+            horizontals: std::mem::take(&mut c.horizontals),
             report: Some(report),
         });
     }
@@ -84,6 +92,8 @@ pub struct TitleHit {
     pub line_idx: usize,
     /// Lines the title occupies (a wrapped title takes two).
     pub lines: usize,
+    /// Lines above the title that belong to it (a "公开01表" label line).
+    pub above: usize,
     pub number: Option<String>,
     pub title: String,
     pub grammar: usize,
@@ -112,6 +122,7 @@ fn title_like(t: &str) -> bool {
         && !t.contains("……")
         && !t.contains("...")
         && !t.contains("详见")
+        && !t.contains("说明")
         && !t.ends_with(|c: char| c.is_ascii_digit())
 }
 
@@ -144,16 +155,19 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                 }
                 let (mut number, title) = split_label(&cand);
                 if let Some(g) = best_title(&title, grammars) {
+                    let mut above = 0;
                     if number.is_none() && li > 0 {
                         let prev = line_text(&p.lines[li - 1]);
                         if re(&LABEL_ONLY, r"^公开\d+表$").is_match(&prev) {
                             number = Some(prev);
+                            above = 1;
                         }
                     }
                     found = Some(TitleHit {
                         page_idx: pi,
                         line_idx: li,
                         lines: n,
+                        above,
                         number,
                         title,
                         grammar: g,
@@ -170,17 +184,58 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
             }
         }
     }
+    // Titles shared by several families ("收入预算总表") take the document's family.
+    if let Some(f) = title_family(&hits, grammars) {
+        for h in &mut hits {
+            if let Some(g) = best_title_in(&h.title, grammars, Some(&f)) {
+                h.grammar = g;
+            }
+        }
+    }
     hits
+}
+
+/// The family whose grammars name most of the titles found (with their best title score);
+/// `None` on a tie.
+fn title_family(hits: &[TitleHit], grammars: &GrammarSet) -> Option<String> {
+    let mut votes: std::collections::BTreeMap<&str, usize> = Default::default();
+    for h in hits {
+        let best = grammars
+            .grammars
+            .iter()
+            .map(|g| g.title_score(&h.title))
+            .max()
+            .unwrap_or(0);
+        let mut fams: Vec<&str> = grammars
+            .grammars
+            .iter()
+            .filter(|g| best > 0 && g.title_score(&h.title) == best)
+            .map(|g| g.family.as_str())
+            .collect();
+        fams.dedup();
+        for f in fams {
+            *votes.entry(f).or_default() += 1;
+        }
+    }
+    let max = votes.values().copied().max()?;
+    let mut top = votes.iter().filter(|(_, n)| **n == max);
+    let first = top.next()?;
+    top.next().is_none().then(|| first.0.to_string())
 }
 
 static LABEL_ONLY: OnceLock<Regex> = OnceLock::new();
 
 fn best_title(title: &str, grammars: &GrammarSet) -> Option<usize> {
+    best_title_in(title, grammars, None)
+}
+
+/// The grammar whose title fits best, within `family` when given.
+fn best_title_in(title: &str, grammars: &GrammarSet, family: Option<&str>) -> Option<usize> {
     grammars
         .grammars
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.matches_title(title))
+        .filter(|(_, g)| g.matches_title(title) && family.is_none_or(|f| g.family == f))
         .max_by_key(|(_, g)| g.title_score(title))
         .map(|(i, _)| i)
 }
@@ -452,7 +507,7 @@ pub fn tables(
         let g = &grammars.grammars[h.grammar];
         let end = hits
             .get(k + 1)
-            .map(|n| (n.page_idx, n.line_idx))
+            .map(|n| (n.page_idx, n.line_idx - n.above.min(n.line_idx)))
             .unwrap_or((pages.len(), 0));
         match region(pages, h, end, g) {
             Ok(t) => out.push(t),
@@ -528,15 +583,13 @@ fn region(
                     let geo_new = geometry(g, &header, &p.verticals, (lo, l.y + 1.0))?;
                     geo = Some(geo_new);
                 } else {
-                    if first_page {
-                        raw.header.push_str(&t);
-                        header_line += 1;
-                        for tok in ptoks(l) {
-                            header.push(HeaderTok {
-                                line: header_line,
-                                tok,
-                            });
-                        }
+                    raw.header.push_str(&t);
+                    header_line += 1;
+                    for tok in ptoks(l) {
+                        header.push(HeaderTok {
+                            line: header_line,
+                            tok,
+                        });
                     }
                     continue;
                 }
@@ -564,7 +617,10 @@ fn region(
                 .filter(|l| !is_page_number(l))
                 .take(6)
                 .any(body_line);
-            if !goes_on || !in_body {
+            // A header that runs onto the next page (its column labels not all found yet)
+            // goes on too; a complete header without rows is an empty table.
+            let header_open = !in_body && geometry(g, &header, &[], (0.0, 0.0)).is_err();
+            if !goes_on || !(in_body || header_open) {
                 break;
             }
         }
@@ -574,8 +630,54 @@ fn region(
         return Ok(raw);
     }
     let geo = geo.ok_or("no column geometry")?;
-    raw.lines = rows(&body, &geo, g);
+    let band = bands(&body, pages);
+    raw.lines = rows(&body, &band, &geo, g);
     Ok(raw)
+}
+
+/// Row bands from horizontal rulings: two consecutive body lines of a page are in one printed
+/// row (a wrapped cell) when no horizontal ruling runs between their baselines across their
+/// text. `None` for lines of a page without horizontal rulings inside the body.
+fn bands(body: &[(u32, f64, Vec<PTok>)], pages: &[PageLayout]) -> Vec<Option<usize>> {
+    let extent = |toks: &[PTok]| {
+        toks.iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), t| (a.min(t.x0), b.max(t.x1)))
+    };
+    let mut out: Vec<Option<usize>> = Vec::with_capacity(body.len());
+    let mut next = 0usize;
+    for (i, (page, y, toks)) in body.iter().enumerate() {
+        let rulings = pages
+            .iter()
+            .find(|p| p.page == *page)
+            .map_or(&[][..], |p| p.horizontals.as_slice());
+        let page_lines: Vec<f64> = body.iter().filter(|b| b.0 == *page).map(|b| b.1).collect();
+        let top = page_lines.iter().copied().fold(f64::MIN, f64::max);
+        let bottom = page_lines.iter().copied().fold(f64::MAX, f64::min);
+        let ruled = rulings
+            .iter()
+            .any(|r| r.0 > bottom && r.0 < top && r.2 - r.1 >= 5.0);
+        if !ruled {
+            out.push(None);
+            continue;
+        }
+        let same = match (i.checked_sub(1).map(|j| &body[j]), out.last()) {
+            (Some((pp, py, ptoks)), Some(Some(b))) if pp == page => {
+                let (a0, a1) = extent(ptoks);
+                let (b0, b1) = extent(toks);
+                let (x0, x1) = (a0.min(b0), a1.max(b1));
+                let split = rulings.iter().any(|r| {
+                    r.0 > *y + 0.1 && r.0 < *py - 0.1 && r.2 - r.1 >= 5.0 && r.1 < x1 && r.2 > x0
+                });
+                (!split).then_some(*b)
+            }
+            _ => None,
+        };
+        out.push(Some(same.unwrap_or_else(|| {
+            next += 1;
+            next
+        })));
+    }
+    out
 }
 
 /// Whether a line is part of the table's header (repeated on a continuation page).
@@ -585,7 +687,12 @@ fn header_repeat(t: &str, header: &str) -> bool {
 
 /// Groups body lines into printed rows with column hints. A line with amounts or a code is a
 /// row; a text-only line is a wrapped cell and joins the nearer row on its page.
-fn rows(body: &[(u32, f64, Vec<PTok>)], geo: &ColumnGeometry, g: &Grammar) -> Vec<RawLine> {
+fn rows(
+    body: &[(u32, f64, Vec<PTok>)],
+    band: &[Option<usize>],
+    geo: &ColumnGeometry,
+    g: &Grammar,
+) -> Vec<RawLine> {
     let mut out: Vec<(u32, f64, Vec<Token>, bool)> = Vec::new();
     let two_sided = g.layout == Layout::TwoSided;
     for (n, (page, y, toks)) in body.iter().enumerate() {
@@ -659,8 +766,19 @@ fn rows(body: &[(u32, f64, Vec<PTok>)], geo: &ColumnGeometry, g: &Grammar) -> Ve
         }
         out.push((*page, *y, tokens, has_data));
     }
-    if !two_sided {
-        // Text-only lines join the nearer data line on the same page.
+    if two_sided {
+        out = merge_bands(out, band);
+    } else {
+        // Text-only lines join the nearer data line of their ruled row, else of their page; in
+        // label-keyed tables a ruled row without amounts is a row of its own.
+        let in_band = |i: usize, d: usize| band[i].is_none() || band[i] == band[d];
+        if g.row_key == crate::grammar::RowKey::Label {
+            for i in 0..out.len() {
+                if band[i].is_some() && !(0..out.len()).any(|d| out[d].3 && band[d] == band[i]) {
+                    out[i].3 = true;
+                }
+            }
+        }
         let data: Vec<usize> = (0..out.len()).filter(|&i| out[i].3).collect();
         let mut merged: Vec<(u32, f64, Vec<Token>, bool)> = Vec::new();
         let mut attach: Vec<Vec<(usize, Vec<Token>)>> = vec![Vec::new(); out.len()];
@@ -668,15 +786,12 @@ fn rows(body: &[(u32, f64, Vec<PTok>)], geo: &ColumnGeometry, g: &Grammar) -> Ve
             if out[i].3 {
                 continue;
             }
-            let prev = data
+            let banded = data
                 .iter()
-                .rev()
-                .find(|&&d| d < i && out[d].0 == out[i].0)
-                .copied();
-            let next = data
-                .iter()
-                .find(|&&d| d > i && out[d].0 == out[i].0)
-                .copied();
+                .any(|&d| band[i].is_some() && band[d] == band[i]);
+            let ok = |d: usize| out[d].0 == out[i].0 && (!banded || in_band(i, d));
+            let prev = data.iter().rev().find(|&&d| d < i && ok(d)).copied();
+            let next = data.iter().find(|&&d| d > i && ok(d)).copied();
             let target = match (prev, next) {
                 (Some(p), Some(n)) => {
                     if (out[p].1 - out[i].1).abs() <= (out[n].1 - out[i].1).abs() {
@@ -739,6 +854,38 @@ fn rows(body: &[(u32, f64, Vec<PTok>)], geo: &ColumnGeometry, g: &Grammar) -> Ve
             tokens,
         })
         .collect()
+}
+
+/// Joins the lines of one ruled row into one line (wrapped cells of a multi-section table),
+/// unless two of its amounts fall in one column (the rulings are not row borders then).
+fn merge_bands(
+    out: Vec<(u32, f64, Vec<Token>, bool)>,
+    band: &[Option<usize>],
+) -> Vec<(u32, f64, Vec<Token>, bool)> {
+    let mut merged: Vec<(u32, f64, Vec<Token>, bool)> = Vec::new();
+    let mut last: Option<usize> = None;
+    for (i, row) in out.into_iter().enumerate() {
+        let b = band.get(i).copied().flatten();
+        let joins = b.is_some() && b == last;
+        last = b;
+        if let (true, Some(prev)) = (joins, merged.last_mut()) {
+            let clash = row.2.iter().any(|t| {
+                t.kind == TokenKind::Number
+                    && t.column.is_some()
+                    && prev
+                        .2
+                        .iter()
+                        .any(|p| p.kind == TokenKind::Number && p.column == t.column)
+            });
+            if !clash {
+                prev.2.extend(row.2);
+                prev.3 |= row.3;
+                continue;
+            }
+        }
+        merged.push(row);
+    }
+    merged
 }
 
 /// Department, year and kind from the first table's 编制部门 line and title.
