@@ -261,6 +261,7 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
     let n = g.columns.len();
     let kind = code_kind(g.row_key);
     let mut rows = Vec::new();
+    let mut fill = FillDown::default();
     for l in &raw.lines {
         let Some(first) = l.tokens.first() else {
             continue;
@@ -268,8 +269,12 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
         let mut code = String::new();
         let mut name = String::new();
         let mut amounts: Vec<Option<Decimal>> = vec![None; n];
+        let mut cells: Vec<String> = vec![String::new(); g.text_columns.len()];
         for (i, t) in l.tokens.iter().enumerate() {
             match (t.kind, t.column) {
+                (TokenKind::Text, Some(c)) if c >= n && c - n < cells.len() => {
+                    cells[c - n].push_str(&t.text)
+                }
                 (TokenKind::Number, Some(c)) if c < n => {
                     if amounts[c].is_some() {
                         return Err(raw.error(
@@ -283,6 +288,11 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
                 (TokenKind::Number, None) if i == 0 && kind.is_some() => code = t.text.clone(),
                 _ => name.push_str(&t.text),
             }
+        }
+        // Text columns: the first printed cell names the row and gives its level.
+        let printed = cells.iter().position(|c| !c.is_empty());
+        if let Some(j) = printed {
+            name.push_str(&cells[j]);
         }
         let is_total = code.is_empty()
             && (name.is_empty()
@@ -304,6 +314,11 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
                 }
             }
         };
+        let level = match printed {
+            Some(j) if level > 0 => g.text_columns[j].level,
+            _ => level,
+        };
+        let attributes = fill.row(g, level, cells);
         rows.push(Row {
             code,
             code_kind,
@@ -311,13 +326,49 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
             level,
             section: None,
             unit_name: None,
-            attributes: Default::default(),
+            attributes,
             amounts,
             page: first.page,
             lines: None,
         });
     }
     Ok(rows)
+}
+
+/// Merged text cells: the last value printed in each text column, for the blank cells below
+/// it (a 专项名称 spanning its items).
+#[derive(Debug, Default)]
+struct FillDown {
+    last: Vec<Option<String>>,
+}
+
+impl FillDown {
+    /// The attributes of a row of `level` with these printed cells (one per text column):
+    /// printed cells, and blank `fill_down` cells of a level up to the row's from above. A row
+    /// ends the spans of columns deeper than its level.
+    fn row(
+        &mut self,
+        g: &Grammar,
+        level: u8,
+        cells: Vec<String>,
+    ) -> std::collections::BTreeMap<String, String> {
+        self.last.resize(g.text_columns.len(), None);
+        let mut out = std::collections::BTreeMap::new();
+        for (k, (col, cell)) in g.text_columns.iter().zip(cells).enumerate() {
+            if col.level > level {
+                self.last[k] = None;
+            }
+            if !cell.is_empty() {
+                self.last[k] = Some(cell.clone());
+                out.insert(col.label.clone(), cell);
+            } else if col.fill_down && col.level <= level {
+                if let Some(v) = &self.last[k] {
+                    out.insert(col.label.clone(), v.clone());
+                }
+            }
+        }
+        out
+    }
 }
 
 fn code_kind(k: RowKey) -> Option<CodeKind> {

@@ -52,6 +52,22 @@ pub struct ColumnDef {
     pub section: Option<String>,
 }
 
+/// A printed text column (a cell that is not an amount), kept as a row attribute under its
+/// label: the procurement table's 专项名称, 采购物品名称, 采购组织形式.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextColumnDef {
+    /// Printed header label ("采购物品名称").
+    pub label: String,
+    /// Level of a row whose first printed text cell is in this column (1 category, 2 project,
+    /// 3 item); the row's name is that cell.
+    pub level: u8,
+    /// A blank cell takes the value above it (a merged cell spanning rows), within the rows
+    /// below the last row of a lower level.
+    #[serde(default)]
+    pub fill_down: bool,
+}
+
 /// One side of a two-sided table.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +153,9 @@ pub struct Grammar {
     pub default_unit: Option<String>,
     #[serde(default)]
     pub columns: Vec<ColumnDef>,
+    /// Text columns, left to right (layout `coded` with `row_key = "label"`).
+    #[serde(default)]
+    pub text_columns: Vec<TextColumnDef>,
     #[serde(default)]
     pub sections: Vec<SectionDef>,
     /// Phrases that mark a table printed without amounts.

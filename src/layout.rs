@@ -312,6 +312,8 @@ struct ColumnGeometry {
     code_zone: Option<Vec<(f64, f64)>>,
     /// Boundary between the name zone and the first amount column.
     name_end: f64,
+    /// x centres of the grammar's text columns' labels (procurement: 专项名称, 采购物品名称 …).
+    text_centers: Vec<f64>,
 }
 
 impl ColumnGeometry {
@@ -332,13 +334,28 @@ impl ColumnGeometry {
                 return Some(inside[0]);
             }
         }
-        // Nearest label centre.
-        (0..self.centers.len()).min_by(|&i, &j| {
-            (self.centers[i] - x)
-                .abs()
-                .total_cmp(&(self.centers[j] - x).abs())
-        })
+        nearest(&self.centers, x)
     }
+
+    /// The grammar text column a text token falls in: the one whose label centre is in the
+    /// token's ruled cell, else the nearest label centre. `None` without text columns.
+    fn text_column_at(&self, x0: f64, x1: f64) -> Option<usize> {
+        let x = (x0 + x1) / 2.0;
+        if let Some(cell) = self.cells.windows(2).find(|w| x >= w[0] && x <= w[1]) {
+            let inside: Vec<usize> = (0..self.text_centers.len())
+                .filter(|&i| self.text_centers[i] >= cell[0] && self.text_centers[i] <= cell[1])
+                .collect();
+            if inside.len() == 1 {
+                return Some(inside[0]);
+            }
+        }
+        nearest(&self.text_centers, x)
+    }
+}
+
+/// Index of the centre nearest to `x`.
+fn nearest(centers: &[f64], x: f64) -> Option<usize> {
+    (0..centers.len()).min_by(|&i, &j| (centers[i] - x).abs().total_cmp(&(centers[j] - x).abs()))
 }
 
 /// Header tokens with the line they are on.
@@ -445,6 +462,18 @@ fn geometry(
             None => missing.push(l),
         }
     }
+    let mut text_centers = Vec::with_capacity(g.text_columns.len());
+    let mut after = f64::MIN;
+    for c in &g.text_columns {
+        let l = leaf(&c.label);
+        match locate(&l, &normalized, after) {
+            Some((x0, x1)) => {
+                after = (x0 + x1) / 2.0;
+                text_centers.push(after);
+            }
+            None => missing.push(l),
+        }
+    }
     if !missing.is_empty() {
         let text: String = header.iter().map(|h| h.tok.text.as_str()).collect();
         return Err(format!(
@@ -492,6 +521,7 @@ fn geometry(
         } else {
             name_end
         },
+        text_centers,
     })
 }
 
@@ -730,7 +760,9 @@ fn rows(
                     // A label belongs to the side of the first amount column right of it.
                     geo.centers.iter().position(|&c| c > t.center())
                 } else {
-                    None
+                    // Text columns are numbered after the amount columns.
+                    geo.text_column_at(t.x0, t.x1)
+                        .map(|j| geo.centers.len() + j)
                 };
                 tokens.push(Token {
                     text: t.text.clone(),

@@ -54,6 +54,15 @@ pub struct CsvWriter {
 pub fn table_csv(t: &Table) -> String {
     let two_sided = t.rows.iter().any(|r| r.section.is_some());
     let has_unit = t.rows.iter().any(|r| r.unit_name.is_some());
+    // Text cells (attributes) by label, in order of first appearance.
+    let mut attrs: Vec<&str> = Vec::new();
+    for r in &t.rows {
+        for k in r.attributes.keys() {
+            if !attrs.contains(&k.as_str()) {
+                attrs.push(k);
+            }
+        }
+    }
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -65,6 +74,7 @@ pub fn table_csv(t: &Table) -> String {
     if has_unit {
         head.push("unit_name");
     }
+    head.extend(attrs.iter().copied());
     head.extend(t.columns.iter().map(|c| c.id.as_str()));
     let _ = w.write_record(&head);
     for r in &t.rows {
@@ -77,6 +87,11 @@ pub fn table_csv(t: &Table) -> String {
         if has_unit {
             rec.push(r.unit_name.clone().unwrap_or_default());
         }
+        rec.extend(
+            attrs
+                .iter()
+                .map(|k| r.attributes.get(*k).cloned().unwrap_or_default()),
+        );
         rec.extend(
             r.amounts
                 .iter()
