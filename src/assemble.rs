@@ -270,8 +270,10 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
         let mut name = String::new();
         let mut amounts: Vec<Option<Decimal>> = vec![None; n];
         let mut cells: Vec<String> = vec![String::new(); g.text_columns.len()];
+        let mut group: Vec<&str> = Vec::new();
         for (i, t) in l.tokens.iter().enumerate() {
             match (t.kind, t.column) {
+                (TokenKind::Text, Some(c)) if c == n + cells.len() => group.push(&t.text),
                 (TokenKind::Text, Some(c)) if c >= n && c - n < cells.len() => {
                     cells[c - n].push_str(&t.text)
                 }
@@ -318,7 +320,10 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
             Some(j) if level > 0 => g.text_columns[j].level,
             _ => level,
         };
-        let attributes = fill.row(g, level, cells);
+        let mut attributes = fill.row(g, level, cells);
+        if let (Some(key), false) = (&g.group_attribute, group.is_empty()) {
+            attributes.insert(key.clone(), group.concat());
+        }
         rows.push(Row {
             code,
             code_kind,

@@ -156,6 +156,10 @@ pub struct Grammar {
     /// Text columns, left to right (layout `coded` with `row_key = "label"`).
     #[serde(default)]
     pub text_columns: Vec<TextColumnDef>,
+    /// Label-keyed tables: a text cell merged over several rows beside their labels (收入预算总表
+    /// "一般公共预算资金") is kept as this attribute of those rows, not in their names.
+    #[serde(default)]
+    pub group_attribute: Option<String>,
     #[serde(default)]
     pub sections: Vec<SectionDef>,
     /// Phrases that mark a table printed without amounts.

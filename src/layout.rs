@@ -660,9 +660,72 @@ fn region(
         return Ok(raw);
     }
     let geo = geo.ok_or("no column geometry")?;
+    let groups = if g.group_attribute.is_some() {
+        group_cells(&mut body, pages)
+    } else {
+        vec![Vec::new(); body.len()]
+    };
     let band = bands(&body, pages);
-    raw.lines = rows(&body, &band, &geo, g);
+    raw.lines = rows(&body, &band, &groups, &geo, g);
     Ok(raw)
+}
+
+/// Group cells of a label-keyed table: a text cell whose ruled cell (rulings across its own
+/// x range) holds lines with text right of it labels those lines ("一般公共预算资金" beside
+/// 小计 / 公共财政拨款(补助)资金 / 专项收入). Removes such cells from their line and returns,
+/// per line, the group labels it falls under.
+fn group_cells(body: &mut [(u32, f64, Vec<PTok>)], pages: &[PageLayout]) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new(); body.len()];
+    let mut remove: Vec<(usize, usize)> = Vec::new();
+    for i in 0..body.len() {
+        let (page, y) = (body[i].0, body[i].1);
+        let rulings = pages
+            .iter()
+            .find(|p| p.page == page)
+            .map_or(&[][..], |p| p.horizontals.as_slice());
+        for (k, t) in body[i].2.iter().enumerate() {
+            if is_number(&t.text) {
+                continue;
+            }
+            let local = rulings
+                .iter()
+                .filter(|r| r.1 < t.x1 - 1.0 && r.2 > t.x0 + 1.0 && r.2 - r.1 >= 5.0);
+            let upper = local
+                .clone()
+                .map(|r| r.0)
+                .filter(|&ry| ry > y + 0.1)
+                .fold(f64::MAX, f64::min);
+            let lower = local
+                .map(|r| r.0)
+                .filter(|&ry| ry < y - 0.1)
+                .fold(f64::MIN, f64::max);
+            if upper == f64::MAX || lower == f64::MIN {
+                continue;
+            }
+            let labelled: Vec<usize> = (0..body.len())
+                .filter(|&j| {
+                    body[j].0 == page
+                        && body[j].1 > lower
+                        && body[j].1 < upper
+                        && body[j]
+                            .2
+                            .iter()
+                            .any(|u| !is_number(&u.text) && u.x0 > t.x1 + 2.0)
+                })
+                .collect();
+            if labelled.is_empty() {
+                continue;
+            }
+            for j in labelled {
+                out[j].push(t.text.clone());
+            }
+            remove.push((i, k));
+        }
+    }
+    for (i, k) in remove.into_iter().rev() {
+        body[i].2.remove(k);
+    }
+    out
 }
 
 /// Row bands from horizontal rulings: two consecutive body lines of a page are in one printed
@@ -720,6 +783,7 @@ fn header_repeat(t: &str, header: &str) -> bool {
 fn rows(
     body: &[(u32, f64, Vec<PTok>)],
     band: &[Option<usize>],
+    groups: &[Vec<String>],
     geo: &ColumnGeometry,
     g: &Grammar,
 ) -> Vec<RawLine> {
@@ -730,6 +794,17 @@ fn rows(
         let mut tokens = Vec::new();
         let mut has_data = false;
         let mut code_parts: Vec<(usize, String)> = Vec::new();
+        // Group labels: numbered one past the text columns.
+        let group = geo.centers.len() + g.text_columns.len();
+        for label in groups.get(n).into_iter().flatten() {
+            tokens.push(Token {
+                text: label.clone(),
+                kind: TokenKind::Text,
+                line: line_no,
+                page: *page,
+                column: Some(group),
+            });
+        }
         for t in toks {
             let kind = crate::token::classify(&t.text);
             let col = geo.column_at(t.x0, t.x1);
