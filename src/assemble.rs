@@ -924,4 +924,129 @@ mod tests {
             Some("武昌区科学技术协会本级")
         );
     }
+
+    fn positioned(lines: Vec<Vec<(&str, Option<usize>)>>) -> RawTable {
+        RawTable {
+            title: "t".into(),
+            unit: Some(Unit::WanYuan),
+            positioned: true,
+            first_page: 1,
+            last_page: 1,
+            lines: lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, toks)| RawLine {
+                    line: i as u32 + 1,
+                    page: 1,
+                    tokens: toks
+                        .into_iter()
+                        .map(|(text, column)| Token {
+                            text: text.into(),
+                            kind: crate::token::classify(text),
+                            line: i as u32 + 1,
+                            page: 1,
+                            column,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn jiangsu(kind: &str) -> Grammar {
+        GrammarSet::builtin()
+            .grammars
+            .into_iter()
+            .find(|g| g.kind == kind && g.family == "jiangsu-provincial-budget")
+            .expect("grammar")
+    }
+
+    #[test]
+    fn three_sections_and_a_label_spanning_two() {
+        let g = jiangsu("overview");
+        let t = assemble(
+            &positioned(vec![
+                vec![
+                    ("一、财政拨款", Some(0)),
+                    ("10.00", Some(0)),
+                    ("一、一般公共服务支出", Some(1)),
+                    ("7.00", Some(1)),
+                    ("一、基本支出", Some(2)),
+                    ("6.00", Some(2)),
+                ],
+                vec![("结转下年资金", Some(1))],
+                // "支出合计" printed over 功能分类, its amount under 支出用途.
+                vec![
+                    ("收入合计", Some(0)),
+                    ("10.00", Some(0)),
+                    ("支出合计", Some(1)),
+                    ("10.00", Some(2)),
+                ],
+            ]),
+            &g,
+        )
+        .expect("rebuilt");
+        let sections: Vec<(&str, &str)> = t
+            .rows
+            .iter()
+            .map(|r| (r.section.as_deref().unwrap_or(""), r.name.as_str()))
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                ("收入", "一、财政拨款"),
+                ("收入", "收入合计"),
+                ("功能分类", "一、一般公共服务支出"),
+                ("功能分类", "结转下年资金"),
+                ("支出用途", "一、基本支出"),
+                ("支出用途", "支出合计"),
+            ]
+        );
+        let total = t.rows.iter().find(|r| r.name == "支出合计").expect("row");
+        assert_eq!(amounts(total), ["", "", "10.00"]);
+        assert_eq!(total.level, 0);
+    }
+
+    #[test]
+    fn text_columns_fill_merged_cells_down() {
+        let g = jiangsu("procurement");
+        // Columns: 0 总计; text 1 采购品目大类, 2 专项名称, 3 经济科目, 4 采购物品名称, 5 采购组织形式.
+        let t = assemble(
+            &positioned(vec![
+                vec![("合计", Some(1)), ("30.00", Some(0))],
+                vec![("一、货物A", Some(1)), ("30.00", Some(0))],
+                vec![
+                    ("商品和服务支出", Some(2)),
+                    ("会议费", Some(3)),
+                    ("20.00", Some(0)),
+                ],
+                vec![
+                    ("住宿服务", Some(4)),
+                    ("分散自行组织", Some(5)),
+                    ("20.00", Some(0)),
+                ],
+                vec![("培训费", Some(3)), ("10.00", Some(0))],
+                vec![
+                    ("餐饮服务", Some(4)),
+                    ("分散自行组织", Some(5)),
+                    ("10.00", Some(0)),
+                ],
+            ]),
+            &g,
+        )
+        .expect("rebuilt");
+        let levels: Vec<u8> = t.rows.iter().map(|r| r.level).collect();
+        assert_eq!(levels, [0, 1, 2, 3, 2, 3]);
+        let last = &t.rows[5];
+        assert_eq!(last.name, "餐饮服务");
+        let attr = |r: &Row, k: &str| r.attributes.get(k).cloned().unwrap_or_default();
+        assert_eq!(attr(last, "专项名称"), "商品和服务支出");
+        assert_eq!(attr(last, "经济科目"), "培训费");
+        assert_eq!(attr(last, "采购品目大类"), "一、货物A");
+        assert_eq!(attr(&t.rows[4], "专项名称"), "商品和服务支出");
+        assert_eq!(t.rows[4].name, "培训费");
+        // The 合计 row ends every span above it: nothing is filled into it.
+        assert_eq!(t.rows[0].attributes.len(), 1);
+    }
 }

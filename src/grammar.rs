@@ -442,4 +442,44 @@ parts = ["basic_expenditure"]
         let set = GrammarSet::builtin();
         assert!(!set.grammars.is_empty());
     }
+
+    #[test]
+    fn two_sided_takes_two_or_more_sections() {
+        let base = r#"
+kind = "overview"
+family = "test"
+titles = ["收支预算总表"]
+layout = "two_sided"
+[[columns]]
+id = "a"
+label = "收入/金额"
+section = "收入"
+[[sections]]
+name = "收入"
+keywords = ["收入"]
+"#;
+        let e = Grammar::from_toml("t.toml", base).unwrap_err();
+        assert!(e.message.contains("two or more"), "{e}");
+        let three = format!(
+            "{base}[[sections]]\nname = \"功能分类\"\nkeywords = []\n[[sections]]\nname = \"支出用途\"\nkeywords = []\n"
+        );
+        assert_eq!(
+            Grammar::from_toml("t.toml", &three).unwrap().sections.len(),
+            3
+        );
+    }
+
+    #[test]
+    fn text_columns_load() {
+        let text =
+            format!("{OK}[[text_columns]]\nlabel = \"专项名称\"\nlevel = 2\nfill_down = true\n");
+        let g = Grammar::from_toml("t.toml", &text).unwrap();
+        assert_eq!(g.text_columns.len(), 1);
+        assert!(g.text_columns[0].fill_down);
+        let bad = text.replace("level = 2\n", "");
+        assert!(
+            Grammar::from_toml("t.toml", &bad).is_err(),
+            "level is required"
+        );
+    }
 }

@@ -1068,3 +1068,155 @@ pub fn missing_tables(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(text: &str, x0: f64, x1: f64) -> PTok {
+        PTok {
+            text: text.into(),
+            x0,
+            x1,
+        }
+    }
+
+    fn page(horizontals: &[(f64, f64, f64)]) -> PageLayout {
+        PageLayout {
+            page: 1,
+            horizontals: horizontals.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn bands_follow_horizontal_rulings() {
+        // A wrapped cell ("三、单位预留机" / amount / "动经费") between two rulings, then a row.
+        let body = vec![
+            (1, 588.0, vec![tok("三、单位预留机", 391.0, 454.0)]),
+            (1, 580.0, vec![tok("140.20", 483.0, 510.0)]),
+            (1, 572.0, vec![tok("动经费", 391.0, 418.0)]),
+            (1, 547.0, vec![tok("四、公共安全支出", 224.0, 296.0)]),
+        ];
+        let pages = [page(&[
+            (598.6, 84.0, 513.0),
+            (565.9, 84.0, 513.0),
+            (533.1, 84.0, 513.0),
+        ])];
+        let b = bands(&body, &pages);
+        assert!(b[0].is_some());
+        assert_eq!(b[0], b[1]);
+        assert_eq!(b[1], b[2]);
+        assert_ne!(b[2], b[3]);
+        // Without rulings inside the body every line stands alone.
+        let none = bands(&body, &[page(&[(700.0, 84.0, 513.0)])]);
+        assert!(none.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn a_ruling_outside_the_lines_x_range_does_not_split() {
+        let body = vec![
+            (1, 460.0, vec![tok("人员分类管理改革", 121.0, 201.0)]),
+            (1, 452.0, vec![tok("10.00", 507.0, 532.0)]),
+        ];
+        // A ruling under another column only (x 600-700) and the table's borders.
+        let pages = [page(&[
+            (470.0, 60.0, 540.0),
+            (456.0, 600.0, 700.0),
+            (440.0, 60.0, 540.0),
+        ])];
+        let b = bands(&body, &pages);
+        assert_eq!(b[0], b[1]);
+    }
+
+    #[test]
+    fn merged_bands_join_unless_two_amounts_share_a_column() {
+        let t = |text: &str, kind, column| Token {
+            text: text.into(),
+            kind,
+            line: 1,
+            page: 1,
+            column,
+        };
+        let rows = vec![
+            (
+                1,
+                3.0,
+                vec![t("一、单位预留机", TokenKind::Text, Some(2))],
+                false,
+            ),
+            (1, 2.0, vec![t("1.00", TokenKind::Number, Some(2))], true),
+            (1, 1.0, vec![t("2.00", TokenKind::Number, Some(2))], true),
+        ];
+        let m = merge_bands(rows, &[Some(1), Some(1), Some(1)]);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].2.len(), 2);
+        assert!(m[0].3);
+    }
+
+    #[test]
+    fn group_cells_label_the_rows_they_span() {
+        // 一般公共预算资金 spans 小计 / 公共财政拨款 / 专项收入 (rulings at 451 and 379 in its
+        // column, one ruling per row on the right); 收入总计 is a row of its own.
+        let mut body = vec![
+            (
+                1,
+                456.0,
+                vec![tok("收入总计", 286.0, 354.0), tok("10.00", 643.0, 688.0)],
+            ),
+            (1, 431.0, vec![tok("小计", 282.0, 316.0)]),
+            (
+                1,
+                408.0,
+                vec![
+                    tok("一般公共预算资金", 116.0, 252.0),
+                    tok("公共财政拨款", 282.0, 469.0),
+                ],
+            ),
+            (1, 383.0, vec![tok("专项收入", 282.0, 350.0)]),
+        ];
+        let pages = [page(&[
+            (475.0, 88.0, 778.0),
+            (451.0, 88.0, 778.0),
+            (427.0, 279.9, 778.0),
+            (403.0, 279.9, 778.0),
+            (379.0, 88.0, 778.0),
+        ])];
+        let g = group_cells(&mut body, &pages);
+        assert!(g[0].is_empty());
+        for (i, labels) in g.iter().enumerate().skip(1) {
+            assert_eq!(labels, &["一般公共预算资金"], "line {i}");
+        }
+        assert_eq!(body[2].2.len(), 1, "the group cell leaves its line");
+    }
+
+    #[test]
+    fn title_family_is_the_one_naming_most_titles() {
+        let set = GrammarSet::builtin();
+        let hit = |title: &str| TitleHit {
+            page_idx: 0,
+            line_idx: 0,
+            lines: 1,
+            above: 0,
+            number: None,
+            title: title.into(),
+            grammar: 0,
+        };
+        // 收入预算总表 is shared; 机关运行经费 and 政府采购 are Jiangsu's only.
+        let hits = [
+            hit("收入预算总表"),
+            hit("一般公共预算机关运行经费支出预算表"),
+            hit("政府采购预算表"),
+        ];
+        assert_eq!(
+            title_family(&hits, &set).as_deref(),
+            Some("jiangsu-provincial-budget")
+        );
+        let shanghai = [hit("2025年部门财务收支预算总表"), hit("部门收入预算总表")];
+        assert_eq!(
+            title_family(&shanghai, &set).as_deref(),
+            Some("shanghai-district-budget")
+        );
+        assert!(!title_like("一、收支预算总表情况说明"));
+    }
+}

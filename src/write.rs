@@ -207,3 +207,59 @@ impl OutputWriter for FactsWriter {
         write_atomic(&self.out.join("facts.csv"), &bytes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, ColumnKind, Row, Unit};
+
+    #[test]
+    fn table_csv_prints_text_cells_after_the_name() {
+        let row = |name: &str, attrs: &[(&str, &str)], v: &str| Row {
+            code: None,
+            code_kind: None,
+            name: name.into(),
+            level: 3,
+            section: None,
+            unit_name: None,
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            amounts: vec![crate::token::parse_amount(v)],
+            page: 1,
+            lines: None,
+        };
+        let t = Table {
+            number: None,
+            title: "政府采购预算表".into(),
+            kind: "procurement".into(),
+            grammar: "g".into(),
+            unit: Unit::WanYuan,
+            columns: vec![Column {
+                id: "amount".into(),
+                label: "总计".into(),
+                kind: ColumnKind::Amount,
+                section: None,
+            }],
+            rows: vec![
+                row("合计", &[], "3.00"),
+                row(
+                    "复印机",
+                    &[("采购物品名称", "复印机"), ("专项名称", "办公")],
+                    "3.00",
+                ),
+            ],
+            indicators: Vec::new(),
+            empty: false,
+            note: None,
+            first_page: 1,
+            last_page: 1,
+            line: None,
+        };
+        assert_eq!(
+            table_csv(&t),
+            "code,name,专项名称,采购物品名称,amount\n,合计,,,3.00\n,复印机,办公,复印机,3.00\n"
+        );
+    }
+}
