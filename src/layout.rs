@@ -666,7 +666,7 @@ fn region(
         vec![Vec::new(); body.len()]
     };
     let band = bands(&body, pages);
-    raw.lines = rows(&body, &band, &groups, &geo, g);
+    raw.lines = rows(&body, &band, &groups, pages, &geo, g);
     Ok(raw)
 }
 
@@ -784,6 +784,7 @@ fn rows(
     body: &[(u32, f64, Vec<PTok>)],
     band: &[Option<usize>],
     groups: &[Vec<String>],
+    pages: &[PageLayout],
     geo: &ColumnGeometry,
     g: &Grammar,
 ) -> Vec<RawLine> {
@@ -832,8 +833,14 @@ fn rows(
                 code_parts.push((zone.unwrap_or(code_parts.len()), t.text.clone()));
             } else {
                 let column = if two_sided {
-                    // A label belongs to the side of the first amount column right of it.
-                    geo.centers.iter().position(|&c| c > t.center())
+                    // A label belongs to the side of the first amount column right of its
+                    // ruled cell (a label merged across sections: "支出合计"), else right of it.
+                    let verticals = pages
+                        .iter()
+                        .find(|p| p.page == *page)
+                        .map_or(&[][..], |p| p.verticals.as_slice());
+                    let edge = cell_right_edge(verticals, t, *y).unwrap_or(t.center());
+                    geo.centers.iter().position(|&c| c > edge)
                 } else {
                     // Text columns are numbered after the amount columns.
                     geo.text_column_at(t.x0, t.x1)
@@ -961,6 +968,16 @@ fn rows(
             tokens,
         })
         .collect()
+}
+
+/// The right edge of the ruled cell holding a token on a line at `y`: the nearest vertical
+/// ruling right of the token that crosses the line.
+fn cell_right_edge(verticals: &[(f64, f64, f64)], t: &PTok, y: f64) -> Option<f64> {
+    verticals
+        .iter()
+        .filter(|v| v.0 >= t.x1 - 1.0 && v.1 <= y && v.2 >= y)
+        .map(|v| v.0)
+        .reduce(f64::min)
 }
 
 /// Joins the lines of one ruled row into one line (wrapped cells of a multi-section table),
