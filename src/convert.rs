@@ -116,7 +116,9 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             format: SourceFormat::Pdf,
             pages: pages.len() as u32,
         },
-        department: meta.0,
+        department: meta
+            .0
+            .or_else(|| crate::layout::department_from_titles(&raws, grammars)),
         year: meta.1,
         kind: meta.2.or_else(|| {
             if all_text.contains("决算") {

@@ -1050,6 +1050,25 @@ pub fn identity(
     (dept, year, kind)
 }
 
+/// The department named in a table title between its year and the table's own title
+/// ("2018年度江苏省高级人民法院收支预算总表" → "江苏省高级人民法院"), for documents whose tables
+/// print no 部门 line.
+pub fn department_from_titles(found: &[RawTable], grammars: &GrammarSet) -> Option<String> {
+    static YEAR: OnceLock<Regex> = OnceLock::new();
+    let year_re = re(&YEAR, r"^(?:19|20)\d\d年度?(.+)$");
+    found.iter().find_map(|f| {
+        let rest = year_re.captures(&f.title)?.get(1)?.as_str();
+        let g = &grammars.grammars[best_title(rest, grammars)?];
+        let title = g
+            .titles
+            .iter()
+            .filter(|t| rest.ends_with(t.as_str()))
+            .max_by_key(|t| t.len())?;
+        let dept = rest[..rest.len() - title.len()].trim_end_matches("部门");
+        (dept.chars().count() >= 2).then(|| dept.to_string())
+    })
+}
+
 /// Titles listed in the document's contents (目录) whose table the body lacks.
 pub fn missing_tables(
     pages: &[PageLayout],
@@ -1205,6 +1224,27 @@ mod tests {
             assert_eq!(labels, &["一般公共预算资金"], "line {i}");
         }
         assert_eq!(body[2].2.len(), 1, "the group cell leaves its line");
+    }
+
+    #[test]
+    fn department_between_year_and_title() {
+        let set = GrammarSet::builtin();
+        let raw = |title: &str| RawTable {
+            title: title.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            department_from_titles(&[raw("2018年度江苏省高级人民法院收支预算总表")], &set)
+                .as_deref(),
+            Some("江苏省高级人民法院")
+        );
+        assert_eq!(
+            department_from_titles(
+                &[raw("收支预算总表"), raw("2025年部门财务收支预算总表")],
+                &set
+            ),
+            None
+        );
     }
 
     #[test]

@@ -199,6 +199,8 @@ fn cppcc_office_2018() {
     let Some(doc) = convert("jiangsu-cppcc-office-2018-budget-tables.pdf") else {
         return;
     };
+    assert_eq!(doc.department.as_deref(), Some("江苏省政协办公厅"));
+    assert_eq!(doc.year, Some(2018));
     let n = |i: u32| format!("公开{i:02}表");
     let nums: Vec<String> = (1..=12).map(n).collect();
     let kinds = [
@@ -269,6 +271,8 @@ fn high_court_2018() {
     let Some(doc) = convert("jiangsu-high-court-2018-budget.pdf") else {
         return;
     };
+    assert_eq!(doc.department.as_deref(), Some("江苏省高级人民法院"));
+    assert_eq!(doc.year, Some(2018));
     check_tables(
         &doc,
         &[
@@ -335,6 +339,8 @@ fn procuratorate_2017() {
     let Some(doc) = convert("jiangsu-procuratorate-2017-budget.pdf") else {
         return;
     };
+    assert_eq!(doc.department.as_deref(), Some("江苏省人民检察院"));
+    assert_eq!(doc.year, Some(2017));
     check_tables(
         &doc,
         &[
