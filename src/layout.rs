@@ -887,8 +887,12 @@ fn rows(
         // label-keyed tables a ruled row without amounts is a row of its own.
         let in_band = |i: usize, d: usize| band[i].is_none() || band[i] == band[d];
         if g.row_key == crate::grammar::RowKey::Label {
+            // The first line of a ruled row without amounts holds the row; the rest wrap.
             for i in 0..out.len() {
-                if band[i].is_some() && !(0..out.len()).any(|d| out[d].3 && band[d] == band[i]) {
+                if band[i].is_some()
+                    && !out[i].2.is_empty()
+                    && !(0..out.len()).any(|d| out[d].3 && band[d] == band[i])
+                {
                     out[i].3 = true;
                 }
             }
@@ -993,13 +997,17 @@ fn merge_bands(
         let joins = b.is_some() && b == last;
         last = b;
         if let (true, Some(prev)) = (joins, merged.last_mut()) {
+            // Two amounts, or two numbered labels ("二、…", "三、…"), in one column.
+            let numbered = |t: &Token| {
+                t.kind == TokenKind::Text && crate::token::label_ordinal(&t.text).is_some()
+            };
             let clash = row.2.iter().any(|t| {
-                t.kind == TokenKind::Number
-                    && t.column.is_some()
-                    && prev
-                        .2
-                        .iter()
-                        .any(|p| p.kind == TokenKind::Number && p.column == t.column)
+                t.column.is_some()
+                    && prev.2.iter().any(|p| {
+                        p.column == t.column
+                            && (t.kind == TokenKind::Number && p.kind == TokenKind::Number
+                                || numbered(t) && numbered(p))
+                    })
             });
             if !clash {
                 prev.2.extend(row.2);
@@ -1188,6 +1196,22 @@ mod tests {
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].2.len(), 2);
         assert!(m[0].3);
+        // Two numbered labels in one column are two rows, whatever the rulings say.
+        let rows = vec![
+            (
+                1,
+                2.0,
+                vec![t("二、外交支出", TokenKind::Text, Some(1))],
+                false,
+            ),
+            (
+                1,
+                1.0,
+                vec![t("三、国防支出", TokenKind::Text, Some(1))],
+                false,
+            ),
+        ];
+        assert_eq!(merge_bands(rows, &[Some(1), Some(1)]).len(), 2);
     }
 
     #[test]
