@@ -313,36 +313,38 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
         let t = squash(&h.tok.text);
         if t == label {
             consider(0, h.tok.x0, h.tok.x1);
-        } else if label.starts_with(&t) {
-            // Stack tokens below with overlapping x until the label is complete.
-            let mut acc = t.clone();
-            let (mut x0, mut x1) = (h.tok.x0, h.tok.x1);
-            let mut line = h.line;
-            for h2 in header.iter().skip(i + 1) {
-                if h2.line <= line || h2.line > line + 3 {
-                    continue;
-                }
-                let c2 = h2.tok.center();
-                if c2 < x0 - 4.0 || c2 > x1 + 4.0 {
-                    continue;
-                }
-                let t2 = squash(&h2.tok.text);
-                let joined = format!("{acc}{t2}");
-                if label.starts_with(&joined) {
-                    acc = joined;
-                    x0 = x0.min(h2.tok.x0);
-                    x1 = x1.max(h2.tok.x1);
-                    line = h2.line;
-                    if acc == label {
-                        break;
-                    }
-                }
-            }
-            if acc == label {
-                consider(1, x0, x1);
-            }
+            continue;
         } else if t.contains(label) {
             consider(2, h.tok.x0, h.tok.x1);
+            continue;
+        }
+        // Stack the tokens below it in the same cell (overlapping x, next lines).
+        let mut acc = t.clone();
+        let (mut x0, mut x1) = (h.tok.x0, h.tok.x1);
+        let mut line = h.line;
+        for h2 in header.iter().skip(i + 1) {
+            if h2.line <= line || h2.line > line + 3 {
+                continue;
+            }
+            let c2 = h2.tok.center();
+            if c2 < x0 - 4.0 || c2 > x1 + 4.0 {
+                continue;
+            }
+            acc.push_str(&squash(&h2.tok.text));
+            x0 = x0.min(h2.tok.x0);
+            x1 = x1.max(h2.tok.x1);
+            line = h2.line;
+            if acc == label {
+                consider(1, x0, x1);
+                break;
+            }
+            if acc.contains(label) {
+                consider(3, x0, x1);
+                break;
+            }
+            if line > h.line + 3 {
+                break;
+            }
         }
     }
     best.map(|(_, a, b)| (a, b))
