@@ -539,12 +539,40 @@ fn random_bytes_and_text_files_are_not_pdf() {
 }
 
 #[test]
-fn truncated_pdf_is_corrupt() {
+fn truncated_pdf_is_refused() {
+    // lopdf could rebuild the cross-reference table of a cut file by scanning and
+    // return fewer pages or glyphs; a cut file must be refused instead.
     let full = table_fixture().build();
-    let e = err(&full[..full.len() / 2]);
+    for cut in [
+        full.len() / 4,
+        full.len() / 2,
+        full.len() * 9 / 10,
+        full.len() - 8,
+    ] {
+        let e = err(&full[..cut]);
+        assert!(matches!(e, PdfError::Truncated { .. }), "cut at {cut}: {e}");
+        assert_eq!(e.code(), "truncated");
+    }
+    let e = err(b"%PDF-1.7\n%%EOF\n");
     assert!(matches!(e, PdfError::Corrupt { .. }), "{e}");
-    let e = err(b"%PDF-1.7\n");
-    assert!(matches!(e, PdfError::Corrupt { .. }), "{e}");
+}
+
+#[test]
+fn broken_xref_offsets_of_a_complete_file_are_repaired() {
+    // Shift every byte after the header by inserting a comment line: all xref
+    // offsets now point 21 bytes early, but the file is whole.
+    let full = table_fixture().build();
+    let nl = full.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut moved = full[..nl].to_vec();
+    moved.extend_from_slice(b"% inserted 21 bytes\n\n");
+    moved.extend_from_slice(&full[nl..]);
+    let pdf = PdfFile::from_bytes(&moved, "moved.pdf").unwrap();
+    assert!(pdf.repaired().is_some());
+    let mut tl = TextLines::default();
+    pdf.walk_page(1, &mut tl).unwrap();
+    assert_eq!(tl.lines()[0].text(), "部门财务收支预算总表");
+    let pdf = open(&table_fixture());
+    assert_eq!(pdf.repaired(), None);
 }
 
 #[test]

@@ -78,9 +78,13 @@ pub fn lossless_name(bytes: &[u8]) -> String {
     }
 }
 
+/// Size limit for a decoded ToUnicode or encoding CMap stream.
+pub const MAX_CMAP_BYTES: usize = 16 << 20;
+
 fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
     let s = deref(doc, o).as_stream().ok()?;
-    s.get_plain_content().ok()
+    // CMaps are small; a huge one is a decompression bomb, not a font.
+    s.get_plain_content_with_limit(MAX_CMAP_BYTES).ok()
 }
 
 impl Font {

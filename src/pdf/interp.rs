@@ -226,7 +226,10 @@ pub(super) fn walk<S: PageSink>(
         };
         for p in parts {
             match pdf.deref(p).as_stream() {
-                Ok(s) => match s.get_plain_content() {
+                Ok(s) => match s.get_plain_content_with_limit(MAX_STREAM_BYTES) {
+                    Err(lopdf::Error::Decompress(
+                        lopdf::DecompressError::MemoryLimitExceeded { .. },
+                    )) => return Err(it.limit("page content larger than 256 MiB".into())),
                     Ok(b) => {
                         data.extend_from_slice(&b);
                         data.push(b'\n');
@@ -690,7 +693,7 @@ impl<S: PageSink> Interp<'_, S> {
                     }
                     self.form_stack.push(id);
                 }
-                let data = match stream.get_plain_content() {
+                let data = match stream.get_plain_content_with_limit(MAX_STREAM_BYTES) {
                     Ok(d) => d,
                     Err(e) => {
                         self.report

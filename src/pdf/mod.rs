@@ -28,6 +28,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use lopdf::xref::XrefRecovery;
 use lopdf::{Document, Object, ObjectId};
 
 pub use error::PdfError;
@@ -156,6 +157,7 @@ pub struct PdfFile {
     name: String,
     doc: Document,
     pages: Vec<ObjectId>,
+    repaired: Option<String>,
     fonts: Mutex<HashMap<ObjectId, Arc<Font>>>,
 }
 
@@ -190,6 +192,11 @@ impl PdfFile {
         if !head.windows(5).any(|w| w == b"%PDF-") {
             return Err(PdfError::NotPdf { file });
         }
+        // A file cut short has no %%EOF near its end. lopdf (lenient mode) rebuilds a
+        // damaged cross-reference table by scanning, which on a truncated file
+        // silently loses pages or objects: such a file is refused, not half read.
+        let tail = &bytes[bytes.len().saturating_sub(1024)..];
+        let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
         // lopdf should not panic on bad input, but a batch must go on if it does.
         let loaded = std::panic::catch_unwind(|| Document::load_mem(bytes)).map_err(|_| {
             PdfError::Corrupt {
@@ -197,10 +204,40 @@ impl PdfFile {
                 detail: "the PDF parser gave up (internal panic)".into(),
             }
         })?;
-        let doc = loaded.map_err(|e| PdfError::Corrupt {
-            file: file.clone(),
-            detail: e.to_string(),
-        })?;
+        let doc = match loaded {
+            Ok(doc) => doc,
+            Err(lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_)) => {
+                return Err(PdfError::Encrypted { file })
+            }
+            Err(e) if !has_eof => {
+                return Err(PdfError::Truncated {
+                    file,
+                    detail: e.to_string(),
+                })
+            }
+            Err(e) => {
+                return Err(PdfError::Corrupt {
+                    file,
+                    detail: e.to_string(),
+                })
+            }
+        };
+        let repaired = match doc.xref_recovery {
+            Some(XrefRecovery::Reconstructed) if !has_eof => {
+                return Err(PdfError::Truncated {
+                    file,
+                    detail: "cross-reference table had to be rebuilt by scanning".into(),
+                })
+            }
+            Some(XrefRecovery::Reconstructed) => {
+                Some("cross-reference table rebuilt by scanning the file".to_string())
+            }
+            Some(XrefRecovery::OffsetCorrected) => {
+                Some("cross-reference offset corrected".to_string())
+            }
+            Some(_) => Some("cross-reference data repaired".to_string()),
+            None => None,
+        };
         // lopdf decrypts files whose user password is empty while loading; for
         // any other password it leaves the document encrypted and unreadable.
         if doc.is_encrypted() && doc.encryption_state.is_none() {
@@ -217,6 +254,7 @@ impl PdfFile {
             name: file,
             doc,
             pages,
+            repaired,
             fonts: Mutex::new(HashMap::new()),
         })
     }
@@ -224,6 +262,12 @@ impl PdfFile {
     /// The name given at opening (path or label), used in errors.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Set when lopdf had to repair the file's cross-reference data while loading
+    /// (the file is complete, but its structure was damaged).
+    pub fn repaired(&self) -> Option<&str> {
+        self.repaired.as_deref()
     }
 
     /// Number of pages.
