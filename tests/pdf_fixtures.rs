@@ -475,6 +475,93 @@ fn form_xobjects_inline_images_and_missing_fonts() {
 }
 
 #[test]
+fn nested_forms_within_and_beyond_the_limit() {
+    // F0 draws F1 … draws F{n-1}, each shifting 10pt right; the last shows "7"
+    let chain = |n: usize| {
+        let mut b = PdfBuilder::new();
+        for i in 0..n {
+            if i + 1 < n {
+                b.form(&format!("F{i}"), &format!("1 0 0 1 10 0 cm /F{} Do", i + 1));
+            } else {
+                b.form(
+                    &format!("F{i}"),
+                    "BT /FWin 10 Tf 1 0 0 1 0 100 Tm (7) Tj ET",
+                );
+            }
+        }
+        let p = b.page();
+        b.raw(p, "/F0 Do");
+        open(&b)
+    };
+    let mut r = Rec::default();
+    chain(10).walk_page(1, &mut r).unwrap();
+    assert_xy(r.glyph("7"), 90.0, 100.0);
+    let e = chain(40).walk_page(1, &mut r).unwrap_err();
+    assert!(matches!(e, PdfError::Limit { page: 1, .. }), "{e}");
+    // a form that draws itself through the shared XObject dictionary
+    let mut b = PdfBuilder::new();
+    b.form("Fm1", "0 0 10 0.5 re f /Fm1 Do");
+    let p = b.page();
+    b.raw(p, "/Fm1 Do");
+    let rep = open(&b).walk_page(1, &mut r).unwrap();
+    assert_eq!(rep.rulings, 1);
+}
+
+#[test]
+fn garbage_content_does_not_panic_or_stop_the_page() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.raw(
+        p,
+        "Tf Tj TJ cm re Do 1 2 Tm /X Tf (x) 5 Tj [1 (a) /N] TJ ] >> } { ) q q Q Q Q Q",
+    );
+    b.raw(p, "BT /FWin Tf (1) Tj /FWin (2) Tj 10 /FWin Tf ET");
+    b.raw(p, "(unterminated [ << /A [1 2");
+    b.raw(p, "BT /FWin 10 Tf 1 0 0 1 50 50 Tm (3) Tj ET");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    pdf.walk_page(1, &mut r).unwrap();
+    // the last text object sits inside the unterminated string, so it is not drawn;
+    // the page still ends normally
+    assert!(!r.text().contains('3'), "{:?}", r.text());
+    assert!(r.ended.is_some());
+}
+
+#[test]
+fn rotated_text_reports_its_angle() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.raw(p, "BT /FWin 10 Tf 0 1 -1 0 100 100 Tm (12) Tj ET");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    pdf.walk_page(1, &mut r).unwrap();
+    // rotated 90°: the second digit sits 5.56pt above the first
+    assert_xy(r.glyph("1"), 100.0, 100.0);
+    assert_xy(r.glyph("2"), 100.0, 105.56);
+    let mut a = AngleSink::default();
+    pdf.walk_page(1, &mut a).unwrap();
+    assert_eq!(a.0, vec![90.0, 90.0]);
+}
+
+#[derive(Default)]
+struct AngleSink(Vec<f64>);
+impl PageSink for AngleSink {
+    fn glyph(&mut self, g: &Glyph) {
+        self.0.push(g.angle);
+    }
+}
+
+#[test]
+fn small_logo_alone_is_not_a_scan() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.image(p, 10.0, 10.0, 50.0, 50.0);
+    let rep = open(&b).walk_page(1, &mut ()).unwrap();
+    assert!(!rep.scanned);
+    assert!(rep.warnings.iter().any(|w| w.starts_with("no text")));
+}
+
+#[test]
 fn scanned_page_is_reported() {
     let mut b = PdfBuilder::new();
     let p1 = b.page();

@@ -239,7 +239,8 @@ impl PdfBuilder {
         self.raw(page, &ops);
     }
 
-    /// Adds a form XObject named `name` with `content` (sharing the page resources).
+    /// Adds a form XObject named `name` with `content`; it shares the page's fonts
+    /// and XObjects (so forms can draw forms).
     pub fn form(&mut self, name: &str, content: &str) {
         self.forms
             .push((name.to_string(), content.as_bytes().to_vec()));
@@ -437,12 +438,17 @@ impl PdfBuilder {
         ));
         let mut xobjects = dictionary! { "Im1" => Object::Reference(image) };
         let fonts_id = doc.add_object(fonts);
+        // forms share the page's fonts and XObjects, so they can draw each other
+        let xobjects_id = doc.new_object_id();
         for (name, content) in &self.forms {
             let f = doc.add_object(Stream::new(
                 dictionary! {
                     "Type" => "XObject", "Subtype" => "Form",
                     "BBox" => vec![0.into(), 0.into(), PAGE_W.into(), PAGE_H.into()],
-                    "Resources" => dictionary! { "Font" => Object::Reference(fonts_id) },
+                    "Resources" => dictionary! {
+                        "Font" => Object::Reference(fonts_id),
+                        "XObject" => Object::Reference(xobjects_id),
+                    },
                 },
                 content.clone(),
             ));
@@ -463,9 +469,11 @@ impl PdfBuilder {
             doc.objects.insert(id, Object::Stream(st));
             xobjects.set("Loop", Object::Reference(id));
         }
+        doc.objects
+            .insert(xobjects_id, Object::Dictionary(xobjects));
         let resources = doc.add_object(dictionary! {
             "Font" => Object::Reference(fonts_id),
-            "XObject" => xobjects,
+            "XObject" => Object::Reference(xobjects_id),
         });
         let mut kids = Vec::new();
         for p in &self.pages {

@@ -20,6 +20,9 @@ pub const MAX_OPS_PER_PAGE: usize = 20_000_000;
 /// Zero: a Word export's overflow line with its baseline 0.95pt below the page
 /// edge is repeated on the next page, and poppler drops it too.
 pub const OFFPAGE_TOLERANCE: f64 = 0.0;
+/// A page without visible text is reported scanned when its images cover at
+/// least this share of the crop box.
+pub const SCANNED_MIN_COVER: f64 = 0.25;
 /// Deeper `q` nesting is ignored (its `Q` too).
 pub const MAX_GSTATE_DEPTH: usize = 1024;
 
@@ -86,6 +89,8 @@ struct Interp<'a, S: PageSink> {
     path: Vec<SubPath>,
     report: PageReport,
     visible_glyphs: usize,
+    /// Sum of image areas, clipped to the crop box.
+    image_area: f64,
     ops: usize,
     text: String,
     form_stack: Vec<ObjectId>,
@@ -206,6 +211,7 @@ pub(super) fn walk<S: PageSink>(
             ..Default::default()
         },
         visible_glyphs: 0,
+        image_area: 0.0,
         ops: 0,
         text: String::new(),
         form_stack: Vec::new(),
@@ -251,11 +257,19 @@ pub(super) fn walk<S: PageSink>(
     }
     it.run(&data, resources, 0)?;
     let mut report = std::mem::take(&mut it.report);
-    report.scanned = report.images > 0 && it.visible_glyphs == 0;
-    if report.scanned {
-        report
-            .warnings
-            .push("scanned: page has images but no text layer".to_string());
+    let page_area = (crop_box.x1 - crop_box.x0) * (crop_box.y1 - crop_box.y0);
+    if report.images > 0 && it.visible_glyphs == 0 {
+        // a logo alone on an empty page is not a scan: images must cover a good part
+        if it.image_area >= SCANNED_MIN_COVER * page_area {
+            report.scanned = true;
+            report
+                .warnings
+                .push("scanned: page is an image with no text layer".to_string());
+        } else {
+            report
+                .warnings
+                .push("no text: page has only small images".to_string());
+        }
     }
     it.sink.end_page(&report);
     Ok(report)
@@ -491,9 +505,7 @@ impl<S: PageSink> Interp<'_, S> {
             b"n" => self.path.clear(),
             // images and forms
             b"BI" => {
-                let bbox = self.unit_square();
-                self.report.images += 1;
-                self.sink.image(&bbox);
+                self.draw_image();
             }
             b"Do" => {
                 if let Some(Operand::Name(n)) = ops.last() {
@@ -558,6 +570,7 @@ impl<S: PageSink> Interp<'_, S> {
                     size: (fs * c.hypot(d)).abs(),
                     font: &font.name,
                     invisible,
+                    angle: b.atan2(a).to_degrees(),
                 };
                 self.sink.glyph(&g);
                 self.report.glyphs += 1;
@@ -576,6 +589,16 @@ impl<S: PageSink> Interp<'_, S> {
                     .translate_pre((code.advance * fs + spacing) * th, 0.0);
             }
         }
+    }
+
+    fn draw_image(&mut self) {
+        let bbox = self.unit_square();
+        let v = &self.visible;
+        let w = (bbox.x1.min(v.x1) - bbox.x0.max(v.x0)).max(0.0);
+        let h = (bbox.y1.min(v.y1) - bbox.y0.max(v.y0)).max(0.0);
+        self.image_area += w * h;
+        self.report.images += 1;
+        self.sink.image(&bbox);
     }
 
     fn unit_square(&self) -> Rect {
@@ -673,9 +696,7 @@ impl<S: PageSink> Interp<'_, S> {
             .unwrap_or(b"");
         match subtype {
             b"Image" => {
-                let bbox = self.unit_square();
-                self.report.images += 1;
-                self.sink.image(&bbox);
+                self.draw_image();
             }
             b"Form" => {
                 if depth + 1 > MAX_XOBJECT_DEPTH {

@@ -78,6 +78,9 @@ pub struct Glyph<'a> {
     pub font: &'a str,
     /// True for text render mode 3 (invisible, e.g. an OCR layer).
     pub invisible: bool,
+    /// Direction of the baseline in degrees, counter-clockwise (0 = normal
+    /// left-to-right text, 90 = rotated to run bottom to top).
+    pub angle: f64,
 }
 
 /// Where a ruling line came from.
@@ -129,7 +132,8 @@ pub struct PageReport {
     pub images: usize,
     /// Ruling lines emitted.
     pub rulings: usize,
-    /// Images but no visible glyph: probably a scanned page without a text layer.
+    /// No visible glyph and images covering at least a quarter of the page:
+    /// a scanned page without a text layer.
     pub scanned: bool,
     /// Non-fatal problems (missing font or XObject, undecodable stream, ...).
     pub warnings: Vec<String>,
