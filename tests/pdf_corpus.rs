@@ -33,11 +33,24 @@ impl PageSink for Both {
 }
 
 fn corpus() -> Option<Vec<PathBuf>> {
-    let dir = std::env::var("BUDGET_CORPUS").unwrap_or_else(|_| CORPUS.to_string());
-    let Ok(rd) = std::fs::read_dir(&dir) else {
-        println!("notice: corpus {dir} absent; corpus walk skipped");
+    // $BUDGET_CORPUS, else the shared folder beside the checkout (as CI lays it
+    // out), else the developer machines' /work/shared/corpus
+    let candidates: Vec<PathBuf> = std::env::var_os("BUDGET_CORPUS")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+            PathBuf::from(CORPUS),
+        ])
+        .collect();
+    let Some((dir, rd)) = candidates
+        .iter()
+        .find_map(|d| std::fs::read_dir(d).ok().map(|rd| (d.clone(), rd)))
+    else {
+        println!("notice: corpus absent (looked in {candidates:?}); corpus walk skipped");
         return None;
     };
+    println!("corpus: {}", dir.display());
     let mut v: Vec<PathBuf> = rd
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
