@@ -118,6 +118,17 @@ impl ToUnicode {
         self.map.get(&key(len, code)).map(|s| &**s)
     }
 
+    /// Like [`ToUnicode::get`], but when no entry has the code's byte length, takes
+    /// one with the same value at another length: some producers write `<20>`
+    /// entries for 2-byte Identity-H codes, or `<0031>` for 1-byte simple-font codes.
+    pub fn get_lenient(&self, len: usize, code: u32) -> Option<&str> {
+        self.get(len, code).or_else(|| {
+            (1..=4usize)
+                .filter(|&l| l != len && (l >= 4 || code < (1u32 << (8 * l))))
+                .find_map(|l| self.get(l, code))
+        })
+    }
+
     /// Number of mapped codes.
     pub fn len(&self) -> usize {
         self.map.len()
@@ -563,6 +574,15 @@ endcmap";
         assert_eq!(tu.get(2, 5), Some("支"));
         assert_eq!(tu.get(2, 2), None);
         assert!(tu.skipped >= 3, "skipped {}", tu.skipped);
+    }
+
+    #[test]
+    fn lenient_lookup_across_code_lengths() {
+        let tu = ToUnicode::parse(b"beginbfchar <20> <0041> <0031> <0042> endbfchar");
+        assert_eq!(tu.get(2, 0x20), None);
+        assert_eq!(tu.get_lenient(2, 0x20), Some("A"));
+        assert_eq!(tu.get_lenient(1, 0x31), Some("B"));
+        assert_eq!(tu.get_lenient(2, 0x0120), None);
     }
 
     #[test]

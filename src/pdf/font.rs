@@ -220,7 +220,7 @@ impl Font {
         }
         if let Some(t) = &tu {
             for (c, slot) in text.iter_mut().enumerate() {
-                if let Some(s) = t.get(1, c as u32).filter(|s| acceptable(s)) {
+                if let Some(s) = t.get_lenient(1, c as u32).filter(|s| acceptable(s)) {
                     *slot = Some(s.into());
                 }
             }
@@ -301,7 +301,7 @@ impl Font {
                 if let Some(s) = self
                     .to_unicode
                     .as_ref()
-                    .and_then(|t| t.get(len, code))
+                    .and_then(|t| t.get_lenient(len, code))
                     .filter(|s| acceptable(s))
                 {
                     out.push_str(s);
