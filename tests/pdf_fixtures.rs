@@ -285,6 +285,30 @@ fn malformed_tounicode_entry_loses_only_its_character() {
 }
 
 #[test]
+fn identity_without_tounicode_uses_the_embedded_cmap_or_counts_undecodable() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.text(
+        p,
+        FontKind::IdentityEmbedded,
+        10.0,
+        100.0,
+        200.0,
+        "部门预算2025",
+    );
+    b.text(p, FontKind::IdentityBare, 10.0, 100.0, 100.0, "收支总表");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    let rep = pdf.walk_page(1, &mut r).unwrap();
+    assert_eq!(r.text(), "部门预算2025");
+    assert_xy(r.glyph("2"), 140.0, 200.0);
+    assert_xy(r.glyph("0"), 145.0, 200.0);
+    // the bare font's four characters: counted, never emitted as junk
+    assert_eq!(rep.undecodable, 4);
+    assert_eq!(rep.glyphs, 8);
+}
+
+#[test]
 fn gbk_euc_font_without_tounicode_and_gbk_font_name() {
     let mut b = PdfBuilder::new();
     let p = b.page();

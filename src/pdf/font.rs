@@ -35,8 +35,64 @@ enum Kind {
         predefined: Option<Predefined>,
         dw: f64,
         widths: HashMap<u32, f64>,
+        /// Last resort without ToUnicode: GID → Unicode from the embedded font's cmap.
+        by_glyph: Option<GlyphMap>,
     },
 }
+
+/// CID → GID (CIDToGIDMap; `None` is Identity) and GID → Unicode (embedded cmap).
+#[derive(Debug)]
+struct GlyphMap {
+    cid_to_gid: Option<Vec<u16>>,
+    unicode: HashMap<u16, char>,
+}
+
+impl GlyphMap {
+    fn get(&self, cid: u32) -> Option<char> {
+        let gid = match &self.cid_to_gid {
+            None => u16::try_from(cid).ok()?,
+            Some(v) => *v.get(cid as usize)?,
+        };
+        self.unicode.get(&gid).copied()
+    }
+}
+
+/// Reads the embedded TrueType/OpenType program of a CID font and its CIDToGIDMap.
+fn glyph_map(doc: &Document, desc: &Dictionary) -> Option<GlyphMap> {
+    let fd = get(doc, desc, b"FontDescriptor")?.as_dict().ok()?;
+    let file = get(doc, fd, b"FontFile2").or_else(|| {
+        let f3 = get(doc, fd, b"FontFile3")?;
+        let st = f3.as_stream().ok()?;
+        (st.dict.get(b"Subtype").ok()?.as_name().ok()? == b"OpenType").then_some(f3)
+    })?;
+    let bytes = deref(doc, file)
+        .as_stream()
+        .ok()?
+        .get_plain_content_with_limit(MAX_FONT_BYTES)
+        .ok()?;
+    let unicode = super::truetype::glyph_to_unicode(&bytes);
+    if unicode.is_empty() {
+        return None;
+    }
+    let cid_to_gid = match get(doc, desc, b"CIDToGIDMap") {
+        Some(o @ Object::Stream(_)) => {
+            let b = stream_bytes(doc, o)?;
+            Some(
+                b.chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect(),
+            )
+        }
+        _ => None,
+    };
+    Some(GlyphMap {
+        cid_to_gid,
+        unicode,
+    })
+}
+
+/// Size limit for an embedded font program read for its cmap.
+pub const MAX_FONT_BYTES: usize = 64 << 20;
 
 /// One code of a shown string, as decoded by [`Font::decode`].
 #[derive(Debug, Clone, Copy)]
@@ -151,7 +207,11 @@ impl Font {
             .and_then(|o| o.as_dict().ok());
         let mut dw = 1000.0;
         let mut widths = HashMap::new();
+        let mut by_glyph = None;
         if let Some(desc) = desc {
+            if tu.is_none() && matches!(predefined, Some(Predefined::Identity) | None) {
+                by_glyph = glyph_map(doc, desc);
+            }
             if let Some(v) = get(doc, desc, b"DW").and_then(num) {
                 dw = v;
             }
@@ -167,6 +227,7 @@ impl Font {
                 predefined,
                 dw,
                 widths,
+                by_glyph,
             },
             width_scale: 0.001,
             vertical,
@@ -296,6 +357,7 @@ impl Font {
                 predefined,
                 dw,
                 widths,
+                by_glyph,
             } => {
                 let mut decoded = false;
                 if let Some(s) = self
@@ -311,6 +373,13 @@ impl Font {
                     .filter(|s| acceptable(s))
                 {
                     out.push_str(&s);
+                    decoded = true;
+                } else if let Some(c) = by_glyph
+                    .as_ref()
+                    .and_then(|g| g.get(code))
+                    .filter(|c| acceptable(c.encode_utf8(&mut [0; 4])))
+                {
+                    out.push(c);
                     decoded = true;
                 }
                 // Widths: Identity (or unknown) CMaps have CID = code. For the GB

@@ -23,6 +23,7 @@ pub mod fixture;
 pub mod font;
 mod interp;
 mod lines;
+pub mod truetype;
 
 use std::collections::HashMap;
 use std::path::Path;
