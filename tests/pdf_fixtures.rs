@@ -261,6 +261,27 @@ fn stroked_grid_and_stroked_rectangle() {
 }
 
 #[test]
+fn white_paint_is_not_a_ruling() {
+    // Word paints white cell shading as thin rectangles where no border shows
+    // (jiangsu-high-court-2018-budget.pdf p11, over 项目名称/金额): not rulings.
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.raw(p, "1 g 100 100 200 0.5 re f");
+    b.raw(p, "0 0 0 0 k 100 110 200 0.5 re f");
+    b.raw(p, "1 1 1 RG 100 120 m 300 120 l S");
+    b.raw(p, "0 g 100 200 200 0.5 re f");
+    b.raw(p, "1 0 0 RG 100 210 m 300 210 l S");
+    b.raw(p, "q 1 g Q 100 220 200 0.5 re f");
+    b.raw(p, "/DeviceRGB cs 1 1 1 sc 100 230 200 0.5 re f");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    let rep = pdf.walk_page(1, &mut r).unwrap();
+    let ys: Vec<f64> = r.rulings.iter().map(|x| x.y0).collect();
+    assert_eq!(ys, vec![100.25 + 100.0, 210.0, 220.25]);
+    assert_eq!(rep.white_paint, 4);
+}
+
+#[test]
 fn malformed_tounicode_entry_loses_only_its_character() {
     let mut b = PdfBuilder::new();
     let p = b.page();

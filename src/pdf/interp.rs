@@ -20,6 +20,8 @@ pub const MAX_OPS_PER_PAGE: usize = 20_000_000;
 /// Zero: a Word export's overflow line with its baseline 0.95pt below the page
 /// edge is repeated on the next page, and poppler drops it too.
 pub const OFFPAGE_TOLERANCE: f64 = 0.0;
+/// Paint lighter than this is white: its lines are not emitted as rulings.
+pub const WHITE_LIGHTNESS: f64 = 0.95;
 /// A page without visible text is reported scanned when its images cover at
 /// least this share of the crop box.
 pub const SCANNED_MIN_COVER: f64 = 0.25;
@@ -69,6 +71,21 @@ struct GState {
     fs: f64,
     render: i64,
     font: Option<Arc<Font>>,
+    /// Lightness of the fill and stroke colours, 0 = black … 1 = white.
+    fill_light: f64,
+    stroke_light: f64,
+}
+
+/// Lightness (0 black … 1 white) of a colour given by 1 (gray), 3 (RGB) or 4 (CMYK)
+/// components; other counts (patterns, Lab, …) count as dark enough to see.
+fn lightness(ops: &[Operand]) -> f64 {
+    let v: Vec<f64> = ops.iter().filter_map(Operand::num).collect();
+    match v.as_slice() {
+        [g] => *g,
+        [r, g, b] => 0.3 * r + 0.59 * g + 0.11 * b,
+        [c, m, y, k] => 1.0 - (0.3 * c + 0.59 * m + 0.11 * y + k).min(1.0),
+        _ => 0.0,
+    }
 }
 
 struct SubPath {
@@ -200,6 +217,8 @@ pub(super) fn walk<S: PageSink>(
             fs: 0.0,
             render: 0,
             font: None,
+            fill_light: 0.0,
+            stroke_light: 0.0,
         },
         stack: Vec::new(),
         skipped_q: 0,
@@ -332,6 +351,11 @@ impl<S: PageSink> Interp<'_, S> {
                     self.gs.ctm = M(m).mul(&self.gs.ctm);
                 }
             }
+            // colours (only their lightness matters: white rules are invisible)
+            b"g" | b"rg" | b"k" | b"sc" | b"scn" => self.gs.fill_light = lightness(ops),
+            b"G" | b"RG" | b"K" | b"SC" | b"SCN" => self.gs.stroke_light = lightness(ops),
+            b"cs" => self.gs.fill_light = 0.0,
+            b"CS" => self.gs.stroke_light = 0.0,
             // text objects and state
             b"BT" => {
                 self.tm = ID;
@@ -612,6 +636,16 @@ impl<S: PageSink> Interp<'_, S> {
         bbox(&pts)
     }
 
+    /// True when paint of this lightness is visible; counts white paint otherwise.
+    fn white_check(&mut self, light: f64) -> bool {
+        if light > WHITE_LIGHTNESS {
+            self.report.white_paint += 1;
+            false
+        } else {
+            true
+        }
+    }
+
     fn emit(&mut self, a: (f64, f64), b: (f64, f64), source: RulingSource) {
         const EPS: f64 = 0.5;
         let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
@@ -642,6 +676,11 @@ impl<S: PageSink> Interp<'_, S> {
 
     fn paint(&mut self, stroke: bool, fill: bool) {
         let path = std::mem::take(&mut self.path);
+        // white on (presumably) white paper: not a visible rule
+        let (stroke, fill) = (
+            stroke && self.white_check(self.gs.stroke_light),
+            fill && self.white_check(self.gs.fill_light),
+        );
         for sp in &path {
             if stroke && !sp.curved {
                 for w in sp.pts.windows(2) {

@@ -133,6 +133,8 @@ pub struct PageReport {
     pub images: usize,
     /// Ruling lines emitted.
     pub rulings: usize,
+    /// Paths painted white (stroke or fill), whose lines are not emitted as rulings.
+    pub white_paint: usize,
     /// No visible glyph and images covering at least a quarter of the page:
     /// a scanned page without a text layer.
     pub scanned: bool,
