@@ -222,6 +222,7 @@ fn thin_filled_rectangles_become_rulings() {
         ]
     );
     assert!(r.rulings.iter().all(|x| x.source == RulingSource::ThinFill));
+    assert!(r.rulings.iter().all(|x| x.thickness == 0.5));
 }
 
 #[test]
@@ -243,6 +244,8 @@ fn stroked_grid_and_stroked_rectangle() {
     // table: 2 horizontal + 5 vertical; rectangle: 4 edges
     assert_eq!(rep.rulings, 11);
     assert!(r.rulings.iter().all(|x| x.source == RulingSource::Stroke));
+    // the grid is drawn with "0.5 w", the rectangle after it inherits that width
+    assert!(r.rulings.iter().all(|x| x.thickness == 0.5));
     let rect_edges: Vec<(f64, f64, f64, f64)> = r
         .rulings
         .iter()

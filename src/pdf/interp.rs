@@ -74,6 +74,7 @@ struct GState {
     /// Lightness of the fill and stroke colours, 0 = black … 1 = white.
     fill_light: f64,
     stroke_light: f64,
+    line_width: f64,
 }
 
 /// Lightness (0 black … 1 white) of a colour given by 1 (gray), 3 (RGB) or 4 (CMYK)
@@ -219,6 +220,7 @@ pub(super) fn walk<S: PageSink>(
             font: None,
             fill_light: 0.0,
             stroke_light: 0.0,
+            line_width: 1.0,
         },
         stack: Vec::new(),
         skipped_q: 0,
@@ -354,6 +356,11 @@ impl<S: PageSink> Interp<'_, S> {
             // colours (only their lightness matters: white rules are invisible)
             b"g" | b"rg" | b"k" | b"sc" | b"scn" => self.gs.fill_light = lightness(ops),
             b"G" | b"RG" | b"K" | b"SC" | b"SCN" => self.gs.stroke_light = lightness(ops),
+            b"w" => {
+                if let Some([v]) = nums::<1>(ops) {
+                    self.gs.line_width = v.abs();
+                }
+            }
             b"cs" => self.gs.fill_light = 0.0,
             b"CS" => self.gs.stroke_light = 0.0,
             // text objects and state
@@ -646,7 +653,7 @@ impl<S: PageSink> Interp<'_, S> {
         }
     }
 
-    fn emit(&mut self, a: (f64, f64), b: (f64, f64), source: RulingSource) {
+    fn emit(&mut self, a: (f64, f64), b: (f64, f64), source: RulingSource, thickness: f64) {
         const EPS: f64 = 0.5;
         let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
         let r = if dy < EPS && dx >= EPS {
@@ -656,6 +663,7 @@ impl<S: PageSink> Interp<'_, S> {
                 y0: y,
                 x1: a.0.max(b.0),
                 y1: y,
+                thickness,
                 source,
             }
         } else if dx < EPS && dy >= EPS {
@@ -665,6 +673,7 @@ impl<S: PageSink> Interp<'_, S> {
                 y0: a.1.min(b.1),
                 x1: x,
                 y1: a.1.max(b.1),
+                thickness,
                 source,
             }
         } else {
@@ -681,13 +690,21 @@ impl<S: PageSink> Interp<'_, S> {
             stroke && self.white_check(self.gs.stroke_light),
             fill && self.white_check(self.gs.fill_light),
         );
+        // line width in page space (the CTM's mean scale)
+        let [a, b, c, d, _, _] = self.gs.ctm.0;
+        let lw = self.gs.line_width * (a * d - b * c).abs().sqrt();
         for sp in &path {
             if stroke && !sp.curved {
                 for w in sp.pts.windows(2) {
-                    self.emit(w[0], w[1], RulingSource::Stroke);
+                    self.emit(w[0], w[1], RulingSource::Stroke, lw);
                 }
                 if sp.closed && sp.pts.len() > 2 {
-                    self.emit(sp.pts[sp.pts.len() - 1], sp.pts[0], RulingSource::Stroke);
+                    self.emit(
+                        sp.pts[sp.pts.len() - 1],
+                        sp.pts[0],
+                        RulingSource::Stroke,
+                        lw,
+                    );
                 }
             }
             if fill && !sp.curved {
@@ -695,10 +712,10 @@ impl<S: PageSink> Interp<'_, S> {
                     let (w, h) = (r.x1 - r.x0, r.y1 - r.y0);
                     if h < THIN_RECT && w >= h {
                         let y = (r.y0 + r.y1) / 2.0;
-                        self.emit((r.x0, y), (r.x1, y), RulingSource::ThinFill);
+                        self.emit((r.x0, y), (r.x1, y), RulingSource::ThinFill, h);
                     } else if w < THIN_RECT && h > w {
                         let x = (r.x0 + r.x1) / 2.0;
-                        self.emit((x, r.y0), (x, r.y1), RulingSource::ThinFill);
+                        self.emit((x, r.y0), (x, r.y1), RulingSource::ThinFill, w);
                     }
                 }
             }

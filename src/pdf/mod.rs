@@ -104,6 +104,8 @@ pub struct Ruling {
     pub x1: f64,
     /// End y.
     pub y1: f64,
+    /// Line width in page space (stroke width, or the thin side of a filled rectangle).
+    pub thickness: f64,
     /// How it was drawn.
     pub source: RulingSource,
 }
