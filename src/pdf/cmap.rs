@@ -593,6 +593,25 @@ endcmap";
     }
 
     #[test]
+    fn junk_never_panics() {
+        let mut x: u32 = 12345;
+        for len in [0usize, 1, 7, 100, 3000] {
+            let junk: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    b"<>[]()0123456789abcdefABCDEF beginbfchar endbfchar beginbfrange endbfrange /%\n"
+                        [(x % 70) as usize]
+                })
+                .collect();
+            let _ = ToUnicode::parse(&junk);
+        }
+        let t = ToUnicode::parse(b"beginbfrange <0000> <FFFFFFFF> <0041> endbfrange");
+        assert!(t.is_empty());
+    }
+
+    #[test]
     fn codespace_splits_mixed_lengths() {
         let cs = CodeSpace::Ranges(vec![
             CodeRange::new(&[0x00], &[0x80]).unwrap(),
