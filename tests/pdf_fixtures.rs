@@ -333,6 +333,28 @@ fn identity_without_tounicode_uses_the_embedded_cmap_or_counts_undecodable() {
 }
 
 #[test]
+fn vertical_writing_advances_downwards() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    // text position (100, 500), 10pt, default DW2 [880 -1000]: each glyph's
+    // horizontal origin is 5pt left and 8.8pt below its vertical origin, and the
+    // position moves 10pt down per glyph (plus Tc = 2 going up: 8pt net)
+    b.raw(p, "q 2 Tc Q");
+    b.text(p, FontKind::IdentityVertical, 10.0, 100.0, 500.0, "项目");
+    b.raw(p, "q 2 Tc");
+    b.text(p, FontKind::IdentityVertical, 10.0, 200.0, 500.0, "合计");
+    b.raw(p, "Q");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    pdf.walk_page(1, &mut r).unwrap();
+    assert_eq!(r.text(), "项目合计");
+    assert_xy(r.glyph("项"), 95.0, 491.2);
+    assert_xy(r.glyph("目"), 95.0, 481.2);
+    assert_xy(r.glyph("合"), 195.0, 491.2);
+    assert_xy(r.glyph("计"), 195.0, 483.2);
+}
+
+#[test]
 fn gbk_euc_font_without_tounicode_and_gbk_font_name() {
     let mut b = PdfBuilder::new();
     let p = b.page();

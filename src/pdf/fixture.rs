@@ -43,6 +43,8 @@ pub enum FontKind {
     IdentityEmbedded,
     /// Type0 Identity-H without ToUnicode and without an embedded font: undecodable.
     IdentityBare,
+    /// Type0 Identity-V (vertical writing) with a ToUnicode map; default DW2.
+    IdentityVertical,
     /// Type0 GBK-EUC-H without ToUnicode.
     Gbk,
     /// Type0 UniGB-UCS2-H without ToUnicode.
@@ -58,6 +60,7 @@ impl FontKind {
             FontKind::IdentityBrokenMap => "FBad",
             FontKind::IdentityEmbedded => "FEmb",
             FontKind::IdentityBare => "FBare",
+            FontKind::IdentityVertical => "FVert",
             FontKind::Gbk => "FGbk",
             FontKind::Ucs2 => "FUcs",
             FontKind::WinAnsi => "FWin",
@@ -175,7 +178,8 @@ impl PdfBuilder {
             FontKind::Identity
             | FontKind::IdentityBrokenMap
             | FontKind::IdentityEmbedded
-            | FontKind::IdentityBare => {
+            | FontKind::IdentityBare
+            | FontKind::IdentityVertical => {
                 let map = self.cids.entry(font).or_default();
                 let mut out = Vec::new();
                 for c in s.chars() {
@@ -404,10 +408,15 @@ impl PdfBuilder {
             FontKind::IdentityBrokenMap,
             FontKind::IdentityEmbedded,
             FontKind::IdentityBare,
+            FontKind::IdentityVertical,
         ] {
             let empty = BTreeMap::new();
             let map = self.cids.get(&kind).unwrap_or(&empty);
-            let tu = matches!(kind, FontKind::Identity | FontKind::IdentityBrokenMap).then(|| {
+            let tu = matches!(
+                kind,
+                FontKind::Identity | FontKind::IdentityBrokenMap | FontKind::IdentityVertical
+            )
+            .then(|| {
                 doc.add_object(Stream::new(
                     dictionary! {},
                     Self::to_unicode(map, kind == FontKind::IdentityBrokenMap),
@@ -429,7 +438,11 @@ impl PdfBuilder {
             let id = Self::type0(
                 &mut doc,
                 Object::Name(b"ABCDEF+SimSun".to_vec()),
-                "Identity-H",
+                if kind == FontKind::IdentityVertical {
+                    "Identity-V"
+                } else {
+                    "Identity-H"
+                },
                 w,
                 tu,
                 ff,

@@ -22,6 +22,9 @@ pub struct Font {
     width_scale: f64,
     /// Vertical writing mode (Identity-V and other -V CMaps).
     pub vertical: bool,
+    /// Vertical metrics (DW2): origin height v_y and advance w1_y, per 1000 units.
+    /// Per-CID W2 entries are not read.
+    pub dw2: [f64; 2],
 }
 
 #[derive(Debug)]
@@ -208,7 +211,16 @@ impl Font {
         let mut dw = 1000.0;
         let mut widths = HashMap::new();
         let mut by_glyph = None;
+        let mut dw2 = [880.0, -1000.0];
         if let Some(desc) = desc {
+            if let Some(a) = get(doc, desc, b"DW2").and_then(|o| o.as_array().ok()) {
+                if let (Some(v), Some(w)) = (
+                    a.first().and_then(|o| num(deref(doc, o))),
+                    a.get(1).and_then(|o| num(deref(doc, o))),
+                ) {
+                    dw2 = [v, w];
+                }
+            }
             if tu.is_none() && matches!(predefined, Some(Predefined::Identity) | None) {
                 by_glyph = glyph_map(doc, desc);
             }
@@ -231,6 +243,7 @@ impl Font {
             },
             width_scale: 0.001,
             vertical,
+            dw2,
         }
     }
 
@@ -327,6 +340,7 @@ impl Font {
             kind: Kind::Simple { text, widths },
             width_scale,
             vertical: false,
+            dw2: [880.0, -1000.0],
         }
     }
 

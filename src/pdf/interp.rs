@@ -587,7 +587,13 @@ impl<S: PageSink> Interp<'_, S> {
             i += code.len;
             let trm = self.tm.mul(&self.gs.ctm);
             let [a, b, c, d, _, _] = trm.0;
-            let (x, y) = trm.apply(0.0, self.gs.rise);
+            // vertical writing: the text position is the glyph's vertical origin,
+            // (w0/2, v_y) above-right of its horizontal origin, which we report
+            let (x, y) = if font.vertical {
+                trm.apply(-code.advance * fs / 2.0, -font.dw2[0] / 1000.0 * fs)
+            } else {
+                trm.apply(0.0, self.gs.rise)
+            };
             let v = &self.visible;
             if !(x >= v.x0 && x <= v.x1 && y >= v.y0 && y <= v.y1) {
                 // drawn outside the visible page (overflow of a Word export, ...)
@@ -602,6 +608,7 @@ impl<S: PageSink> Interp<'_, S> {
                     font: &font.name,
                     invisible,
                     angle: b.atan2(a).to_degrees(),
+                    vertical: font.vertical,
                 };
                 self.sink.glyph(&g);
                 self.report.glyphs += 1;
@@ -613,8 +620,9 @@ impl<S: PageSink> Interp<'_, S> {
             }
             let spacing = self.gs.tc + if code.is_space { self.gs.tw } else { 0.0 };
             if font.vertical {
-                // default vertical metrics: advance one em downwards
-                self.tm.translate_pre(0.0, -(fs + spacing));
+                // ty = w1_y × Tfs + Tc + Tw (w1_y is negative: downwards)
+                self.tm
+                    .translate_pre(0.0, font.dw2[1] / 1000.0 * fs + spacing);
             } else {
                 self.tm
                     .translate_pre((code.advance * fs + spacing) * th, 0.0);

@@ -168,6 +168,7 @@ mod tests {
             font: "F",
             invisible: false,
             angle: 0.0,
+            vertical: false,
         });
     }
 
@@ -223,6 +224,7 @@ mod tests {
             font: "F",
             invisible: true,
             angle: 0.0,
+            vertical: false,
         });
         assert_eq!(tl.text(), "");
         tl.keep_invisible = true;

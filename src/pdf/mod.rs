@@ -82,6 +82,9 @@ pub struct Glyph<'a> {
     /// Direction of the baseline in degrees, counter-clockwise (0 = normal
     /// left-to-right text, 90 = rotated to run bottom to top).
     pub angle: f64,
+    /// Vertical writing mode (an Identity-V or other -V CMap): glyphs advance
+    /// downwards; `x, y` is still the glyph's lower-left (horizontal) origin.
+    pub vertical: bool,
 }
 
 /// Where a ruling line came from.
