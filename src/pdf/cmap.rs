@@ -278,9 +278,80 @@ impl ToUnicode {
     }
 }
 
-/// Parses only the code-space ranges of an embedded encoding CMap.
-pub fn parse_codespace(data: &[u8]) -> Vec<CodeRange> {
-    ToUnicode::parse(data).codespace
+/// Code → CID mapping of an embedded encoding CMap (cidchar / cidrange).
+#[derive(Debug, Default, Clone)]
+pub struct CidMap {
+    /// Code-space ranges declared by the CMap.
+    pub codespace: Vec<CodeRange>,
+    /// (code length, low, high, first CID), sorted.
+    ranges: Vec<(usize, u32, u32, u32)>,
+}
+
+impl CidMap {
+    /// Parses cidchar and cidrange sections, skipping malformed entries.
+    pub fn parse(data: &[u8]) -> CidMap {
+        let toks = tokenize(data);
+        let mut m = CidMap::default();
+        let mut i = 0;
+        while i < toks.len() {
+            match &toks[i] {
+                CTok::Kw(k) if k == b"begincodespacerange" => {
+                    let end = section_end(&toks, i + 1, b"endcodespacerange");
+                    for w in toks[i + 1..end].chunks(2) {
+                        if let [CTok::Hex(Some(lo)), CTok::Hex(Some(hi))] = w {
+                            m.codespace.extend(CodeRange::new(lo, hi));
+                        }
+                    }
+                    i = end + 1;
+                }
+                CTok::Kw(k) if k == b"begincidchar" || k == b"begincidrange" => {
+                    let range = k == b"begincidrange";
+                    let end = section_end(&toks, i + 1, b"end");
+                    let n = if range { 3 } else { 2 };
+                    let mut j = i + 1;
+                    while j + n <= end {
+                        let entry = if range {
+                            match (&toks[j], &toks[j + 1], &toks[j + 2]) {
+                                (CTok::Hex(Some(lo)), CTok::Hex(Some(hi)), CTok::Num(cid))
+                                    if lo.len() == hi.len() && (1..=4).contains(&lo.len()) =>
+                                {
+                                    Some((lo.len(), code_value(lo), code_value(hi), *cid))
+                                }
+                                _ => None,
+                            }
+                        } else {
+                            match (&toks[j], &toks[j + 1]) {
+                                (CTok::Hex(Some(c)), CTok::Num(cid))
+                                    if (1..=4).contains(&c.len()) =>
+                                {
+                                    Some((c.len(), code_value(c), code_value(c), *cid))
+                                }
+                                _ => None,
+                            }
+                        };
+                        match entry {
+                            Some(e) if e.2 >= e.1 => {
+                                m.ranges.push(e);
+                                j += n;
+                            }
+                            _ => j += 1,
+                        }
+                    }
+                    i = end + 1;
+                }
+                _ => i += 1,
+            }
+        }
+        m.ranges.sort();
+        m
+    }
+
+    /// The CID of a code of `len` bytes, if the CMap maps it.
+    pub fn get(&self, len: usize, code: u32) -> Option<u32> {
+        let i = self.ranges.partition_point(|r| (r.0, r.1) <= (len, code));
+        let r = self.ranges[..i].last()?;
+        (r.0 == len && code <= r.2).then(|| r.3.saturating_add(code - r.1))
+    }
 }
 
 fn section_end(toks: &[CTok], from: usize, end_kw: &[u8]) -> usize {
@@ -323,6 +394,8 @@ enum CTok {
     Array(Vec<Option<Vec<u8>>>),
     Name(Vec<u8>),
     Kw(Vec<u8>),
+    /// A non-negative integer (CIDs).
+    Num(u32),
     Other,
 }
 
@@ -418,6 +491,8 @@ fn tokenize(data: &[u8]) -> Vec<CTok> {
                 let w = &data[s..i];
                 if w.first().is_some_and(|b| b.is_ascii_alphabetic()) {
                     out.push(CTok::Kw(w.to_vec()));
+                } else if let Some(n) = std::str::from_utf8(w).ok().and_then(|t| t.parse().ok()) {
+                    out.push(CTok::Num(n));
                 } else {
                     out.push(CTok::Other);
                 }
@@ -590,6 +665,23 @@ endcmap";
         let tu = ToUnicode::parse(b"beginbfchar <01> <00660069> <02> <D840DC00> endbfchar");
         assert_eq!(tu.get(1, 1), Some("fi"));
         assert_eq!(tu.get(1, 2), Some("\u{20000}"));
+    }
+
+    #[test]
+    fn cid_ranges_and_chars() {
+        let m = CidMap::parse(
+            b"1 begincodespacerange <00> <FF> endcodespacerange
+2 begincidrange <41> <5A> 100 <G1> <G2> 5 <61> <7A> 200 endcidrange
+1 begincidchar <20> 1 endcidchar",
+        );
+        assert_eq!(m.codespace.len(), 1);
+        assert_eq!(m.get(1, 0x41), Some(100));
+        assert_eq!(m.get(1, 0x42), Some(101));
+        assert_eq!(m.get(1, 0x5a), Some(125));
+        assert_eq!(m.get(1, 0x5b), None);
+        assert_eq!(m.get(1, 0x62), Some(201));
+        assert_eq!(m.get(1, 0x20), Some(1));
+        assert_eq!(m.get(2, 0x41), None);
     }
 
     #[test]

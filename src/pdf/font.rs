@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
-use super::cmap::{code_value, CodeSpace, Predefined, ToUnicode};
+use super::cmap::{code_value, CidMap, CodeSpace, Predefined, ToUnicode};
 use super::encoding::{acceptable, glyph_name_to_unicode, BaseEncoding};
 
 /// A decoded font: code splitting, text per code, widths.
@@ -40,6 +40,8 @@ enum Kind {
         widths: HashMap<u32, f64>,
         /// Last resort without ToUnicode: GID → Unicode from the embedded font's cmap.
         by_glyph: Option<GlyphMap>,
+        /// Code → CID of an embedded encoding CMap (else CID = code for Identity).
+        cids: Option<CidMap>,
     },
 }
 
@@ -171,6 +173,7 @@ impl Font {
         let enc = get(doc, d, b"Encoding");
         let mut predefined = None;
         let mut vertical = false;
+        let mut cids: Option<CidMap> = None;
         let codespace = match enc {
             Some(Object::Name(n)) => {
                 vertical = n.ends_with(b"-V");
@@ -190,9 +193,11 @@ impl Font {
                 if let Ok(Object::Name(n)) = s.dict.get(b"UseCMap") {
                     predefined = Predefined::from_name(n);
                 }
-                let ranges = stream_bytes(doc, o)
-                    .map(|b| super::cmap::parse_codespace(&b))
+                let map = stream_bytes(doc, o)
+                    .map(|b| CidMap::parse(&b))
                     .unwrap_or_default();
+                let ranges = map.codespace.clone();
+                cids = Some(map);
                 if !ranges.is_empty() {
                     CodeSpace::Ranges(ranges)
                 } else if let Some(p) = predefined {
@@ -240,6 +245,7 @@ impl Font {
                 dw,
                 widths,
                 by_glyph,
+                cids,
             },
             width_scale: 0.001,
             vertical,
@@ -372,7 +378,12 @@ impl Font {
                 dw,
                 widths,
                 by_glyph,
+                cids,
             } => {
+                let cid = match cids {
+                    Some(m) => m.get(len, code).unwrap_or(code),
+                    None => code,
+                };
                 let mut decoded = false;
                 if let Some(s) = self
                     .to_unicode
@@ -390,17 +401,18 @@ impl Font {
                     decoded = true;
                 } else if let Some(c) = by_glyph
                     .as_ref()
-                    .and_then(|g| g.get(code))
+                    .and_then(|g| g.get(cid))
                     .filter(|c| acceptable(c.encode_utf8(&mut [0; 4])))
                 {
                     out.push(c);
                     decoded = true;
                 }
-                // Widths: Identity (or unknown) CMaps have CID = code. For the GB
-                // CMaps the ASCII range maps to Adobe-GB1 CIDs 1–95 (half width);
-                // other codes take DW.
+                // Widths: an embedded CMap gives the CID; Identity (or unknown)
+                // CMaps have CID = code. For the GB CMaps the ASCII range maps to
+                // Adobe-GB1 CIDs 1–95 (half width); other codes take DW.
                 let w = match predefined {
-                    Some(Predefined::Identity) | None => widths.get(&code).copied().unwrap_or(*dw),
+                    _ if cids.is_some() => widths.get(&cid).copied().unwrap_or(*dw),
+                    Some(Predefined::Identity) | None => widths.get(&cid).copied().unwrap_or(*dw),
                     _ if (0x20..=0x7e).contains(&code) => {
                         widths.get(&(code - 31)).copied().unwrap_or(500.0)
                     }
@@ -474,6 +486,42 @@ mod tests {
         assert_eq!(m.get(&2), Some(&600.0));
         assert_eq!(m.get(&11), Some(&1000.0));
         assert_eq!(m.get(&13), None);
+    }
+
+    #[test]
+    fn embedded_encoding_cmap_gives_cids_for_widths() {
+        let mut doc = Document::with_version("1.5");
+        let enc = doc.add_object(Stream::new(
+            dictionary! { "Type" => "CMap", "CMapName" => "Test-H" },
+            b"1 begincodespacerange <00> <FF> endcodespacerange
+1 begincidrange <41> <5A> 100 endcidrange"
+                .to_vec(),
+        ));
+        let tu = doc.add_object(Stream::new(
+            dictionary! {},
+            b"1 begincodespacerange <00> <FF> endcodespacerange
+1 beginbfrange <41> <5A> <0041> endbfrange"
+                .to_vec(),
+        ));
+        let desc = dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X",
+            "W" => vec![Object::Integer(100), Object::Array(vec![300.into(), 400.into()])],
+        };
+        let f = dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X",
+            "Encoding" => Object::Reference(enc), "ToUnicode" => Object::Reference(tu),
+            "DescendantFonts" => vec![Object::Dictionary(desc)],
+        };
+        let font = Font::load(&doc, &f);
+        let mut s = String::new();
+        // one-byte codes (from the CMap's code space), CID 100 and 101
+        let c = font.decode(b"AB", &mut s);
+        assert_eq!((c.len, s.as_str(), c.advance), (1, "A", 0.3));
+        let c = font.decode(b"B", &mut s);
+        assert_eq!((s.as_str(), c.advance), ("B", 0.4));
+        // not in the W array: DW (1000)
+        let c = font.decode(b"C", &mut s);
+        assert_eq!(c.advance, 1.0);
     }
 
     #[test]
