@@ -51,8 +51,12 @@ pub enum CodeSpace {
 }
 
 impl CodeSpace {
-    /// Length in bytes of the code starting at `bytes[0]` (at least 1, at most `bytes.len()`).
+    /// Length in bytes of the code starting at `bytes[0]` (at least 1, at most
+    /// `bytes.len()`; 0 for empty input).
     pub fn code_len(&self, bytes: &[u8]) -> usize {
+        if bytes.is_empty() {
+            return 0;
+        }
         let n = match self {
             CodeSpace::Fixed(n) => *n,
             CodeSpace::Euc => {

@@ -283,7 +283,7 @@ impl Font {
                                 if (0..256).contains(&code) {
                                     diffs.push((code as u8, n.clone()));
                                 }
-                                code += 1;
+                                code = code.saturating_add(1);
                             }
                             _ => {}
                         }
@@ -322,7 +322,7 @@ impl Font {
         let mut widths = vec![fallback; 256];
         if let Some(w) = warr {
             for (i, o) in w.iter().enumerate() {
-                let c = first + i as i64;
+                let c = first.saturating_add(i as i64);
                 if (0..256).contains(&c) {
                     if let Some(v) = num(deref(doc, o)) {
                         widths[c as usize] = v;
@@ -353,6 +353,14 @@ impl Font {
     /// Decodes the code at the start of `bytes`, writing its text (if any) into `out`.
     pub fn decode(&self, bytes: &[u8], out: &mut String) -> Code {
         out.clear();
+        if bytes.is_empty() {
+            return Code {
+                len: 1,
+                advance: 0.0,
+                is_space: false,
+                decoded: false,
+            };
+        }
         let len = self.codespace.code_len(bytes);
         let code_bytes = &bytes[..len];
         let code = code_value(code_bytes);
@@ -441,7 +449,7 @@ fn parse_w(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
             Some(Object::Array(ws)) => {
                 for (k, o) in ws.iter().enumerate() {
                     if let Some(v) = num(deref(doc, o)) {
-                        out.insert(first as u32 + k as u32, v);
+                        out.insert((first as u32).wrapping_add(k as u32), v);
                     }
                 }
                 i += 2;
@@ -522,6 +530,31 @@ mod tests {
         // not in the W array: DW (1000)
         let c = font.decode(b"C", &mut s);
         assert_eq!(c.advance, 1.0);
+    }
+
+    #[test]
+    fn hostile_numbers_do_not_panic() {
+        let doc = Document::with_version("1.5");
+        let enc = dictionary! {
+            "Differences" => vec![Object::Integer(i64::MAX), Object::Name(b"A".to_vec()), Object::Name(b"B".to_vec())],
+        };
+        let f = dictionary! {
+            "Subtype" => "TrueType", "FirstChar" => i64::MAX,
+            "Widths" => vec![Object::Integer(1), Object::Integer(2)], "Encoding" => enc,
+        };
+        let font = Font::load(&doc, &f);
+        let mut s = String::new();
+        assert_eq!(font.decode(b"", &mut s).len, 1);
+        let mut m = HashMap::new();
+        parse_w(
+            &doc,
+            &[
+                Object::Real(4.0e9),
+                Object::Array(vec![1.into(), 2.into()]),
+                Object::Integer(-5),
+            ],
+            &mut m,
+        );
     }
 
     #[test]

@@ -120,7 +120,7 @@ pub fn glyph_to_unicode(font: &[u8]) -> HashMap<u16, char> {
                     if count > MAX_PAIRS {
                         return out;
                     }
-                    add(c, gid + (c - s));
+                    add(c, gid.saturating_add(c - s));
                 }
             }
         }
