@@ -598,6 +598,104 @@ fn garbage_content_does_not_panic_or_stop_the_page() {
 }
 
 #[test]
+fn random_operator_soup_never_panics() {
+    // grammar-shaped junk: real operators with operands of any type and count
+    const WORDS: &[&str] = &[
+        "q",
+        "Q",
+        "cm",
+        "BT",
+        "ET",
+        "Tf",
+        "Tj",
+        "TJ",
+        "'",
+        "\"",
+        "Td",
+        "TD",
+        "Tm",
+        "T*",
+        "Tc",
+        "Tw",
+        "Tz",
+        "TL",
+        "Ts",
+        "Tr",
+        "m",
+        "l",
+        "c",
+        "v",
+        "y",
+        "h",
+        "re",
+        "S",
+        "s",
+        "f",
+        "F",
+        "f*",
+        "B",
+        "b",
+        "n",
+        "W",
+        "g",
+        "rg",
+        "k",
+        "G",
+        "RG",
+        "K",
+        "sc",
+        "scn",
+        "cs",
+        "w",
+        "Do",
+        "BI",
+        "ID",
+        "EI",
+        "/FId",
+        "/FWin",
+        "/FGbk",
+        "/FBad",
+        "/Im1",
+        "/Nope",
+        "0",
+        "1",
+        "-1",
+        "1e308",
+        "99999999999",
+        "-0.0001",
+        "0.5",
+        "(12)",
+        "<00>",
+        "<FFFF>",
+        "<4E2D",
+        "[",
+        "]",
+        "<<",
+        ">>",
+        "[(1) -99999 (2)]",
+        "NaN",
+        "%",
+        "\n",
+    ];
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..150 {
+        let mut src = String::new();
+        for _ in 0..60 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            src.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
+            src.push(' ');
+        }
+        let mut b = PdfBuilder::new();
+        let p = b.page();
+        b.raw(p, &src);
+        let pdf = open(&b);
+        let _ = pdf.walk_page(1, &mut TextLines::default());
+    }
+}
+
+#[test]
 fn rotated_text_reports_its_angle() {
     let mut b = PdfBuilder::new();
     let p = b.page();
