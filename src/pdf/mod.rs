@@ -2,9 +2,21 @@
 //! reporting what each page draws — glyphs with their decoded text and position,
 //! ruling lines, images — to a [`PageSink`]. It knows nothing about tables.
 //!
-//! Coordinates are PDF user space after the CTM: points, y up, origin at the
-//! media box's lower-left corner as the file defines it (page rotation is
-//! reported in [`PageInfo::rotate`], not applied).
+//! Coordinates are PDF user space after the CTM: points, y up, in the file's own
+//! frame (usually origin at the media box's lower-left corner); page rotation is
+//! reported in [`PageInfo::rotate`], not applied.
+//!
+//! What a sink can rely on:
+//! - A [`Glyph`]'s text is real text: codes that cannot be decoded (no ToUnicode,
+//!   no usable encoding or embedded cmap) are counted in
+//!   [`PageReport::undecodable`], never emitted as U+FFFD or private-use junk.
+//! - Glyphs whose origin lies outside the crop box are not emitted
+//!   ([`PageReport::offpage`]); invisible (render mode 3) ones are, flagged.
+//! - Rulings are axis-aligned segments from stroked lines and rectangles and from
+//!   filled rectangles thinner than [`THIN_RECT`]; white paint makes none
+//!   ([`PageReport::white_paint`]). Duplicates and touching pieces are not merged.
+//! - [`PageReport::scanned`]: no visible text, images over a quarter of the page.
+//! - Bad files get a typed [`PdfError`] naming the file (and page); no input panics.
 //!
 //! ```no_run
 //! use budget_tables::pdf::{PdfFile, TextLines};
