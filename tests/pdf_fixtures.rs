@@ -720,6 +720,31 @@ impl PageSink for AngleSink {
 }
 
 #[test]
+fn invisible_render_modes_are_flagged() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.raw(
+        p,
+        "q BT /FWin 10 Tf 3 Tr 1 0 0 1 10 10 Tm (1) Tj 7 Tr (2) Tj 2 Tr (3) Tj ET Q",
+    );
+    b.image(p, 0.0, 0.0, 842.0, 595.0);
+    let pdf = open(&b);
+    let mut inv = Vec::new();
+    struct S<'a>(&'a mut Vec<(String, bool)>);
+    impl PageSink for S<'_> {
+        fn glyph(&mut self, g: &Glyph) {
+            self.0.push((g.text.to_string(), g.invisible));
+        }
+    }
+    let rep = pdf.walk_page(1, &mut S(&mut inv)).unwrap();
+    assert_eq!(
+        inv,
+        vec![("1".into(), true), ("2".into(), true), ("3".into(), false)]
+    );
+    assert!(!rep.scanned);
+}
+
+#[test]
 fn small_logo_alone_is_not_a_scan() {
     let mut b = PdfBuilder::new();
     let p = b.page();

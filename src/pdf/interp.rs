@@ -580,7 +580,8 @@ impl<S: PageSink> Interp<'_, S> {
         };
         let fs = self.gs.fs;
         let th = self.gs.th;
-        let invisible = self.gs.render == 3;
+        // 3: neither fill nor stroke; 7: clip only — both draw nothing
+        let invisible = matches!(self.gs.render, 3 | 7);
         let mut i = 0;
         while i < s.len() {
             let code = font.decode(&s[i..], &mut self.text);

@@ -89,7 +89,7 @@ pub struct Glyph<'a> {
     pub size: f64,
     /// The font's BaseFont name.
     pub font: &'a str,
-    /// True for text render mode 3 (invisible, e.g. an OCR layer).
+    /// True for text render modes 3 and 7 (nothing painted, e.g. an OCR layer).
     pub invisible: bool,
     /// Direction of the baseline in degrees, counter-clockwise (0 = normal
     /// left-to-right text, 90 = rotated to run bottom to top).
