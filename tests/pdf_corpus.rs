@@ -247,3 +247,51 @@ fn check_word_boxes(f: &Path, glyphs: &[Vec<(String, f64, f64)>]) {
     }
     assert!(words > 0, "{}: poppler found no words", f.display());
 }
+
+/// The corpus answer keys (`truth/*.json`, read off poppler by hand-checked tools)
+/// list every amount printed in the tables, page by page. Each must come out of
+/// [`TextLines`] as one whole run (commas aside), as often as it is printed:
+/// no amount split, merged with a neighbour, or lost.
+#[test]
+fn corpus_amounts_from_truth_keys() {
+    let Some(files) = corpus() else { return };
+    let mut checked = 0;
+    for f in &files {
+        let Some(dir) = f.parent() else { continue };
+        let stem = f.file_stem().unwrap_or_default().to_string_lossy();
+        let key = dir.join("truth").join(format!("{stem}.json"));
+        let Ok(json) = std::fs::read_to_string(&key) else {
+            println!("notice: no answer key {}", key.display());
+            continue;
+        };
+        let truth: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let Some(pages) = truth["amounts_by_page"].as_object() else {
+            continue;
+        };
+        let pdf = PdfFile::open(f).unwrap();
+        let mut tl = TextLines::default();
+        for (page, amounts) in pages {
+            let page: usize = page.parse().unwrap();
+            pdf.walk_page(page, &mut tl).unwrap();
+            let mut runs: BTreeMap<String, usize> = BTreeMap::new();
+            for line in tl.lines() {
+                for r in line.runs {
+                    *runs.entry(r.text.replace(',', "")).or_insert(0) += 1;
+                }
+            }
+            let mut need: BTreeMap<&str, usize> = BTreeMap::new();
+            for a in amounts.as_array().into_iter().flatten() {
+                *need.entry(a.as_str().unwrap_or_default()).or_insert(0) += 1;
+            }
+            for (a, n) in need {
+                let have = runs.get(a).copied().unwrap_or(0);
+                assert!(
+                    have >= n,
+                    "{stem} p{page}: amount {a} printed {n}× but found as a run {have}×"
+                );
+                checked += n;
+            }
+        }
+    }
+    println!("amounts checked against answer keys: {checked}");
+}
