@@ -11,6 +11,7 @@ use crate::assemble::{RawLine, RawTable};
 use crate::grammar::{Grammar, GrammarSet, Layout};
 use crate::model::Unit;
 use crate::pdf::{Line, PageInfo, PageReport, PageSink, PdfError, PdfFile, Ruling, TextLines};
+use crate::text::{re, squash};
 use crate::token::{Token, TokenKind};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -73,16 +74,8 @@ pub fn read_pages(pdf: &PdfFile) -> Result<Vec<PageLayout>, PdfError> {
     Ok(out)
 }
 
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 fn line_text(l: &Line) -> String {
     squash(&l.text())
-}
-
-fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad built-in regex {pat}: {e}")))
 }
 
 /// A table title found on a page.
