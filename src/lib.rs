@@ -15,3 +15,4 @@
 pub mod error;
 pub mod grammar;
 pub mod model;
+pub mod reconcile;
