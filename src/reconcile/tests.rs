@@ -1,0 +1,1125 @@
+//! Reconciliation of the Hubei sample (hubei-wuchang-kexie-2025-budget.txt), with tables
+//! built in code from figures read in the sample text (line numbers cited), and mutation
+//! tests that change digits and swap amounts.
+
+use super::*;
+use crate::model::{ColumnKind, Document, Row, Table};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+const FAMILY: &str = "hubei-district-budget";
+
+/// Rows are built through serde so that fields added later with `#[serde(default)]` keep this
+/// code compiling.
+fn row(
+    code: Option<&str>,
+    name: &str,
+    level: u8,
+    section: Option<&str>,
+    amounts: &[&str],
+    line: u32,
+) -> Row {
+    let kind = code.map(|c| {
+        if c.starts_with("30") && c.len() <= 5 {
+            "economic"
+        } else if c.starts_with("320") {
+            "unit"
+        } else {
+            "function"
+        }
+    });
+    let amounts: Vec<Option<String>> = amounts
+        .iter()
+        .map(|a| (!a.is_empty()).then(|| a.to_string()))
+        .collect();
+    serde_json::from_value(json!({
+        "code": code, "code_kind": kind, "name": name, "level": level, "section": section,
+        "amounts": amounts, "page": 0, "lines": [line, line],
+    }))
+    .expect("test row")
+}
+
+fn coded(code: &str, name: &str, amounts: &[&str], line: u32) -> Row {
+    let level = match code.len() {
+        3 => 1,
+        5 | 6 => 2,
+        _ => 3,
+    };
+    row(Some(code), name, level, None, amounts, line)
+}
+
+fn total(name: &str, amounts: &[&str], line: u32) -> Row {
+    row(None, name, 0, None, amounts, line)
+}
+
+fn side(section: &str, name: &str, level: u8, amount: &str, line: u32) -> Row {
+    let amounts = if section == "收入" {
+        [amount, ""]
+    } else {
+        ["", amount]
+    };
+    row(None, name, level, Some(section), &amounts, line)
+}
+
+fn table(
+    number: &str,
+    kind: &str,
+    grammar: &str,
+    columns: &[(&str, &str)],
+    rows: Vec<Row>,
+) -> Table {
+    let columns: Vec<serde_json::Value> = columns
+        .iter()
+        .map(|(id, label)| {
+            let mut c = json!({"id": id, "label": label});
+            if id.ends_with("share") {
+                c["kind"] = json!("percent");
+            }
+            if id.starts_with("income.") {
+                c["section"] = json!("收入");
+            }
+            if id.starts_with("expenditure.") {
+                c["section"] = json!("支出");
+            }
+            c
+        })
+        .collect();
+    let line = rows.first().and_then(|r| r.lines).map_or(0, |l| l.0);
+    serde_json::from_value(json!({
+        "number": number, "title": number, "kind": kind,
+        "grammar": format!("{FAMILY}/{grammar}"), "unit": "万元", "columns": columns,
+        "rows": rows, "empty": false, "first_page": 0, "last_page": 0, "line": line,
+    }))
+    .expect("test table")
+}
+
+const TWO_SIDED: &[(&str, &str)] = &[
+    ("income.budget", "收入/预算数"),
+    ("expenditure.budget", "支出/预算数"),
+];
+const SUMMARY: &[(&str, &str)] = &[
+    ("total", "合计"),
+    ("basic_expenditure", "基本支出"),
+    ("project_expenditure", "项目支出"),
+];
+const GENERAL: &[(&str, &str)] = &[
+    ("total", "合计"),
+    ("basic_expenditure", "基本支出/小计"),
+    ("basic_expenditure.personnel", "基本支出/人员经费"),
+    ("basic_expenditure.public", "基本支出/公用经费"),
+    ("project_expenditure", "项目支出"),
+];
+
+/// 表1 部门收支总表, lines 75-142.
+fn table1() -> Table {
+    let mut rows = vec![
+        side("收入", "一、一般公共预算拨款收入", 1, "707.83", 79),
+        side("收入", "二、政府性基金预算拨款收入", 1, "0.00", 81),
+        side("收入", "三、国有资本经营预算拨款收入", 1, "0.00", 83),
+        side("收入", "四、财政专户管理资金收入", 1, "0.00", 85),
+        side("收入", "五、事业收入", 1, "0.00", 87),
+        side("收入", "六、事业单位经营收入", 1, "0.00", 89),
+        side("收入", "七、上级补助收入", 1, "0.00", 91),
+        side("收入", "八、附属单位上缴收入", 1, "0.00", 93),
+        side("收入", "九、其他收入", 1, "0.00", 95),
+        side("收入", "本年收入合计", 0, "707.83", 138),
+        side("收入", "上年结转结余", 1, "0.00", 140),
+        side("收入", "收入总计", 0, "707.83", 142),
+    ];
+    let spending = [
+        ("一、一般公共服务支出", "0.00", 79),
+        ("二、国防支出", "0.00", 81),
+        ("三、公共安全支出", "0.00", 83),
+        ("四、教育支出", "0.00", 85),
+        ("五、科学技术支出", "635.68", 87),
+        ("六、文化旅游体育与传媒支出", "0.00", 89),
+        ("七、社会保障和就业支出", "16.63", 91),
+        ("八、卫生健康支出", "32.28", 93),
+        ("九、节能环保支出", "0.00", 95),
+        ("十、城乡社区支出", "0.00", 97),
+        ("十一、农林水支出", "0.00", 99),
+        ("十二、交通运输支出", "0.00", 101),
+        ("十三、资源勘探工业信息等支出", "0.00", 103),
+        ("十四、商业服务业等支出", "0.00", 108),
+        ("十五、金融支出", "0.00", 110),
+        ("十六、援助其他地区支出", "0.00", 112),
+        ("十七、自然资源海洋气象等支出", "0.00", 114),
+        ("十八、住房保障支出", "23.24", 119),
+        ("十九、粮油物资储备支出", "0.00", 121),
+        ("二十、国有资本经营预算支出", "0.00", 123),
+        ("廿一、灾害防治及应急管理支出", "0.00", 125),
+        ("廿二、其他支出", "0.00", 130),
+        ("廿三、债务还本支出", "0.00", 132),
+        ("廿四、债务付息支出", "0.00", 134),
+        ("廿五、债务发行费用支出", "0.00", 136),
+    ];
+    for (name, v, line) in spending {
+        rows.push(side("支出", name, 1, v, line));
+    }
+    rows.push(side("支出", "本年支出合计", 0, "707.83", 138));
+    rows.push(side("支出", "年终结转结余", 1, "0.00", 140));
+    rows.push(side("支出", "支出总计", 0, "707.83", 142));
+    table("表1", "overview", "01-overview.toml", TWO_SIDED, rows)
+}
+
+/// 表2 部门收入总表, lines 301-454 (values split across lines: "707\n.83", "0.\n00").
+fn table2() -> Table {
+    let v = [
+        "707.83", "707.83", "707.83", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00",
+        "0.00", "0.00",
+    ];
+    let cols: &[(&str, &str)] = &[
+        ("total", "合计"),
+        ("current_income", "本年收入/小计"),
+        (
+            "current_income.general_public_budget",
+            "本年收入/一般公共预算",
+        ),
+        ("current_income.government_fund", "本年收入/政府性基金预算"),
+        ("current_income.state_capital", "本年收入/国有资本经营预算"),
+        (
+            "current_income.fiscal_special_account",
+            "本年收入/财政专户管理资金",
+        ),
+        ("current_income.business", "本年收入/事业收入"),
+        (
+            "current_income.business_operation",
+            "本年收入/事业单位经营收入",
+        ),
+        (
+            "current_income.higher_level_subsidy",
+            "本年收入/上级补助收入",
+        ),
+        (
+            "current_income.affiliated_remittance",
+            "本年收入/附属单位上缴收入",
+        ),
+        ("current_income.other", "本年收入/其他收入"),
+        ("carryover", "上年结转结余"),
+    ];
+    table(
+        "表2",
+        "income_summary",
+        "02-income_summary.toml",
+        cols,
+        vec![
+            total("合计", &v, 301),
+            coded("320", "武昌区科学技术协会", &v, 349),
+            coded("320001", "武昌区科学技术协会本级", &v, 401),
+        ],
+    )
+}
+
+/// 表3 部门支出总表, lines 461-497.
+fn table3() -> Table {
+    table(
+        "表3",
+        "expenditure_summary",
+        "03-expenditure_summary.toml",
+        SUMMARY,
+        vec![
+            total("合计", &["707.83", "252.79", "455.04"], 463),
+            coded("206", "科学技术支出", &["635.68", "180.64", "455.04"], 465),
+            coded(
+                "20607",
+                "科学技术普及",
+                &["635.68", "180.64", "455.04"],
+                467,
+            ),
+            coded("2060701", "机构运行", &["180.64", "180.64", "0.00"], 469),
+            coded("2060702", "科普活动", &["455.04", "0.00", "455.04"], 471),
+            coded(
+                "208",
+                "社会保障和就业支出",
+                &["16.63", "16.63", "0.00"],
+                473,
+            ),
+            coded(
+                "20805",
+                "行政事业单位养老支出",
+                &["16.63", "16.63", "0.00"],
+                475,
+            ),
+            coded("2080501", "行政单位离退休", &["1.32", "1.32", "0.00"], 477),
+            coded(
+                "2080505",
+                "机关事业单位基本养老保险缴费支出",
+                &["15.31", "15.31", "0.00"],
+                479,
+            ),
+            coded("210", "卫生健康支出", &["32.28", "32.28", "0.00"], 481),
+            coded(
+                "21011",
+                "行政事业单位医疗",
+                &["32.28", "32.28", "0.00"],
+                483,
+            ),
+            coded("2101101", "行政单位医疗", &["7.66", "7.66", "0.00"], 485),
+            coded(
+                "2101103",
+                "公务员医疗补助",
+                &["24.63", "24.63", "0.00"],
+                487,
+            ),
+            coded("221", "住房保障支出", &["23.24", "23.24", "0.00"], 489),
+            coded("22102", "住房改革支出", &["23.24", "23.24", "0.00"], 491),
+            coded("2210201", "住房公积金", &["17.91", "17.91", "0.00"], 493),
+            coded("2210202", "提租补贴", &["3.76", "3.76", "0.00"], 495),
+            coded("2210203", "购房补贴", &["1.56", "1.56", "0.00"], 497),
+        ],
+    )
+}
+
+/// 表4 财政拨款收支总表, lines 509-573 (blank cells stay empty).
+fn table4() -> Table {
+    let mut rows = vec![
+        side("收入", "一、本年收入", 1, "707.83", 513),
+        side("收入", "（一）一般公共预算拨款", 2, "707.83", 515),
+        side("收入", "（二）政府性基金预算拨款", 2, "", 517),
+        side("收入", "（三）国有资本经营预算拨款", 2, "", 519),
+        side("收入", "二、上年结转", 1, "", 521),
+        side("收入", "（一）一般公共预算拨款", 2, "", 523),
+        side("收入", "（二）政府性基金预算拨款", 2, "", 525),
+        side("收入", "（三）国有资本经营预算拨款", 2, "", 527),
+        side("收入", "收入总计", 0, "707.83", 573),
+        side("支出", "一、本年支出", 1, "707.83", 513),
+    ];
+    let spending = [
+        ("（一）一般公共服务支出", "", 515),
+        ("（二）国防支出", "", 517),
+        ("（三）公共安全支出", "", 519),
+        ("（四）教育支出", "", 521),
+        ("（五）科学技术支出", "635.68", 523),
+        ("（六）文化旅游体育与传媒支出", "", 525),
+        ("（七）社会保障和就业支出", "16.63", 527),
+        ("（八）卫生健康支出", "32.28", 529),
+        ("（九）节能环保支出", "", 531),
+        ("（十）城乡社区支出", "", 533),
+        ("（十一）农林水支出", "", 535),
+        ("（十二）交通运输支出", "", 537),
+        ("（十三）资源勘探工业信息等支出", "", 539),
+        ("（十四）商业服务业等支出", "", 543),
+        ("（十五）金融支出", "", 545),
+        ("（十六）援助其他地区支出", "", 547),
+        ("（十七）自然资源海洋气象等支出", "", 549),
+        ("（十八）住房保障支出", "23.24", 553),
+        ("（十九）粮油物资储备支出", "", 555),
+        ("（二十）国有资本经营预算支出", "", 557),
+        ("（廿一）灾害防治及应急管理支出", "", 559),
+        ("（廿二）其他支出", "", 563),
+        ("（廿三）债务还本支出", "", 565),
+        ("（廿四）债务付息支出", "", 567),
+        ("（廿五）债务发行费用支出", "", 569),
+    ];
+    for (name, v, line) in spending {
+        rows.push(side("支出", name, 2, v, line));
+    }
+    rows.push(side("支出", "二、年终结转结余", 1, "", 571));
+    rows.push(side("支出", "支出总计", 0, "707.83", 573));
+    table(
+        "表4",
+        "fiscal_overview",
+        "04-fiscal_overview.toml",
+        TWO_SIDED,
+        rows,
+    )
+}
+
+/// 表5-1 一般公共预算支出表(分功能科目), lines 594-632.
+fn table5_1() -> Table {
+    table(
+        "表5-1",
+        "general_budget_expenditure_by_function",
+        "05-1-general_budget_by_function.toml",
+        GENERAL,
+        vec![
+            total(
+                "合计",
+                &["707.83", "252.79", "210.44", "42.35", "455.04"],
+                594,
+            ),
+            coded(
+                "206",
+                "科学技术支出",
+                &["635.68", "180.64", "139.60", "41.03", "455.04"],
+                596,
+            ),
+            coded(
+                "20607",
+                "科学技术普及",
+                &["635.68", "180.64", "139.60", "41.03", "455.04"],
+                598,
+            ),
+            coded(
+                "2060701",
+                "机构运行",
+                &["180.64", "180.64", "139.60", "41.03", "0.00"],
+                600,
+            ),
+            coded(
+                "2060702",
+                "科普活动",
+                &["455.04", "0.00", "0.00", "0.00", "455.04"],
+                602,
+            ),
+            coded(
+                "208",
+                "社会保障和就业支出",
+                &["16.63", "16.63", "15.31", "1.32", "0.00"],
+                604,
+            ),
+            coded(
+                "20805",
+                "行政事业单位养老支出",
+                &["16.63", "16.63", "15.31", "1.32", "0.00"],
+                606,
+            ),
+            coded(
+                "2080501",
+                "行政单位离退休",
+                &["1.32", "1.32", "0.00", "1.32", "0.00"],
+                608,
+            ),
+            coded(
+                "2080505",
+                "机关事业单位基本养老保险缴费支出",
+                &["15.31", "15.31", "15.31", "0.00", "0.00"],
+                610,
+            ),
+            coded(
+                "210",
+                "卫生健康支出",
+                &["32.28", "32.28", "32.28", "0.00", "0.00"],
+                616,
+            ),
+            coded(
+                "21011",
+                "行政事业单位医疗",
+                &["32.28", "32.28", "32.28", "0.00", "0.00"],
+                618,
+            ),
+            coded(
+                "2101101",
+                "行政单位医疗",
+                &["7.66", "7.66", "7.66", "0.00", "0.00"],
+                620,
+            ),
+            coded(
+                "2101103",
+                "公务员医疗补助",
+                &["24.63", "24.63", "24.63", "0.00", "0.00"],
+                622,
+            ),
+            coded(
+                "221",
+                "住房保障支出",
+                &["23.24", "23.24", "23.24", "0.00", "0.00"],
+                624,
+            ),
+            coded(
+                "22102",
+                "住房改革支出",
+                &["23.24", "23.24", "23.24", "0.00", "0.00"],
+                626,
+            ),
+            coded(
+                "2210201",
+                "住房公积金",
+                &["17.91", "17.91", "17.91", "0.00", "0.00"],
+                628,
+            ),
+            coded(
+                "2210202",
+                "提租补贴",
+                &["3.76", "3.76", "3.76", "0.00", "0.00"],
+                630,
+            ),
+            coded(
+                "2210203",
+                "购房补贴",
+                &["1.56", "1.56", "1.56", "0.00", "0.00"],
+                632,
+            ),
+        ],
+    )
+}
+
+/// 表5-2 一般公共预算支出表(分单位), lines 659-667.
+fn table5_2() -> Table {
+    let v = ["707.83", "252.79", "210.44", "42.35", "455.04"];
+    table(
+        "表5-2",
+        "general_budget_expenditure_by_unit",
+        "05-2-general_budget_by_unit.toml",
+        GENERAL,
+        vec![
+            total("合计", &v, 659),
+            coded("320", "武昌区科学技术协会", &v, 661),
+            coded("320001", "武昌区科学技术协会本级", &v, 663),
+        ],
+    )
+}
+
+/// 表6 一般公共预算基本支出表, lines 678-720.
+fn table6() -> Table {
+    table(
+        "表6",
+        "general_budget_basic_expenditure",
+        "06-general_budget_basic.toml",
+        &[
+            ("total", "合计"),
+            ("personnel", "人员经费"),
+            ("public", "公用经费"),
+        ],
+        vec![
+            total("合计", &["252.79", "210.44", "42.35"], 678),
+            coded("301", "工资福利支出", &["198.37", "198.37", "0.00"], 680),
+            coded("30101", "基本工资", &["36.39", "36.39", "0.00"], 682),
+            coded("30102", "津贴补贴", &["33.46", "33.46", "0.00"], 684),
+            coded("30103", "奖金", &["74.40", "74.40", "0.00"], 686),
+            coded(
+                "30108",
+                "机关事业单位基本养老保险缴费",
+                &["15.31", "15.31", "0.00"],
+                688,
+            ),
+            coded(
+                "30110",
+                "职工基本医疗保险缴费",
+                &["7.66", "7.66", "0.00"],
+                690,
+            ),
+            coded(
+                "30111",
+                "公务员医疗补助缴费",
+                &["12.56", "12.56", "0.00"],
+                692,
+            ),
+            coded("30112", "其他社会保障缴费", &["0.67", "0.67", "0.00"], 694),
+            coded("30113", "住房公积金", &["17.91", "17.91", "0.00"], 696),
+            coded("302", "商品和服务支出", &["42.35", "0.00", "42.35"], 698),
+            coded("30201", "办公费", &["17.76", "0.00", "17.76"], 700),
+            coded("30216", "培训费", &["1.12", "0.00", "1.12"], 702),
+            coded("30217", "公务接待费", &["0.18", "0.00", "0.18"], 704),
+            coded("30226", "劳务费", &["10.80", "0.00", "10.80"], 706),
+            coded("30227", "委托业务费", &["0.65", "0.00", "0.65"], 708),
+            coded("30228", "工会经费", &["2.10", "0.00", "2.10"], 710),
+            coded("30229", "福利费", &["1.87", "0.00", "1.87"], 712),
+            coded("30239", "其他交通费用", &["6.55", "0.00", "6.55"], 714),
+            coded(
+                "30299",
+                "其他商品和服务支出",
+                &["1.32", "0.00", "1.32"],
+                716,
+            ),
+            coded(
+                "303",
+                "对个人和家庭的补助",
+                &["12.07", "12.07", "0.00"],
+                718,
+            ),
+            coded("30307", "医疗费补助", &["12.07", "12.07", "0.00"], 720),
+        ],
+    )
+}
+
+/// 表7 "三公"经费支出表, line 741: one row of six amounts.
+fn table7() -> Table {
+    table(
+        "表7",
+        "three_public_expenses",
+        "07-three_public.toml",
+        &[
+            ("total", "“三公”经费合计"),
+            ("outbound_travel", "因公出国（境）费"),
+            ("official_vehicles", "公务用车购置及运行费/小计"),
+            (
+                "official_vehicles.purchase",
+                "公务用车购置及运行费/公务用车购置费",
+            ),
+            (
+                "official_vehicles.operation",
+                "公务用车购置及运行费/公务用车运行费",
+            ),
+            ("official_reception", "公务接待费"),
+        ],
+        vec![total(
+            "",
+            &["0.18", "0.00", "0.00", "0.00", "0.00", "0.18"],
+            741,
+        )],
+    )
+}
+
+/// 表8 / 表9, lines 743-767: printed empty with a 备注.
+fn empty_table(number: &str, kind: &str, grammar: &str, line: u32) -> Table {
+    let mut t = table(number, kind, grammar, SUMMARY, Vec::new());
+    t.empty = true;
+    t.line = Some(line);
+    t
+}
+
+/// 表10 项目支出表, lines 834-863.
+fn table10() -> Table {
+    let v = [
+        "455.04", "455.04", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00",
+    ];
+    let cols: &[(&str, &str)] = &[
+        ("total", "合计"),
+        (
+            "current_appropriation.general_public_budget",
+            "本年拨款/一般公共预算",
+        ),
+        (
+            "current_appropriation.government_fund",
+            "本年拨款/政府性基金预算",
+        ),
+        (
+            "current_appropriation.state_capital",
+            "本年拨款/国有资本经营预算",
+        ),
+        (
+            "carryover.general_public_budget",
+            "财政拨款结转结余/一般公共预算",
+        ),
+        (
+            "carryover.government_fund",
+            "财政拨款结转结余/政府性基金预算",
+        ),
+        (
+            "carryover.state_capital",
+            "财政拨款结转结余/国有资本经营预算",
+        ),
+        ("fiscal_special_account", "财政专户管理资金"),
+        ("unit_funds", "单位资金"),
+    ];
+    table(
+        "表10",
+        "project_expenditure",
+        "10-project_expenditure.toml",
+        cols,
+        vec![
+            total("合计", &v, 834),
+            row(None, "武昌区科学技术协会", 1, None, &v, 839),
+            row(None, "武昌区科学技术协会本级", 2, None, &v, 844),
+            row(None, "本级支出项目", 3, None, &v, 849),
+            row(None, "科普活动经费", 4, None, &v, 863),
+        ],
+    )
+}
+
+/// 表11 整体支出绩效目标表, lines 881-911: 当年金额, 占比, 2023 年, 2024 年.
+fn table11() -> Table {
+    let cols: &[(&str, &str)] = &[
+        ("current", "当年金额"),
+        ("current.share", "占比"),
+        ("prior_2", "近两年收支金额/2023年"),
+        ("prior_1", "近两年收支金额/2024年"),
+    ];
+    let r = |s: &str, name: &str, level: u8, v: &[&str], line: u32| {
+        row(None, name, level, Some(s), v, line)
+    };
+    let mut t = table(
+        "表11",
+        "overall_performance_targets",
+        "11-overall_performance.toml",
+        cols,
+        vec![
+            r(
+                "收入",
+                "财政拨款",
+                1,
+                &["707.83", "100", "915.66", "858.29"],
+                890,
+            ),
+            r("收入", "财政专户管理资金", 1, &["0", "0", "0", "0"], 892),
+            r("收入", "单位资金", 1, &["0", "0", "0", "0"], 894),
+            r(
+                "收入",
+                "合计",
+                0,
+                &["707.83", "100", "915.66", "858.29"],
+                896,
+            ),
+            r(
+                "支出",
+                "人员类项目支出",
+                1,
+                &["210.44", "26", "303.18", "244.14"],
+                902,
+            ),
+            r(
+                "支出",
+                "运转类项目支出",
+                1,
+                &["42.35", "5", "40.98", "35.30"],
+                904,
+            ),
+            r(
+                "支出",
+                "特定目标类项目支出",
+                1,
+                &["455.04", "69", "571.5", "578.85"],
+                906,
+            ),
+            r(
+                "支出",
+                "合计",
+                0,
+                &["707.83", "100", "915.66", "858.29"],
+                911,
+            ),
+        ],
+    );
+    assert_eq!(t.columns[1].kind, ColumnKind::Percent);
+    t.line = Some(881);
+    t
+}
+
+/// The sample document as tables built in code.
+pub(super) fn sample_doc() -> Document {
+    let tables = vec![
+        table1(),
+        table2(),
+        table3(),
+        table4(),
+        table5_1(),
+        table5_2(),
+        table6(),
+        table7(),
+        empty_table(
+            "表8",
+            "government_fund_expenditure",
+            "08-government_fund.toml",
+            743,
+        ),
+        empty_table(
+            "表9",
+            "state_capital_expenditure",
+            "09-state_capital.toml",
+            755,
+        ),
+        table10(),
+        table11(),
+    ];
+    serde_json::from_value(json!({
+        "doc_id": "hubei-wuchang-kexie-2025-budget",
+        "source": {"path": "hubei-wuchang-kexie-2025-budget.txt", "sha256": "", "format": "text", "pages": 0},
+        "department": "武昌区科学技术协会", "year": 2025, "kind": "budget",
+        "tables": tables, "missing_tables": [], "warnings": [],
+    }))
+    .expect("test document")
+}
+
+fn sample_text() -> Option<String> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/hubei-wuchang-kexie-2025-budget.txt");
+    match std::fs::read_to_string(&p) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            println!("skipped: sample {} not found", p.display());
+            None
+        }
+    }
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal")
+}
+
+/// (table, first row text, column) of each finding, for assertions.
+fn keyed(r: &Reconciliation, sev: Severity) -> Vec<(String, String, String)> {
+    r.findings
+        .iter()
+        .filter(|f| f.severity == sev)
+        .map(|f| {
+            let c = &f.cells[0];
+            (
+                c.table.clone(),
+                c.row.clone(),
+                c.column.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sample_tables_reconcile_as_read_by_hand() {
+    let doc = sample_doc();
+    let r = reconcile(&doc, &RuleSet::builtin());
+    for f in &r.findings {
+        println!("{:?} {}: {}", f.severity, f.rule, f.message);
+    }
+    println!(
+        "checks {} passed {} coverage {}/{} ({})",
+        r.checks, r.checks_passed, r.coverage.verified, r.coverage.amounts, r.coverage.share
+    );
+    // The three printed shares of 表11 (lines 902-909) are the only mismatches.
+    let mut mism = keyed(&r, Severity::Mismatch);
+    mism.sort();
+    assert_eq!(
+        mism,
+        vec![
+            (
+                "表11".into(),
+                "人员类项目支出".into(),
+                "current.share".into()
+            ),
+            (
+                "表11".into(),
+                "特定目标类项目支出".into(),
+                "current.share".into()
+            ),
+            (
+                "表11".into(),
+                "运转类项目支出".into(),
+                "current.share".into()
+            ),
+        ]
+    );
+    for f in r
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Mismatch)
+    {
+        let s = f
+            .suspect
+            .as_ref()
+            .expect("表11: the printed share is suspect");
+        assert_eq!(s.cells, vec![0], "{}", f.message);
+    }
+    // Rounding gaps read by hand: 21011 (7.66 + 24.63 = 32.29 vs 32.28), 22102 (17.91 +
+    // 3.76 + 1.56 = 23.23 vs 23.24) in 表3 and 表5-1; 表5-1 206/20607/2060701 基本支出
+    // 180.64 vs 139.60 + 41.03; 表5-1 合计 人员经费 210.44 vs 139.60 + 15.31 + 32.28 + 23.24;
+    // 表6 301 198.37 vs the eight 款 (198.36).
+    let mut rounding = keyed(&r, Severity::Rounding);
+    rounding.sort();
+    let mut want: Vec<(String, String, String)> = [
+        ("表3", "21011 行政事业单位医疗", "total"),
+        ("表3", "21011 行政事业单位医疗", "basic_expenditure"),
+        ("表3", "22102 住房改革支出", "total"),
+        ("表3", "22102 住房改革支出", "basic_expenditure"),
+        ("表5-1", "21011 行政事业单位医疗", "total"),
+        ("表5-1", "21011 行政事业单位医疗", "basic_expenditure"),
+        (
+            "表5-1",
+            "21011 行政事业单位医疗",
+            "basic_expenditure.personnel",
+        ),
+        ("表5-1", "22102 住房改革支出", "total"),
+        ("表5-1", "22102 住房改革支出", "basic_expenditure"),
+        ("表5-1", "22102 住房改革支出", "basic_expenditure.personnel"),
+        ("表5-1", "合计", "basic_expenditure.personnel"),
+        ("表5-1", "206 科学技术支出", "basic_expenditure"),
+        ("表5-1", "20607 科学技术普及", "basic_expenditure"),
+        ("表5-1", "2060701 机构运行", "basic_expenditure"),
+        ("表6", "301 工资福利支出", "total"),
+        ("表6", "301 工资福利支出", "personnel"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    want.sort();
+    assert_eq!(rounding, want);
+    assert_eq!(r.counts.missing, 0, "{:#?}", keyed(&r, Severity::Missing));
+    assert_eq!(r.counts.unparsed, 0);
+    assert!(r.has_mismatch());
+    // The 21011 note carries the figures.
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.cells[0].table == "表3" && f.cells[0].row.starts_with("21011"))
+        .expect("21011 note");
+    assert_eq!(f.stated, Some(d("32.28")));
+    assert_eq!(f.computed, Some(d("32.29")));
+    assert_eq!(f.difference, Some(d("-0.01")));
+    assert_eq!(f.tolerance, Some(d("0.015")));
+    assert_eq!(f.unit, "万元");
+    assert_eq!(f.cells[0].lines, Some((483, 483)));
+    // Every amount of the sample takes part in some passing check.
+    assert_eq!(
+        r.coverage.unverified, 0,
+        "{:#?}",
+        r.coverage.unverified_cells
+    );
+    let json = serde_json::to_string(&r).expect("serializes");
+    assert!(json.contains("\"mismatch\""));
+}
+
+#[test]
+fn units_mix_in_one_document() {
+    // 表6 printed in whole 元 (documents mix units): its cross checks against the 万元 tables
+    // are made in 元 and still hold; its own 301 gap of 100 元 is now far beyond the rounding
+    // of whole 元 (9 × 0.5 元), so it becomes a mismatch.
+    let mut doc = sample_doc();
+    let t6 = doc
+        .tables
+        .iter_mut()
+        .find(|t| t.number.as_deref() == Some("表6"))
+        .expect("表6");
+    t6.unit = Unit::Yuan;
+    for r in &mut t6.rows {
+        for a in r.amounts.iter_mut().flatten() {
+            *a = (*a * Decimal::from(10_000)).trunc();
+        }
+    }
+    let r = reconcile(&doc, &RuleSet::builtin());
+    assert!(r.findings.iter().all(|f| !f.rule.starts_with("cross.")));
+    let m: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Mismatch && f.cells[0].table == "表6")
+        .collect();
+    assert_eq!(m.len(), 2, "301 合计 and 人员经费");
+    for f in m {
+        assert!(f.cells[0].row.starts_with("301"));
+        assert_eq!(f.unit, "元");
+        assert_eq!(f.difference, Some(d("100")));
+        assert_eq!(f.tolerance, Some(d("4.5")));
+    }
+}
+
+#[test]
+fn a_wrong_total_is_a_mismatch_with_its_parts_vouched_for() {
+    let mut doc = sample_doc();
+    // 表3 210 卫生健康支出 total printed as 32.38 instead of 32.28.
+    let t3 = &mut doc.tables[2];
+    let ri = t3
+        .rows
+        .iter()
+        .position(|r| r.code.as_deref() == Some("210"))
+        .expect("210");
+    t3.rows[ri].amounts[0] = Some(d("32.38"));
+    let r = reconcile(&doc, &RuleSet::builtin());
+    let hits: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| {
+            f.severity == Severity::Mismatch && f.cells.iter().any(|c| c.row.starts_with("210 "))
+        })
+        .collect();
+    assert!(!hits.is_empty());
+    // The hierarchy 210 = 21011: 210 is the suspect, 21011 agrees elsewhere.
+    let h = hits
+        .iter()
+        .find(|f| f.rule == "hierarchy.code")
+        .expect("hierarchy finding");
+    assert_eq!(h.difference, Some(d("0.1")));
+    let s = h.suspect.as_ref().expect("suspect");
+    assert_eq!(s.cells, vec![0]);
+}
+
+#[test]
+fn narrative_of_the_sample_checks_out() {
+    let Some(text) = sample_text() else { return };
+    let (first, section) = explanation_section(&text).expect("第三部分");
+    assert_eq!(first, 1647);
+    let doc = sample_doc();
+    let r = reconcile_with_narrative(
+        &doc,
+        &RuleSet::builtin(),
+        Some(Narrative {
+            text: &section,
+            first_line: first,
+        }),
+    );
+    let n = r.narrative.as_ref().expect("summary");
+    println!("narrative: {n:#?}");
+    let narr: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("narrative"))
+        .collect();
+    for f in &narr {
+        println!("{:?} {}: {}", f.severity, f.rule, f.message);
+    }
+    // Everything the prose says agrees with the tables; two year-on-year percentages need the
+    // rounding of their inputs: 机构运行 "增加 18.42 万元，增长 11.36%" (lines 1710-1712:
+    // 18.42 / 162.22 = 11.355%) and 住房公积金 "减少 1.15，下降 6.04%" (lines 1745-1747:
+    // 1.15 / 19.06 = 6.034%).
+    assert!(
+        narr.iter().all(|f| f.severity == Severity::Rounding),
+        "{narr:#?}"
+    );
+    let mut stated: Vec<(String, Option<Decimal>)> =
+        narr.iter().map(|f| (f.rule.clone(), f.stated)).collect();
+    stated.sort();
+    assert_eq!(
+        stated,
+        vec![
+            ("narrative.change".to_string(), Some(d("6.04"))),
+            ("narrative.change".to_string(), Some(d("11.36"))),
+        ]
+    );
+    // Statements tied to tables (read by hand in lines 1663-1878): 部门收支总预算, 部门预算收入,
+    // 一般公共预算财政拨款收入, 部门预算支出, 基本支出, 项目支出, 财政拨款收支总预算,
+    // 一般公共预算财政拨款本年收入, four 类, 一般公共预算拨款, 基本支出, 人员经费, 公用经费,
+    // 项目支出, nine 项 paths, 一般公共预算基本支出, 人员经费, 工资福利支出, 对个人和家庭的补助,
+    // 公用经费, the six 三公 figures, 项目支出, 一般公共预算本年拨款, 预算支出.
+    assert!(n.tied >= 40, "tied {}", n.tied);
+    // Shares: 100%, 36%, 64%, 36%, 64%; changes: 0.46% twice, 11.36%, 2.67%, 6.04%, 49.65%,
+    // 18.69%.
+    assert_eq!(n.shares_checked, 5);
+    assert_eq!(n.changes_checked, 7);
+    let skipped: Vec<&str> = n.skipped.iter().map(|(_, s)| s.as_str()).collect();
+    assert!(
+        skipped.iter().any(|s| s.contains("机关运行经费")),
+        "{skipped:?}"
+    );
+    assert!(
+        !skipped.iter().any(|s| s.contains("科学技术支出")),
+        "{skipped:?}"
+    );
+}
+
+#[test]
+fn narrative_catches_a_wrong_figure_and_blames_the_prose() {
+    let doc = sample_doc();
+    let text = "三、支出预算安排情况\n部门预算支出 707.83 万元。其中：基本支出 252.97 万\n\n元，占比 36%；项目支出 455.04 万元，占比 64%。";
+    let f = check_narrative(text, 1673, &doc);
+    let bad: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.severity == Severity::Mismatch)
+        .collect();
+    assert_eq!(bad.len(), 1, "{f:#?}");
+    assert_eq!(bad[0].rule, "narrative.amount");
+    assert_eq!(bad[0].cells[0].lines, Some((1674, 1674)));
+    let s = bad[0].suspect.as_ref().expect("the prose is suspect");
+    assert_eq!(s.cells, vec![0]);
+}
+
+// ------------------------------------------------------------------ mutation tests
+
+/// Per cell, the change (in 元) at or beyond which some passing check must fail: for a check
+/// with bound B whose figures already differ by D, a change of at least B + D breaks it.
+fn thresholds(log: &[CheckLog], exclude: Option<Addr>) -> HashMap<Addr, Decimal> {
+    let mut t: HashMap<Addr, Decimal> = HashMap::new();
+    for c in log {
+        if exclude.is_some_and(|x| c.cells.contains(&x)) {
+            continue;
+        }
+        let need = c.bound + c.slack_used;
+        for &a in &c.cells {
+            let e = t.entry(a).or_insert(need);
+            if need < *e {
+                *e = need;
+            }
+        }
+    }
+    t
+}
+
+fn failures(r: &Reconciliation) -> HashSet<String> {
+    r.findings
+        .iter()
+        .filter(|f| matches!(f.severity, Severity::Mismatch | Severity::Missing))
+        .map(|f| format!("{} {}", f.rule, f.message))
+        .collect()
+}
+
+/// Digit mutations of a printed value: each digit d → d+1 and d+5 (mod 10), scale kept.
+fn digit_mutations(v: Decimal) -> Vec<Decimal> {
+    let s = v.to_string();
+    let mut out = Vec::new();
+    for (i, ch) in s.char_indices() {
+        let Some(dg) = ch.to_digit(10) else { continue };
+        for step in [1, 5] {
+            let nd = (dg + step) % 10;
+            let mut m = s.clone();
+            m.replace_range(i..i + 1, &nd.to_string());
+            if let Ok(x) = Decimal::from_str(&m) {
+                if x != v {
+                    out.push(x);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn set(doc: &mut Document, (ti, ri, ci): Addr, v: Option<Decimal>) {
+    doc.tables[ti].rows[ri].amounts[ci] = v;
+}
+
+fn get(doc: &Document, (ti, ri, ci): Addr) -> Option<Decimal> {
+    doc.tables
+        .get(ti)?
+        .rows
+        .get(ri)?
+        .amounts
+        .get(ci)
+        .copied()
+        .flatten()
+}
+
+#[test]
+fn mutations_of_parsed_tables_are_caught() {
+    let doc = sample_doc();
+    let rules = RuleSet::builtin();
+    let (base, log) = reconcile_logged(&doc, &rules, None);
+    let base_fail = failures(&base);
+    let limit = thresholds(&log, None);
+    let cells: Vec<Addr> = {
+        let mut v: Vec<Addr> = limit.keys().copied().collect();
+        v.sort();
+        v
+    };
+    let factor = |a: Addr| doc.tables[a.0].unit.yuan_factor();
+    let (mut total, mut caught, mut must, mut must_caught) = (0, 0, 0, 0);
+    let mut escaped = Vec::new();
+    for &a in &cells {
+        let Some(v) = get(&doc, a) else { continue };
+        for m in digit_mutations(v) {
+            let mut md = doc.clone();
+            set(&mut md, a, Some(m));
+            let (r, _) = reconcile_logged(&md, &rules, None);
+            let hit = failures(&r).difference(&base_fail).next().is_some();
+            total += 1;
+            caught += hit as usize;
+            if ((m - v) * factor(a)).abs() >= limit[&a] {
+                must += 1;
+                must_caught += hit as usize;
+                if !hit {
+                    escaped.push(format!("{a:?} {v} → {m}"));
+                }
+            }
+        }
+    }
+    // Swaps: neighbours in a row and in a column with different values.
+    let (mut stotal, mut scaught, mut smust, mut smust_caught) = (0, 0, 0, 0);
+    for &a in &cells {
+        for b in [(a.0, a.1, a.2 + 1), (a.0, a.1 + 1, a.2)] {
+            let (Some(va), Some(vb)) = (get(&doc, a), get(&doc, b)) else {
+                continue;
+            };
+            if va == vb || !limit.contains_key(&b) {
+                continue;
+            }
+            let mut md = doc.clone();
+            set(&mut md, a, Some(vb));
+            set(&mut md, b, Some(va));
+            let (r, _) = reconcile_logged(&md, &rules, None);
+            let hit = failures(&r).difference(&base_fail).next().is_some();
+            stotal += 1;
+            scaught += hit as usize;
+            // Guaranteed when a check holding one cell but not the other breaks.
+            let delta = ((va - vb) * factor(a)).abs();
+            let la = thresholds(&log, Some(b));
+            let lb = thresholds(&log, Some(a));
+            if la.get(&a).is_some_and(|l| delta >= *l) || lb.get(&b).is_some_and(|l| delta >= *l) {
+                smust += 1;
+                smust_caught += hit as usize;
+                if !hit {
+                    escaped.push(format!("swap {a:?} {va} ↔ {b:?} {vb}"));
+                }
+            }
+        }
+    }
+    println!(
+        "table mutations: digits {caught}/{total} caught ({must_caught}/{must} beyond rounding), swaps {scaught}/{stotal} caught ({smust_caught}/{smust} beyond rounding)"
+    );
+    assert!(total > 500 && stotal > 100, "{total} {stotal}");
+    assert!(escaped.is_empty(), "{escaped:#?}");
+    assert!(must * 10 >= total * 8, "most mutations are beyond rounding");
+}
