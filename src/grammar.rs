@@ -69,6 +69,49 @@ pub struct IdentityDef {
     pub parts: Vec<String>,
 }
 
+/// An amount block of a performance table: rows between two anchor lines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockDef {
+    /// Canonical id, appended to the table kind ("funds" → "performance_overall.funds").
+    pub id: String,
+    /// Printed block title ("总体资金情况").
+    pub title: String,
+    /// Text (white space removed) of the line that starts the block.
+    pub start: String,
+    /// Texts that end the block (the first line containing one).
+    pub end: Vec<String>,
+    /// Section words that head groups of rows ("收入构成").
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// Header labels of text cells before the amounts (default: one name cell).
+    #[serde(default)]
+    pub label_columns: Vec<String>,
+    /// Header label of a text cell after the amounts (项目主要支出方向和用途).
+    #[serde(default)]
+    pub trailing_column: Option<String>,
+    pub columns: Vec<ColumnDef>,
+}
+
+/// Words of indicator rows (绩效指标) in a performance table.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDef {
+    /// Texts that start a goal block ("长期目标", "年度目标").
+    pub goal_markers: Vec<String>,
+    /// Texts that end the indicators of a goal (other than the next goal or header).
+    #[serde(default)]
+    pub end: Vec<String>,
+    /// 一级指标 names.
+    pub level1: Vec<String>,
+    /// 二级指标 names.
+    pub level2: Vec<String>,
+    /// 指标值确定依据 values.
+    pub basis: Vec<String>,
+    /// Characters a value's unit fragment may start with ("次", "万").
+    pub unit_starts: String,
+}
+
 /// A table grammar, loaded from one data file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,6 +144,12 @@ pub struct Grammar {
     /// Labels of total rows (level 0).
     #[serde(default = "default_total_labels")]
     pub total_labels: Vec<String>,
+    /// Amount blocks (performance tables).
+    #[serde(default, rename = "block")]
+    pub blocks: Vec<BlockDef>,
+    /// Indicator vocabulary (performance tables).
+    #[serde(default)]
+    pub indicators: Option<IndicatorDef>,
     /// Column identities that reconciliation checks.
     #[serde(default, rename = "identity")]
     pub identities: Vec<IdentityDef>,

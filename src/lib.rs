@@ -12,7 +12,17 @@
 //!
 //! [`convert`] runs the steps for one input file; the CLI (`src/main.rs`) is a thin shell.
 
+pub mod assemble;
+pub mod check;
+pub mod convert;
 pub mod error;
 pub mod grammar;
 pub mod model;
+pub mod pdf;
+pub mod performance;
 pub mod reconcile;
+pub mod run;
+pub mod samples;
+pub mod text;
+pub mod token;
+pub mod write;

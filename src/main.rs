@@ -1,1 +1,137 @@
-fn main() {}
+//! The `budget-tables` command: a thin shell over the library.
+
+use anyhow::Context;
+use budget_tables::grammar::GrammarSet;
+use budget_tables::run::{collect_inputs, convert_all, FileOutcome};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Turns Chinese government budget disclosures (部门预算 / 部门决算: PDFs and text dumps) into
+/// exact, normalized tables.
+#[derive(Parser)]
+#[command(name = "budget-tables", version, about, long_about = None)]
+struct Cli {
+    /// Grammar folder (table definitions as *.toml); default: the grammars built into the binary.
+    #[arg(long, global = true, value_name = "DIR")]
+    grammars: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert files or folders (walked recursively for .pdf and .txt) into tables.
+    ///
+    /// Writes OUT/<doc-id>/document.json, OUT/<doc-id>/tables/NN-<kind>.csv and OUT/facts.csv.
+    Convert {
+        /// Input files or folders.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "out", value_name = "DIR")]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Convert each sample in DIR that has an expected output beside it
+    /// (<name>.expected.json) and report every difference; exit 1 on any.
+    Check {
+        /// Folder of samples.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+fn load_grammars(dir: Option<&Path>) -> anyhow::Result<GrammarSet> {
+    Ok(match dir {
+        Some(d) => GrammarSet::load_dir(d)?,
+        None => GrammarSet::builtin(),
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let grammars = load_grammars(cli.grammars.as_deref())?;
+    match cli.command {
+        Command::Convert { inputs, out, quiet } => {
+            let files = collect_inputs(&inputs)?;
+            if files.is_empty() {
+                eprintln!("error: no .pdf or .txt files found in the inputs");
+                return Ok(ExitCode::from(2));
+            }
+            let outcomes = convert_all(
+                &files,
+                &out,
+                &grammars,
+                |i, n, path, outcome| match outcome {
+                    FileOutcome::Converted(c) => {
+                        if !quiet {
+                            let d = &c.document;
+                            let amounts: usize = d.tables.iter().map(|t| t.amount_count()).sum();
+                            eprintln!(
+                                "[{}/{n}] {}: {} tables, {amounts} amounts, {} warnings",
+                                i + 1,
+                                path.display(),
+                                d.tables.len(),
+                                d.warnings.len()
+                            );
+                            for w in &d.warnings {
+                                eprintln!("    warning [{}]: {}", w.code, w.message);
+                            }
+                        }
+                    }
+                    FileOutcome::Failed(e) => eprintln!("[{}/{n}] error: {e}", i + 1),
+                },
+            )
+            .context("writing the run's outputs")?;
+            let failed = outcomes
+                .iter()
+                .filter(|o| matches!(o, FileOutcome::Failed(_)))
+                .count();
+            if !quiet {
+                eprintln!(
+                    "{} of {} files converted; output in {}",
+                    outcomes.len() - failed,
+                    outcomes.len(),
+                    out.display()
+                );
+            }
+            Ok(ExitCode::from(if failed > 0 { 1 } else { 0 }))
+        }
+        Command::Check { dir } => {
+            let report = budget_tables::samples::check_dir(&dir, &grammars)?;
+            for line in &report.lines {
+                println!("{line}");
+            }
+            println!(
+                "{} samples checked, {} differences, {} failed to convert",
+                report.samples, report.differences, report.failures
+            );
+            Ok(ExitCode::from(
+                if report.differences + report.failures > 0 {
+                    1
+                } else {
+                    0
+                },
+            ))
+        }
+    }
+}

@@ -173,6 +173,12 @@ pub struct Row {
     /// For two-sided tables: "收入" or "支出".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+    /// 项目单位: the unit a project row belongs to (项目支出表).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_name: Option<String>,
+    /// Other printed text cells of the row by header label (支出项目类别, 用途 …).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub attributes: std::collections::BTreeMap<String, String>,
     /// Amounts aligned with the table's columns; `None` is an empty cell.
     pub amounts: Vec<Option<Decimal>>,
     pub page: u32,

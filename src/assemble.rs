@@ -1,0 +1,704 @@
+//! Grammar-driven table assembly: a reader's [`RawTable`] (title, unit, header text and body
+//! tokens) becomes a [`Table`] of the shared model. Both readers feed this one stage.
+
+use crate::error::TableError;
+use crate::grammar::{Grammar, Layout, RowKey};
+use crate::model::{CodeKind, Column, Row, Table, Unit};
+use crate::token::{join_split_numbers, label_ordinal, Token, TokenKind};
+use rust_decimal::Decimal;
+
+/// A table region as a reader found it, before any grammar is applied.
+#[derive(Debug, Clone, Default)]
+pub struct RawTable {
+    /// Table number as printed ("表5-1"), white space removed.
+    pub number: Option<String>,
+    /// Title as printed, white space removed.
+    pub title: String,
+    /// Unit from the 单位 line, if printed.
+    pub unit: Option<Unit>,
+    /// Header text, white space removed.
+    pub header: String,
+    /// Body lines after the header, in reading order.
+    pub lines: Vec<RawLine>,
+    /// Notes printed inside the table (备注 / 注：…), white space removed.
+    pub note: Option<String>,
+    pub first_page: u32,
+    pub last_page: u32,
+    /// First source line (text dumps).
+    pub line: Option<u32>,
+}
+
+/// One body line: its tokens in reading order.
+#[derive(Debug, Clone, Default)]
+pub struct RawLine {
+    pub line: u32,
+    pub page: u32,
+    pub tokens: Vec<Token>,
+}
+
+impl RawTable {
+    /// Number and title, as a table is named in messages.
+    pub fn display_name(&self) -> String {
+        match &self.number {
+            Some(n) => format!("{n} {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+
+    fn error(&self, line: u32, page: u32, message: impl Into<String>) -> TableError {
+        TableError {
+            table: self.display_name(),
+            line,
+            page,
+            message: message.into(),
+        }
+    }
+
+    fn all_tokens(&self) -> Vec<Token> {
+        join_split_numbers(
+            self.lines
+                .iter()
+                .flat_map(|l| l.tokens.iter().cloned())
+                .collect(),
+        )
+    }
+}
+
+/// Rebuilds a table with a grammar; the error names the table and the source line.
+pub fn assemble(raw: &RawTable, g: &Grammar) -> Result<Table, TableError> {
+    let unit = match (raw.unit, g.default_unit.as_deref().and_then(Unit::parse)) {
+        (Some(u), _) | (None, Some(u)) => u,
+        (None, None) => {
+            return Err(raw.error(
+                raw.line.unwrap_or(0),
+                raw.first_page,
+                "no 单位 line and the grammar gives no default unit",
+            ))
+        }
+    };
+    let (_, all) = g.header_score(&raw.header);
+    if !all {
+        let missing: Vec<_> = g
+            .header
+            .iter()
+            .filter(|h| !raw.header.contains(h.as_str()))
+            .collect();
+        return Err(raw.error(
+            raw.line.unwrap_or(0),
+            raw.first_page,
+            format!(
+                "header does not match grammar {}: missing {missing:?} in {:?}",
+                g.file, raw.header
+            ),
+        ));
+    }
+    let columns: Vec<Column> = g
+        .columns
+        .iter()
+        .map(|c| Column {
+            id: c.id.clone(),
+            label: c.label.clone(),
+            kind: c.kind,
+            section: c.section.clone(),
+        })
+        .collect();
+    let mut table = Table {
+        number: raw.number.clone(),
+        title: raw.title.clone(),
+        kind: g.kind.clone(),
+        grammar: g.file.clone(),
+        unit,
+        columns,
+        rows: Vec::new(),
+        indicators: Vec::new(),
+        empty: false,
+        note: raw.note.clone(),
+        first_page: raw.first_page,
+        last_page: raw.last_page,
+        line: raw.line,
+    };
+    let has_numbers = raw
+        .lines
+        .iter()
+        .any(|l| l.tokens.iter().any(|t| t.kind != TokenKind::Text));
+    if !has_numbers {
+        let marked = raw
+            .note
+            .as_deref()
+            .is_some_and(|n| g.empty_markers.iter().any(|m| n.contains(m.as_str())));
+        if marked
+            || raw
+                .lines
+                .iter()
+                .all(|l| l.tokens.iter().all(|t| g.total_labels.contains(&t.text)))
+        {
+            table.empty = true;
+            return Ok(table);
+        }
+    }
+    table.rows = match g.layout {
+        Layout::Coded | Layout::Project => coded_rows(raw, g)?,
+        Layout::SingleRow => single_row(raw, g)?,
+        Layout::TwoSided => two_sided_rows(raw, g)?,
+        Layout::Performance => {
+            return Err(raw.error(
+                raw.line.unwrap_or(0),
+                raw.first_page,
+                "performance tables are assembled by the performance reader",
+            ))
+        }
+    };
+    if table.rows.is_empty() {
+        return Err(raw.error(raw.line.unwrap_or(0), raw.first_page, "no rows found"));
+    }
+    Ok(table)
+}
+
+fn code_kind(k: RowKey) -> Option<CodeKind> {
+    match k {
+        RowKey::FunctionCode => Some(CodeKind::Function),
+        RowKey::EconomicCode => Some(CodeKind::Economic),
+        RowKey::UnitCode => Some(CodeKind::Unit),
+        RowKey::Label | RowKey::None => None,
+    }
+}
+
+/// Hierarchy level of a code: 类 1, 款 2, 项 3 (unit codes: 3 digits 1, longer 2).
+fn code_level(kind: CodeKind, code: &str) -> Option<u8> {
+    match (kind, code.len()) {
+        (CodeKind::Unit, 1..=3) => Some(1),
+        (CodeKind::Unit, 4..=12) => Some(2),
+        (_, 3) => Some(1),
+        (_, 5) => Some(2),
+        (_, 7) => Some(3),
+        _ => None,
+    }
+}
+
+/// Rows keyed by a code (or a label), a name, then exactly one amount per column.
+fn coded_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
+    let n = g.columns.len();
+    let toks = raw.all_tokens();
+    let kind = code_kind(g.row_key);
+    let mut rows: Vec<Row> = Vec::new();
+    let mut decimal_table = false;
+    let mut i = 0;
+    while i < toks.len() {
+        let start = &toks[i];
+        if start.kind == TokenKind::NumberFragment {
+            return Err(raw.error(
+                start.line,
+                start.page,
+                format!("a split number {:?} could not be joined", start.text),
+            ));
+        }
+        // Key: whole-number pieces before the name (a code may wrap: "3200" + "01").
+        let mut code = String::new();
+        if kind.is_some() {
+            while i < toks.len() && toks[i].is_integer() {
+                code.push_str(&toks[i].text);
+                i += 1;
+            }
+        }
+        let mut name = String::new();
+        while i < toks.len() && toks[i].kind == TokenKind::Text {
+            name.push_str(&toks[i].text);
+            i += 1;
+        }
+        if !code.is_empty() && name.is_empty() {
+            return Err(raw.error(
+                start.line,
+                start.page,
+                format!("code {code} has no name after it"),
+            ));
+        }
+        let mut amounts = Vec::with_capacity(n);
+        while amounts.len() < n && i < toks.len() && toks[i].is_number() {
+            // Tables print amounts all with decimals or all whole: in a decimal table a whole
+            // number is the next row's code ("206 科学技术支出 635.68 180.64\n208 …").
+            if decimal_table && toks[i].is_integer() && kind.is_some() {
+                break;
+            }
+            decimal_table |= toks[i].text.contains('.');
+            amounts.push(toks[i].amount());
+            i += 1;
+        }
+        if amounts.len() < n {
+            let at = toks.get(i).unwrap_or(start);
+            let what = if name.is_empty() {
+                code.clone()
+            } else {
+                name.clone()
+            };
+            return Err(raw.error(
+                at.line,
+                at.page,
+                format!(
+                    "row {what:?} has {} amounts, the grammar expects {n}",
+                    amounts.len()
+                ),
+            ));
+        }
+        let last_line = toks[i - 1].line;
+        let is_total =
+            code.is_empty() && (name.is_empty() || g.total_labels.iter().any(|t| *t == name));
+        let (code, code_kind, level) = if code.is_empty() {
+            (None, None, if is_total { 0 } else { 1 })
+        } else {
+            let k = kind.unwrap_or(CodeKind::Function);
+            match code_level(k, &code) {
+                Some(level) => (Some(code), Some(k), level),
+                None => {
+                    return Err(raw.error(
+                        start.line,
+                        start.page,
+                        format!("{code:?} is not a {k:?} code (3, 5 or 7 digits)"),
+                    ))
+                }
+            }
+        };
+        rows.push(Row {
+            code,
+            code_kind,
+            name,
+            level,
+            section: None,
+            unit_name: None,
+            attributes: Default::default(),
+            amounts,
+            page: start.page,
+            lines: Some((start.line, last_line)),
+        });
+    }
+    if g.layout == Layout::Project {
+        split_project_units(&mut rows);
+    }
+    Ok(rows)
+}
+
+/// Project rows print the project's unit (项目单位) after its name; the unit is one of the
+/// unit rows above it, so a name ending in a known unit name is split there.
+fn split_project_units(rows: &mut [Row]) {
+    let mut units: Vec<String> = Vec::new();
+    for r in rows.iter_mut() {
+        let found = units
+            .iter()
+            .filter(|u| r.name.len() > u.len() && r.name.ends_with(u.as_str()))
+            .max_by_key(|u| u.len())
+            .cloned();
+        match found {
+            Some(u) => {
+                let cut = r.name.len() - u.len();
+                r.name.truncate(cut);
+                r.unit_name = Some(u);
+            }
+            None if !r.name.is_empty() => units.push(r.name.clone()),
+            None => {}
+        }
+    }
+}
+
+/// One unlabeled row of amounts (the 三公 table).
+fn single_row(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
+    let toks = raw.all_tokens();
+    let n = g.columns.len();
+    if let Some(t) = toks.iter().find(|t| !t.is_number()) {
+        return Err(raw.error(
+            t.line,
+            t.page,
+            format!("unexpected {:?} in a one-row table", t.text),
+        ));
+    }
+    if toks.len() != n {
+        let t = toks.first();
+        return Err(raw.error(
+            t.map_or(0, |t| t.line),
+            t.map_or(raw.first_page, |t| t.page),
+            format!("{} amounts, the grammar expects {n}", toks.len()),
+        ));
+    }
+    Ok(vec![Row {
+        code: None,
+        code_kind: None,
+        name: String::new(),
+        level: 0,
+        section: None,
+        unit_name: None,
+        attributes: Default::default(),
+        amounts: toks.iter().map(|t| t.amount()).collect(),
+        page: toks[0].page,
+        lines: Some((toks[0].line, toks[n - 1].line)),
+    }])
+}
+
+/// A label and its amount (if printed) on one side of a two-sided table.
+#[derive(Debug, Clone)]
+struct Segment {
+    label: String,
+    amount: Option<Decimal>,
+    has_label: bool,
+    line: u32,
+    last_line: u32,
+    page: u32,
+}
+
+/// Splits one printed line into segments: a number closes a segment, an ordinal opens one.
+fn segments(tokens: &[Token]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut cur: Option<Segment> = None;
+    for t in tokens {
+        match t.kind {
+            TokenKind::Text => {
+                let opens = label_ordinal(&t.text).is_some();
+                match cur.as_mut() {
+                    Some(s) if !opens => s.label.push_str(&t.text),
+                    _ => {
+                        if let Some(s) = cur.take() {
+                            out.push(s);
+                        }
+                        cur = Some(Segment {
+                            label: t.text.clone(),
+                            amount: None,
+                            has_label: true,
+                            line: t.line,
+                            last_line: t.line,
+                            page: t.page,
+                        });
+                    }
+                }
+            }
+            _ => {
+                let mut s = cur.take().unwrap_or(Segment {
+                    label: String::new(),
+                    amount: None,
+                    has_label: false,
+                    line: t.line,
+                    last_line: t.line,
+                    page: t.page,
+                });
+                s.amount = t.amount();
+                s.last_line = t.line;
+                out.push(s);
+            }
+        }
+    }
+    out.extend(cur);
+    out
+}
+
+/// Per side: the last ordinal seen at levels 1 and 2, to tell which side a lone label is on.
+#[derive(Debug, Default, Clone, Copy)]
+struct OrdinalState {
+    level1: u32,
+    level2: u32,
+}
+
+impl OrdinalState {
+    fn accepts(&self, label: &str) -> bool {
+        match label_ordinal(label) {
+            Some(o) if o.level == 1 => o.n == self.level1 + 1,
+            Some(o) if o.level == 2 => o.n == self.level2 + 1,
+            _ => false,
+        }
+    }
+
+    fn note(&mut self, label: &str) {
+        match label_ordinal(label) {
+            Some(o) if o.level == 1 => {
+                self.level1 = o.n;
+                self.level2 = 0;
+            }
+            Some(o) if o.level == 2 => self.level2 = o.n,
+            _ => {}
+        }
+    }
+}
+
+/// 收入 | 支出 side by side. Two segments on a line are left and right; a lone label goes to
+/// the side whose ordinal sequence it continues, else by keyword; a lone amount or an
+/// unnumbered fragment continues the label above it (wrapped cells).
+fn two_sided_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
+    let mut sides: [Vec<Segment>; 2] = [Vec::new(), Vec::new()];
+    let mut state = [OrdinalState::default(); 2];
+    let mut last_side: Option<usize> = None;
+    let lines: Vec<Vec<Token>> = raw.lines.iter().map(|l| l.tokens.clone()).collect();
+    // Join numbers split across lines: flatten, join, regroup by line.
+    let joined = join_split_numbers(lines.concat());
+    let mut by_line: Vec<Vec<Token>> = Vec::new();
+    for t in joined {
+        match by_line.last_mut() {
+            Some(v) if v[0].line == t.line => v.push(t),
+            _ => by_line.push(vec![t]),
+        }
+    }
+    for toks in &by_line {
+        let segs = segments(toks);
+        match segs.len() {
+            0 => {}
+            1 => {
+                let s = segs.into_iter().next().unwrap_or_else(|| unreachable!());
+                let pending = last_side.and_then(|side| {
+                    let last = sides[side].last()?;
+                    (last.amount.is_none()).then_some(side)
+                });
+                let continues = !s.has_label
+                    || (label_ordinal(&s.label).is_none()
+                        && !is_row_label(&s.label, g)
+                        && pending.is_some());
+                if continues {
+                    let Some(side) = pending else {
+                        return Err(raw.error(
+                            s.line,
+                            s.page,
+                            format!("amount {:?} has no label", s.amount),
+                        ));
+                    };
+                    if let Some(last) = sides[side].last_mut() {
+                        last.label.push_str(&s.label);
+                        if s.amount.is_some() {
+                            last.amount = s.amount;
+                        }
+                        last.last_line = s.last_line;
+                    }
+                    continue;
+                }
+                let side = pick_side(&s.label, &state, g, last_side);
+                state[side].note(&s.label);
+                last_side = Some(side);
+                sides[side].push(s);
+            }
+            2 => {
+                for (side, s) in segs.into_iter().enumerate() {
+                    if !s.has_label {
+                        return Err(raw.error(s.line, s.page, "amount without a label"));
+                    }
+                    state[side].note(&s.label);
+                    sides[side].push(s);
+                }
+                last_side = Some(1);
+            }
+            k => {
+                return Err(raw.error(
+                    toks[0].line,
+                    toks[0].page,
+                    format!("{k} label/amount pairs on one line; a two-sided table has 2"),
+                ))
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for (side, segs) in sides.iter().enumerate() {
+        let section = &g.sections[side].name;
+        for s in segs {
+            let amounts = g
+                .columns
+                .iter()
+                .map(|c| {
+                    if c.section.as_ref() == Some(section) {
+                        s.amount
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let level = match label_ordinal(&s.label) {
+                Some(o) => o.level.min(3),
+                None if g.total_labels.iter().any(|t| s.label.contains(t.as_str())) => 0,
+                None => 1,
+            };
+            rows.push(Row {
+                code: None,
+                code_kind: None,
+                name: s.label.clone(),
+                level,
+                section: Some(section.clone()),
+                unit_name: None,
+                attributes: Default::default(),
+                amounts,
+                page: s.page,
+                lines: Some((s.line, s.last_line)),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// A label that stands as a row on its own (a total or a side keyword), not a wrapped fragment.
+fn is_row_label(label: &str, g: &Grammar) -> bool {
+    g.total_labels.iter().any(|t| label.contains(t.as_str()))
+        || g.sections
+            .iter()
+            .any(|s| s.keywords.iter().any(|k| label.contains(k.as_str())))
+}
+
+fn pick_side(label: &str, state: &[OrdinalState; 2], g: &Grammar, last: Option<usize>) -> usize {
+    match (state[0].accepts(label), state[1].accepts(label)) {
+        (true, false) => return 0,
+        (false, true) => return 1,
+        _ => {}
+    }
+    // Right-side keywords first: "支出" labels are the common lone ones.
+    for side in [1, 0] {
+        if g.sections[side]
+            .keywords
+            .iter()
+            .any(|k| label.contains(k.as_str()))
+        {
+            return side;
+        }
+    }
+    last.unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::GrammarSet;
+    use crate::token::tokenize_line;
+
+    fn raw(lines: &[&str]) -> RawTable {
+        RawTable {
+            number: Some("表X".into()),
+            title: "t".into(),
+            unit: Some(Unit::WanYuan),
+            header: String::new(),
+            lines: lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| RawLine {
+                    line: i as u32 + 1,
+                    page: 1,
+                    tokens: tokenize_line(l, i as u32 + 1, 1).collect(),
+                })
+                .collect(),
+            note: None,
+            first_page: 1,
+            last_page: 1,
+            line: Some(1),
+        }
+    }
+
+    fn grammar(kind: &str) -> Grammar {
+        let mut g = GrammarSet::builtin()
+            .grammars
+            .into_iter()
+            .find(|g| g.kind == kind)
+            .expect("grammar");
+        g.header.clear();
+        g
+    }
+
+    fn amounts(r: &Row) -> Vec<String> {
+        r.amounts
+            .iter()
+            .map(|a| a.map(|d| d.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn coded_rows_join_wrapped_codes_names_and_numbers() {
+        let g = grammar("income_summary");
+        let mut lines = vec!["3200", "01", "武昌区科学", "技术协会本级", "707", ".83"];
+        lines.extend(std::iter::repeat_n("0.00", 11));
+        let t = assemble(&raw(&lines), &g).expect("rebuilt");
+        assert_eq!(t.rows.len(), 1);
+        let r = &t.rows[0];
+        assert_eq!(r.code.as_deref(), Some("320001"));
+        assert_eq!(r.name, "武昌区科学技术协会本级");
+        assert_eq!(r.level, 2);
+        assert_eq!(amounts(r)[0], "707.83");
+        assert_eq!(r.lines, Some((1, 17)));
+    }
+
+    #[test]
+    fn a_short_row_is_an_error_naming_its_line() {
+        let g = grammar("expenditure_summary");
+        let e = assemble(
+            &raw(&[
+                "合计 707.83 252.79 455.04",
+                "206 科学技术支出 635.68 180.64",
+                "208 社会保障 1.00 1.00 0.00",
+            ]),
+            &g,
+        )
+        .expect_err("short row");
+        assert_eq!(e.line, 3);
+        assert!(
+            e.message.contains("科学技术支出") && e.message.contains("2 amounts"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_code_length_is_rejected() {
+        let g = grammar("expenditure_summary");
+        let e = assemble(&raw(&["2060 x 1.00 1.00 0.00"]), &g).expect_err("4-digit code");
+        assert!(e.message.contains("2060"), "{e}");
+    }
+
+    #[test]
+    fn two_sided_places_lone_labels_and_wrapped_cells() {
+        let g = grammar("fiscal_overview");
+        let t = assemble(
+            &raw(&[
+                "一、本年收入 707.83 一、本年支出 707.83",
+                "（一）一般公共预算拨款 707.83 （一）一般公共服务支出",
+                "（二）政府性基金预算拨款 （二）国防支出",
+                "（三）科学技术支出 635.68",
+                "（四）资源勘探工业信息等支",
+                "出",
+                "0.00",
+                "收 入 总 计 707.83 支 出 总 计 707.83",
+            ]),
+            &g,
+        )
+        .expect("rebuilt");
+        let find = |n: &str| {
+            t.rows
+                .iter()
+                .find(|r| r.name == n)
+                .unwrap_or_else(|| panic!("{n}"))
+        };
+        assert_eq!(find("（三）科学技术支出").section.as_deref(), Some("支出"));
+        let wrapped = find("（四）资源勘探工业信息等支出");
+        assert_eq!(amounts(wrapped), ["", "0.00"]);
+        assert_eq!(amounts(find("（二）国防支出")), ["", ""]);
+        assert_eq!(amounts(find("（一）一般公共服务支出")), ["", ""]);
+        assert_eq!(find("收入总计").level, 0);
+        assert_eq!(
+            t.rows
+                .iter()
+                .filter(|r| r.section.as_deref() == Some("收入"))
+                .count(),
+            4
+        );
+    }
+
+    #[test]
+    fn header_mismatch_is_reported() {
+        let g = GrammarSet::builtin()
+            .grammars
+            .into_iter()
+            .find(|g| g.kind == "expenditure_summary")
+            .expect("g");
+        let mut r = raw(&["合计 1.00 1.00 0.00"]);
+        r.header = "科目编码科目名称合计基本支出".into();
+        let e = assemble(&r, &g).expect_err("项目支出 missing");
+        assert!(e.message.contains("项目支出"), "{e}");
+    }
+
+    #[test]
+    fn project_rows_split_off_the_unit() {
+        let g = grammar("project_expenditure");
+        let nine = "455.04 455.04 0.00 0.00 0.00 0.00 0.00 0.00 0.00";
+        let a = format!("武昌区科学技术协会本级 {nine}");
+        let b = format!("科普活 动经费 武昌区 科学技术协会本级 {nine}");
+        let t = assemble(&raw(&[nine, &a, &b]), &g).expect("rebuilt");
+        assert_eq!(t.rows[0].level, 0);
+        assert_eq!(t.rows[2].name, "科普活动经费");
+        assert_eq!(
+            t.rows[2].unit_name.as_deref(),
+            Some("武昌区科学技术协会本级")
+        );
+    }
+}

@@ -1,0 +1,597 @@
+//! CMaps: lenient ToUnicode parsing, code-space splitting, predefined Chinese CMaps.
+//!
+//! A ToUnicode map is read entry by entry with a tolerant tokenizer: an entry
+//! that does not parse (bad hex, wrong arity, absurd range) is skipped and
+//! counted, the rest of the map survives.
+
+use std::collections::HashMap;
+
+/// A code-space range: codes of `len` bytes whose every byte lies in `lo[i]..=hi[i]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeRange {
+    /// Number of bytes of codes in this range (1–4).
+    pub len: usize,
+    lo: [u8; 4],
+    hi: [u8; 4],
+}
+
+impl CodeRange {
+    /// A range from its low and high code bytes (same length, 1–4 bytes).
+    pub fn new(lo: &[u8], hi: &[u8]) -> Option<CodeRange> {
+        if lo.len() != hi.len() || lo.is_empty() || lo.len() > 4 {
+            return None;
+        }
+        let mut r = CodeRange {
+            len: lo.len(),
+            lo: [0; 4],
+            hi: [0; 4],
+        };
+        r.lo[..lo.len()].copy_from_slice(lo);
+        r.hi[..hi.len()].copy_from_slice(hi);
+        Some(r)
+    }
+
+    fn matches(&self, bytes: &[u8]) -> bool {
+        bytes.len() >= self.len
+            && (0..self.len).all(|i| bytes[i] >= self.lo[i] && bytes[i] <= self.hi[i])
+    }
+}
+
+/// How a byte string splits into character codes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodeSpace {
+    /// Every code has this many bytes (1 for simple fonts, 2 for Identity-H).
+    Fixed(usize),
+    /// Explicit code-space ranges (from a CMap).
+    Ranges(Vec<CodeRange>),
+    /// GBK / GB2312 EUC: a lead byte 0x81–0xFE starts a 2-byte code, else 1 byte.
+    Euc,
+    /// UTF-16BE: 2 bytes, 4 for a surrogate pair.
+    Utf16,
+}
+
+impl CodeSpace {
+    /// Length in bytes of the code starting at `bytes[0]` (at least 1, at most `bytes.len()`).
+    pub fn code_len(&self, bytes: &[u8]) -> usize {
+        let n = match self {
+            CodeSpace::Fixed(n) => *n,
+            CodeSpace::Euc => {
+                if bytes[0] >= 0x81 && bytes[0] != 0xff {
+                    2
+                } else {
+                    1
+                }
+            }
+            CodeSpace::Utf16 => {
+                if (0xd8..=0xdb).contains(&bytes[0]) {
+                    4
+                } else {
+                    2
+                }
+            }
+            CodeSpace::Ranges(rs) => {
+                let mut best = None;
+                for r in rs {
+                    if r.matches(bytes) {
+                        best = Some(r.len);
+                        break;
+                    }
+                }
+                // No range matches: the spec says to use the shortest range length
+                // with a matching first byte, else the shortest overall.
+                best.unwrap_or_else(|| {
+                    rs.iter()
+                        .filter(|r| bytes[0] >= r.lo[0] && bytes[0] <= r.hi[0])
+                        .map(|r| r.len)
+                        .min()
+                        .or_else(|| rs.iter().map(|r| r.len).min())
+                        .unwrap_or(1)
+                })
+            }
+        };
+        n.clamp(1, bytes.len())
+    }
+}
+
+/// The integer value of a big-endian code.
+pub fn code_value(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0u32, |a, &b| (a << 8) | b as u32)
+}
+
+fn key(len: usize, code: u32) -> u64 {
+    ((len as u64) << 32) | code as u64
+}
+
+/// A parsed ToUnicode map.
+#[derive(Debug, Default, Clone)]
+pub struct ToUnicode {
+    /// Code-space ranges declared by the map (may be empty).
+    pub codespace: Vec<CodeRange>,
+    map: HashMap<u64, Box<str>>,
+    /// Entries that could not be parsed and were skipped.
+    pub skipped: usize,
+}
+
+impl ToUnicode {
+    /// The Unicode text for a code of `len` bytes.
+    pub fn get(&self, len: usize, code: u32) -> Option<&str> {
+        self.map.get(&key(len, code)).map(|s| &**s)
+    }
+
+    /// Number of mapped codes.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when nothing is mapped.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    fn insert(&mut self, len: usize, code: u32, s: String) {
+        self.map.insert(key(len, code), s.into_boxed_str());
+    }
+
+    /// Parses a ToUnicode CMap stream's decoded bytes, skipping malformed entries.
+    pub fn parse(data: &[u8]) -> ToUnicode {
+        let toks = tokenize(data);
+        let mut tu = ToUnicode::default();
+        let mut i = 0;
+        while i < toks.len() {
+            match &toks[i] {
+                CTok::Kw(k) if k == b"begincodespacerange" => {
+                    let end = section_end(&toks, i + 1, b"endcodespacerange");
+                    let mut j = i + 1;
+                    while j + 1 < end {
+                        match (&toks[j], &toks[j + 1]) {
+                            (CTok::Hex(Some(lo)), CTok::Hex(Some(hi))) => {
+                                match CodeRange::new(lo, hi) {
+                                    Some(r) => tu.codespace.push(r),
+                                    None => tu.skipped += 1,
+                                }
+                                j += 2;
+                            }
+                            _ => {
+                                tu.skipped += 1;
+                                j += 1;
+                            }
+                        }
+                    }
+                    i = end + 1;
+                }
+                CTok::Kw(k) if k == b"beginbfchar" => {
+                    let end = section_end(&toks, i + 1, b"endbfchar");
+                    let mut j = i + 1;
+                    while j < end {
+                        match (&toks[j], toks.get(j + 1).filter(|_| j + 1 < end)) {
+                            (CTok::Hex(Some(src)), Some(CTok::Hex(Some(dst))))
+                                if (1..=4).contains(&src.len()) =>
+                            {
+                                match utf16_text(dst) {
+                                    Some(s) => tu.insert(src.len(), code_value(src), s),
+                                    None => tu.skipped += 1,
+                                }
+                                j += 2;
+                            }
+                            (CTok::Hex(Some(src)), Some(CTok::Name(n)))
+                                if (1..=4).contains(&src.len()) =>
+                            {
+                                match crate::pdf::encoding::glyph_name_to_unicode(n) {
+                                    Some(s) => tu.insert(src.len(), code_value(src), s),
+                                    None => tu.skipped += 1,
+                                }
+                                j += 2;
+                            }
+                            _ => {
+                                tu.skipped += 1;
+                                // skip this token and the one after it if it is a
+                                // destination-looking token (a broken pair)
+                                j += if matches!(toks.get(j + 1), Some(CTok::Hex(_)))
+                                    && matches!(toks[j], CTok::Hex(_))
+                                {
+                                    2
+                                } else {
+                                    1
+                                };
+                            }
+                        }
+                    }
+                    i = end + 1;
+                }
+                CTok::Kw(k) if k == b"beginbfrange" => {
+                    let end = section_end(&toks, i + 1, b"endbfrange");
+                    let mut j = i + 1;
+                    while j < end {
+                        let third = toks.get(j + 2).filter(|_| j + 2 < end);
+                        match (&toks[j], toks.get(j + 1), third) {
+                            (CTok::Hex(Some(lo)), Some(CTok::Hex(Some(hi))), Some(dst))
+                                if lo.len() == hi.len()
+                                    && (1..=4).contains(&lo.len())
+                                    && code_value(hi) >= code_value(lo)
+                                    && code_value(hi) - code_value(lo) <= 0xffff =>
+                            {
+                                let (l, h) = (code_value(lo), code_value(hi));
+                                let n = lo.len();
+                                match dst {
+                                    CTok::Hex(Some(d)) => match utf16_units(d) {
+                                        Some(units) if !units.is_empty() => {
+                                            for c in l..=h {
+                                                let mut u = units.clone();
+                                                let last = u.len() - 1;
+                                                u[last] = u[last].wrapping_add((c - l) as u16);
+                                                match String::from_utf16(&u) {
+                                                    Ok(s) => tu.insert(n, c, s),
+                                                    Err(_) => tu.skipped += 1,
+                                                }
+                                            }
+                                        }
+                                        _ => tu.skipped += 1,
+                                    },
+                                    CTok::Array(items) => {
+                                        for (k, item) in items.iter().enumerate() {
+                                            let c = l + k as u32;
+                                            if c > h {
+                                                break;
+                                            }
+                                            match item.as_deref().and_then(utf16_text) {
+                                                Some(s) => tu.insert(n, c, s),
+                                                None => tu.skipped += 1,
+                                            }
+                                        }
+                                    }
+                                    _ => tu.skipped += 1,
+                                }
+                                j += 3;
+                            }
+                            // right shape, wrong values: drop the whole triple
+                            (
+                                CTok::Hex(_),
+                                Some(CTok::Hex(_)),
+                                Some(CTok::Hex(_) | CTok::Array(_)),
+                            ) => {
+                                tu.skipped += 1;
+                                j += 3;
+                            }
+                            _ => {
+                                tu.skipped += 1;
+                                j += 1;
+                            }
+                        }
+                    }
+                    i = end + 1;
+                }
+                _ => i += 1,
+            }
+        }
+        tu
+    }
+}
+
+/// Parses only the code-space ranges of an embedded encoding CMap.
+pub fn parse_codespace(data: &[u8]) -> Vec<CodeRange> {
+    ToUnicode::parse(data).codespace
+}
+
+fn section_end(toks: &[CTok], from: usize, end_kw: &[u8]) -> usize {
+    let mut j = from;
+    while j < toks.len() {
+        if let CTok::Kw(k) = &toks[j] {
+            if k == end_kw || k.starts_with(b"begin") || k.starts_with(b"end") {
+                return j;
+            }
+        }
+        j += 1;
+    }
+    toks.len()
+}
+
+fn utf16_units(d: &[u8]) -> Option<Vec<u16>> {
+    if d.is_empty() || !d.len().is_multiple_of(2) {
+        // a single byte destination: treat as a Latin-1 code unit
+        if d.len() == 1 {
+            return Some(vec![d[0] as u16]);
+        }
+        return None;
+    }
+    Some(
+        d.chunks(2)
+            .map(|c| ((c[0] as u16) << 8) | c[1] as u16)
+            .collect(),
+    )
+}
+
+/// UTF-16BE bytes to text; `None` when not valid UTF-16.
+pub fn utf16_text(d: &[u8]) -> Option<String> {
+    String::from_utf16(&utf16_units(d)?).ok()
+}
+
+/// Tokens of a CMap file; `Hex(None)` is a hex string with invalid characters.
+#[derive(Debug, Clone, PartialEq)]
+enum CTok {
+    Hex(Option<Vec<u8>>),
+    Array(Vec<Option<Vec<u8>>>),
+    Name(Vec<u8>),
+    Kw(Vec<u8>),
+    Other,
+}
+
+fn tokenize(data: &[u8]) -> Vec<CTok> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let n = data.len();
+    while i < n {
+        let c = data[i];
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0' => i += 1,
+            b'%' => {
+                while i < n && data[i] != b'\n' && data[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'<' if data.get(i + 1) == Some(&b'<') => {
+                i += 2;
+                out.push(CTok::Other);
+            }
+            b'>' => {
+                i += 1;
+                out.push(CTok::Other);
+            }
+            b'<' => {
+                let (h, ni) = hex_token(data, i + 1);
+                out.push(CTok::Hex(h));
+                i = ni;
+            }
+            b'[' => {
+                i += 1;
+                let mut items = Vec::new();
+                while i < n && data[i] != b']' {
+                    if data[i] == b'<' {
+                        let (h, ni) = hex_token(data, i + 1);
+                        items.push(h);
+                        i = ni;
+                    } else if matches!(data[i], b' ' | b'\t' | b'\r' | b'\n') {
+                        i += 1;
+                    } else {
+                        // junk in array: an unmappable slot
+                        items.push(None);
+                        while i < n
+                            && !matches!(data[i], b' ' | b'\t' | b'\r' | b'\n' | b'<' | b']')
+                        {
+                            i += 1;
+                        }
+                    }
+                }
+                i += 1;
+                out.push(CTok::Array(items));
+            }
+            b'(' => {
+                // literal strings only occur in headers; skip balanced
+                let mut depth = 0;
+                while i < n {
+                    match data[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                out.push(CTok::Other);
+            }
+            b'/' => {
+                let s = i + 1;
+                i += 1;
+                while i < n && !is_cmap_delim(data[i]) {
+                    i += 1;
+                }
+                out.push(CTok::Name(data[s..i].to_vec()));
+            }
+            b']' | b'{' | b'}' | b')' => {
+                i += 1;
+                out.push(CTok::Other);
+            }
+            _ => {
+                let s = i;
+                while i < n && !is_cmap_delim(data[i]) {
+                    i += 1;
+                }
+                if i == s {
+                    i += 1;
+                }
+                let w = &data[s..i];
+                if w.first().is_some_and(|b| b.is_ascii_alphabetic()) {
+                    out.push(CTok::Kw(w.to_vec()));
+                } else {
+                    out.push(CTok::Other);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_cmap_delim(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t'
+            | b'\r'
+            | b'\n'
+            | b'\x0c'
+            | b'\0'
+            | b'<'
+            | b'>'
+            | b'['
+            | b']'
+            | b'('
+            | b')'
+            | b'/'
+            | b'%'
+            | b'{'
+            | b'}'
+    )
+}
+
+/// Reads hex digits up to '>' starting at `i`; returns `None` content on bad characters.
+fn hex_token(data: &[u8], mut i: usize) -> (Option<Vec<u8>>, usize) {
+    let mut out = Vec::new();
+    let mut hi: Option<u8> = None;
+    let mut bad = false;
+    while i < data.len() {
+        let c = data[i];
+        i += 1;
+        let v = match c {
+            b'>' => {
+                if let Some(h) = hi {
+                    out.push(h << 4);
+                }
+                return (if bad { None } else { Some(out) }, i);
+            }
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            b'<' | b'[' | b']' => {
+                // runaway string: stop before the next token
+                return (None, i - 1);
+            }
+            _ => {
+                bad = true;
+                continue;
+            }
+        };
+        match hi.take() {
+            Some(h) => out.push((h << 4) | v),
+            None => hi = Some(v),
+        }
+    }
+    (None, i)
+}
+
+/// Predefined (named) CMaps we can decode without a ToUnicode map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Predefined {
+    /// Identity-H / Identity-V: 2-byte codes equal to CIDs; text needs ToUnicode.
+    Identity,
+    /// UniGB-UCS2-H/V: codes are UCS-2 big endian.
+    Ucs2,
+    /// UniGB-UTF16-H/V: codes are UTF-16 big endian.
+    Utf16,
+    /// GBK-EUC-H/V, GBKp-EUC-H, GBK2K-H: bytes are GBK.
+    Gbk,
+    /// GB-EUC-H/V: bytes are GB2312 (decoded as GBK, a superset).
+    Gb,
+}
+
+impl Predefined {
+    /// Recognises a predefined CMap name.
+    pub fn from_name(name: &[u8]) -> Option<Predefined> {
+        Some(match name {
+            b"Identity-H" | b"Identity-V" => Predefined::Identity,
+            b"UniGB-UCS2-H" | b"UniGB-UCS2-V" => Predefined::Ucs2,
+            b"UniGB-UTF16-H" | b"UniGB-UTF16-V" => Predefined::Utf16,
+            b"GBK-EUC-H" | b"GBK-EUC-V" | b"GBKp-EUC-H" | b"GBKp-EUC-V" | b"GBK2K-H"
+            | b"GBK2K-V" => Predefined::Gbk,
+            b"GB-EUC-H" | b"GB-EUC-V" | b"GBpc-EUC-H" | b"GBpc-EUC-V" => Predefined::Gb,
+            _ => return None,
+        })
+    }
+
+    /// How codes of this CMap split.
+    pub fn codespace(self) -> CodeSpace {
+        match self {
+            Predefined::Identity | Predefined::Ucs2 => CodeSpace::Fixed(2),
+            Predefined::Utf16 => CodeSpace::Utf16,
+            Predefined::Gbk | Predefined::Gb => CodeSpace::Euc,
+        }
+    }
+
+    /// Unicode text of one code, when the CMap itself defines it.
+    pub fn decode(self, code: &[u8]) -> Option<String> {
+        match self {
+            Predefined::Identity => None,
+            Predefined::Ucs2 | Predefined::Utf16 => utf16_text(code),
+            Predefined::Gbk | Predefined::Gb => {
+                let (s, had_errors) = encoding_rs::GBK.decode_without_bom_handling(code);
+                if had_errors {
+                    None
+                } else {
+                    Some(s.into_owned())
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bfchar_and_both_bfrange_forms() {
+        let src = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+2 beginbfchar <0003> <0020> <0010> <90E8> endbfchar
+2 beginbfrange <0020> <0022> <0030> <0100> <0101> [<652F> <51FA>] endbfrange
+endcmap";
+        let tu = ToUnicode::parse(src);
+        assert_eq!(tu.codespace.len(), 1);
+        assert_eq!(tu.get(2, 3), Some(" "));
+        assert_eq!(tu.get(2, 0x10), Some("部"));
+        assert_eq!(tu.get(2, 0x20), Some("0"));
+        assert_eq!(tu.get(2, 0x22), Some("2"));
+        assert_eq!(tu.get(2, 0x100), Some("支"));
+        assert_eq!(tu.get(2, 0x101), Some("出"));
+        assert_eq!(tu.skipped, 0);
+    }
+
+    #[test]
+    fn one_malformed_entry_does_not_lose_the_map() {
+        let src = b"3 beginbfchar <0001> <90E8> <00G2> <95E8> <0003> <6536> endbfchar
+2 beginbfrange <0010> <0005> <0030> <0020> <0021> <0041> endbfrange
+1 beginbfchar <0004> endbfchar
+1 beginbfchar <0005> <652F> endbfchar";
+        let tu = ToUnicode::parse(src);
+        assert_eq!(tu.get(2, 1), Some("部"));
+        assert_eq!(tu.get(2, 3), Some("收"));
+        assert_eq!(tu.get(2, 0x21), Some("B"));
+        assert_eq!(tu.get(2, 5), Some("支"));
+        assert_eq!(tu.get(2, 2), None);
+        assert!(tu.skipped >= 3, "skipped {}", tu.skipped);
+    }
+
+    #[test]
+    fn ligature_and_surrogates() {
+        let tu = ToUnicode::parse(b"beginbfchar <01> <00660069> <02> <D840DC00> endbfchar");
+        assert_eq!(tu.get(1, 1), Some("fi"));
+        assert_eq!(tu.get(1, 2), Some("\u{20000}"));
+    }
+
+    #[test]
+    fn codespace_splits_mixed_lengths() {
+        let cs = CodeSpace::Ranges(vec![
+            CodeRange::new(&[0x00], &[0x80]).unwrap(),
+            CodeRange::new(&[0x81, 0x40], &[0xfe, 0xfe]).unwrap(),
+        ]);
+        assert_eq!(cs.code_len(&[0x41, 0x42]), 1);
+        assert_eq!(cs.code_len(&[0xb2, 0xbf, 0x41]), 2);
+        assert_eq!(CodeSpace::Euc.code_len(&[0xb2, 0xbf]), 2);
+        assert_eq!(CodeSpace::Euc.code_len(&[0x31, 0xbf]), 1);
+        assert_eq!(CodeSpace::Fixed(2).code_len(&[0x31]), 1);
+    }
+
+    #[test]
+    fn predefined_gbk_and_ucs2() {
+        let g = Predefined::from_name(b"GBK-EUC-H").unwrap();
+        assert_eq!(g.decode(&[0xb2, 0xbf]).as_deref(), Some("部"));
+        assert_eq!(g.decode(b"5").as_deref(), Some("5"));
+        let u = Predefined::from_name(b"UniGB-UCS2-H").unwrap();
+        assert_eq!(u.decode(&[0x90, 0xe8]).as_deref(), Some("部"));
+        assert_eq!(Predefined::Identity.decode(&[0, 1]), None);
+    }
+}

@@ -1,0 +1,818 @@
+//! The content-stream interpreter: graphics and text state, paths, XObjects.
+
+use std::sync::Arc;
+
+use lopdf::{Dictionary, Object, ObjectId};
+
+use super::content::{Lexer, Operand};
+use super::font::Font;
+use super::{
+    Glyph, PageInfo, PageReport, PageSink, PdfError, PdfFile, Rect, Ruling, RulingSource, THIN_RECT,
+};
+
+/// Form XObjects nested deeper than this are an error (lopdf limits reference chains to 128).
+pub const MAX_XOBJECT_DEPTH: usize = 16;
+/// Decoded size limit for one content stream (bytes).
+pub const MAX_STREAM_BYTES: usize = 256 << 20;
+/// Operator count limit per page, XObjects included.
+pub const MAX_OPS_PER_PAGE: usize = 20_000_000;
+/// Glyph origins this far (points) outside the crop box still count as on the page.
+/// Zero: a Word export's overflow line with its baseline 0.95pt below the page
+/// edge is repeated on the next page, and poppler drops it too.
+pub const OFFPAGE_TOLERANCE: f64 = 0.0;
+/// Deeper `q` nesting is ignored (its `Q` too).
+pub const MAX_GSTATE_DEPTH: usize = 1024;
+
+/// An affine matrix [a b c d e f].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct M([f64; 6]);
+
+const ID: M = M([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+impl M {
+    /// self × other (apply self first, then other).
+    fn mul(&self, o: &M) -> M {
+        let [a, b, c, d, e, f] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = o.0;
+        M([
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ])
+    }
+    fn apply(&self, x: f64, y: f64) -> (f64, f64) {
+        let [a, b, c, d, e, f] = self.0;
+        (a * x + c * y + e, b * x + d * y + f)
+    }
+    fn translate_pre(&mut self, tx: f64, ty: f64) {
+        // [1 0 0 1 tx ty] × self
+        let [a, b, c, d, e, f] = self.0;
+        self.0[4] = tx * a + ty * c + e;
+        self.0[5] = tx * b + ty * d + f;
+    }
+}
+
+#[derive(Clone)]
+struct GState {
+    ctm: M,
+    tc: f64,
+    tw: f64,
+    th: f64,
+    tl: f64,
+    rise: f64,
+    fs: f64,
+    render: i64,
+    font: Option<Arc<Font>>,
+}
+
+struct SubPath {
+    pts: Vec<(f64, f64)>,
+    closed: bool,
+    curved: bool,
+}
+
+struct Interp<'a, S: PageSink> {
+    pdf: &'a PdfFile,
+    sink: &'a mut S,
+    page: usize,
+    gs: GState,
+    stack: Vec<GState>,
+    skipped_q: usize,
+    tm: M,
+    tlm: M,
+    path: Vec<SubPath>,
+    report: PageReport,
+    visible_glyphs: usize,
+    ops: usize,
+    text: String,
+    form_stack: Vec<ObjectId>,
+    /// Crop box grown by a tolerance: glyph origins outside it are off the page.
+    visible: Rect,
+}
+
+fn nums<const N: usize>(ops: &[Operand]) -> Option<[f64; N]> {
+    if ops.len() < N {
+        return None;
+    }
+    let tail = &ops[ops.len() - N..];
+    let mut out = [0.0; N];
+    for (o, t) in out.iter_mut().zip(tail) {
+        *o = t.num()?;
+    }
+    Some(out)
+}
+
+fn rect_of(o: Option<&Object>, pdf: &PdfFile) -> Option<Rect> {
+    let a = pdf.deref(o?).as_array().ok()?;
+    let v: Vec<f64> = a
+        .iter()
+        .filter_map(|x| match pdf.deref(x) {
+            Object::Integer(i) => Some(*i as f64),
+            Object::Real(r) => Some(*r as f64),
+            _ => None,
+        })
+        .collect();
+    if v.len() != 4 {
+        return None;
+    }
+    Some(Rect {
+        x0: v[0].min(v[2]),
+        y0: v[1].min(v[3]),
+        x1: v[0].max(v[2]),
+        y1: v[1].max(v[3]),
+    })
+}
+
+/// Looks a key up in the page dictionary or its ancestors.
+fn inherited<'a>(pdf: &'a PdfFile, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut d = page;
+    for _ in 0..64 {
+        if let Ok(o) = d.get(key) {
+            return Some(o);
+        }
+        d = pdf.deref(d.get(b"Parent").ok()?).as_dict().ok()?;
+    }
+    None
+}
+
+pub(super) fn walk<S: PageSink>(
+    pdf: &PdfFile,
+    index: usize,
+    page_id: ObjectId,
+    sink: &mut S,
+) -> Result<PageReport, PdfError> {
+    let page_err = |detail: String| PdfError::Page {
+        file: pdf.name.clone(),
+        page: index,
+        detail,
+    };
+    let page = pdf
+        .doc
+        .get_dictionary(page_id)
+        .map_err(|e| page_err(format!("page object unreadable: {e}")))?;
+    let media_box = rect_of(inherited(pdf, page, b"MediaBox"), pdf).unwrap_or(Rect {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 612.0,
+        y1: 792.0,
+    });
+    let rotate = inherited(pdf, page, b"Rotate")
+        .and_then(|o| pdf.deref(o).as_i64().ok())
+        .unwrap_or(0)
+        .rem_euclid(360);
+    let crop_box = rect_of(inherited(pdf, page, b"CropBox"), pdf)
+        .map(|c| Rect {
+            x0: c.x0.max(media_box.x0),
+            y0: c.y0.max(media_box.y0),
+            x1: c.x1.min(media_box.x1),
+            y1: c.y1.min(media_box.y1),
+        })
+        .filter(|c| c.x1 > c.x0 && c.y1 > c.y0)
+        .unwrap_or(media_box);
+    let info = PageInfo {
+        index,
+        media_box,
+        crop_box,
+        rotate,
+    };
+    sink.begin_page(&info);
+
+    let resources = inherited(pdf, page, b"Resources").and_then(|o| pdf.deref(o).as_dict().ok());
+    let mut it = Interp {
+        pdf,
+        sink,
+        page: index,
+        gs: GState {
+            ctm: ID,
+            tc: 0.0,
+            tw: 0.0,
+            th: 1.0,
+            tl: 0.0,
+            rise: 0.0,
+            fs: 0.0,
+            render: 0,
+            font: None,
+        },
+        stack: Vec::new(),
+        skipped_q: 0,
+        tm: ID,
+        tlm: ID,
+        path: Vec::new(),
+        report: PageReport {
+            page: index,
+            ..Default::default()
+        },
+        visible_glyphs: 0,
+        ops: 0,
+        text: String::new(),
+        form_stack: Vec::new(),
+        visible: Rect {
+            x0: crop_box.x0 - OFFPAGE_TOLERANCE,
+            y0: crop_box.y0 - OFFPAGE_TOLERANCE,
+            x1: crop_box.x1 + OFFPAGE_TOLERANCE,
+            y1: crop_box.y1 + OFFPAGE_TOLERANCE,
+        },
+    };
+
+    // Contents: a stream or an array of streams, concatenated.
+    let mut data = Vec::new();
+    if let Ok(c) = page.get(b"Contents") {
+        let parts: Vec<&Object> = match pdf.deref(c) {
+            Object::Array(a) => a.iter().collect(),
+            o => vec![o],
+        };
+        for p in parts {
+            match pdf.deref(p).as_stream() {
+                Ok(s) => match s.get_plain_content() {
+                    Ok(b) => {
+                        data.extend_from_slice(&b);
+                        data.push(b'\n');
+                    }
+                    Err(e) => it
+                        .report
+                        .warnings
+                        .push(format!("content stream not decodable: {e}")),
+                },
+                Err(_) => it
+                    .report
+                    .warnings
+                    .push("content entry is not a stream".to_string()),
+            }
+            if data.len() > MAX_STREAM_BYTES {
+                return Err(it.limit("page content larger than 256 MiB".into()));
+            }
+        }
+    }
+    it.run(&data, resources, 0)?;
+    let mut report = std::mem::take(&mut it.report);
+    report.scanned = report.images > 0 && it.visible_glyphs == 0;
+    if report.scanned {
+        report
+            .warnings
+            .push("scanned: page has images but no text layer".to_string());
+    }
+    it.sink.end_page(&report);
+    Ok(report)
+}
+
+impl<S: PageSink> Interp<'_, S> {
+    fn limit(&self, what: String) -> PdfError {
+        PdfError::Limit {
+            file: self.pdf.name.clone(),
+            page: self.page,
+            what,
+        }
+    }
+
+    fn run(
+        &mut self,
+        data: &[u8],
+        resources: Option<&Dictionary>,
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        let mut lx = Lexer::new(data);
+        let mut ops: Vec<Operand> = Vec::with_capacity(16);
+        while let Some(op) = lx.next_op(&mut ops) {
+            self.ops += 1;
+            if self.ops > MAX_OPS_PER_PAGE {
+                return Err(self.limit(format!(
+                    "more than {MAX_OPS_PER_PAGE} operators on one page"
+                )));
+            }
+            self.op(op, &ops, resources, depth)?;
+        }
+        Ok(())
+    }
+
+    fn op(
+        &mut self,
+        op: &[u8],
+        ops: &[Operand],
+        res: Option<&Dictionary>,
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        match op {
+            // graphics state
+            b"q" => {
+                if self.stack.len() < MAX_GSTATE_DEPTH {
+                    self.stack.push(self.gs.clone());
+                } else {
+                    self.skipped_q += 1;
+                }
+            }
+            b"Q" => {
+                if self.skipped_q > 0 {
+                    self.skipped_q -= 1;
+                } else if let Some(g) = self.stack.pop() {
+                    self.gs = g;
+                }
+            }
+            b"cm" => {
+                if let Some(m) = nums::<6>(ops) {
+                    self.gs.ctm = M(m).mul(&self.gs.ctm);
+                }
+            }
+            // text objects and state
+            b"BT" => {
+                self.tm = ID;
+                self.tlm = ID;
+            }
+            b"ET" => {}
+            b"Tc" => {
+                if let Some([v]) = nums::<1>(ops) {
+                    self.gs.tc = v;
+                }
+            }
+            b"Tw" => {
+                if let Some([v]) = nums::<1>(ops) {
+                    self.gs.tw = v;
+                }
+            }
+            b"Tz" => {
+                if let Some([v]) = nums::<1>(ops) {
+                    self.gs.th = v / 100.0;
+                }
+            }
+            b"TL" => {
+                if let Some([v]) = nums::<1>(ops) {
+                    self.gs.tl = v;
+                }
+            }
+            b"Ts" => {
+                if let Some([v]) = nums::<1>(ops) {
+                    self.gs.rise = v;
+                }
+            }
+            b"Tr" => {
+                if let Some([v]) = nums::<1>(ops) {
+                    self.gs.render = v as i64;
+                }
+            }
+            b"Tf" => {
+                if let [.., Operand::Name(n), Operand::Num(size)] = ops {
+                    self.gs.fs = *size;
+                    self.gs.font = self.lookup_font(res, n);
+                }
+            }
+            b"Td" => {
+                if let Some([tx, ty]) = nums::<2>(ops) {
+                    self.tlm.translate_pre(tx, ty);
+                    self.tm = self.tlm;
+                }
+            }
+            b"TD" => {
+                if let Some([tx, ty]) = nums::<2>(ops) {
+                    self.gs.tl = -ty;
+                    self.tlm.translate_pre(tx, ty);
+                    self.tm = self.tlm;
+                }
+            }
+            b"Tm" => {
+                if let Some(m) = nums::<6>(ops) {
+                    self.tm = M(m);
+                    self.tlm = self.tm;
+                }
+            }
+            b"T*" => self.next_line(),
+            b"Tj" => {
+                if let Some(Operand::Str(s)) = ops.last() {
+                    self.show(s);
+                }
+            }
+            b"'" => {
+                self.next_line();
+                if let Some(Operand::Str(s)) = ops.last() {
+                    self.show(s);
+                }
+            }
+            b"\"" => {
+                if let [.., Operand::Num(aw), Operand::Num(ac), Operand::Str(s)] = ops {
+                    self.gs.tw = *aw;
+                    self.gs.tc = *ac;
+                    self.next_line();
+                    self.show(s);
+                }
+            }
+            b"TJ" => {
+                if let Some(Operand::Array(items)) = ops.last() {
+                    for item in items {
+                        match item {
+                            Operand::Str(s) => self.show(s),
+                            Operand::Num(n) => {
+                                let adj = -n / 1000.0 * self.gs.fs;
+                                if self.gs.font.as_ref().is_some_and(|f| f.vertical) {
+                                    self.tm.translate_pre(0.0, adj);
+                                } else {
+                                    self.tm.translate_pre(adj * self.gs.th, 0.0);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            // paths
+            b"m" => {
+                if let Some([x, y]) = nums::<2>(ops) {
+                    let p = self.gs.ctm.apply(x, y);
+                    self.path.push(SubPath {
+                        pts: vec![p],
+                        closed: false,
+                        curved: false,
+                    });
+                }
+            }
+            b"l" => {
+                if let Some([x, y]) = nums::<2>(ops) {
+                    let p = self.gs.ctm.apply(x, y);
+                    match self.path.last_mut() {
+                        Some(sp) if !sp.closed => sp.pts.push(p),
+                        _ => self.path.push(SubPath {
+                            pts: vec![p],
+                            closed: false,
+                            curved: false,
+                        }),
+                    }
+                }
+            }
+            b"c" | b"v" | b"y" => {
+                let n = if op == b"c" { 6 } else { 4 };
+                if ops.len() >= n {
+                    let x = ops[ops.len() - 2].num().unwrap_or(0.0);
+                    let y = ops[ops.len() - 1].num().unwrap_or(0.0);
+                    let p = self.gs.ctm.apply(x, y);
+                    if let Some(sp) = self.path.last_mut() {
+                        sp.curved = true;
+                        sp.pts.push(p);
+                    }
+                }
+            }
+            b"h" => {
+                if let Some(sp) = self.path.last_mut() {
+                    sp.closed = true;
+                }
+            }
+            b"re" => {
+                if let Some([x, y, w, h]) = nums::<4>(ops) {
+                    let c = &self.gs.ctm;
+                    self.path.push(SubPath {
+                        pts: vec![
+                            c.apply(x, y),
+                            c.apply(x + w, y),
+                            c.apply(x + w, y + h),
+                            c.apply(x, y + h),
+                        ],
+                        closed: true,
+                        curved: false,
+                    });
+                }
+            }
+            b"S" => self.paint(true, false),
+            b"s" => {
+                if let Some(sp) = self.path.last_mut() {
+                    sp.closed = true;
+                }
+                self.paint(true, false)
+            }
+            b"f" | b"F" | b"f*" => self.paint(false, true),
+            b"B" | b"B*" => self.paint(true, true),
+            b"b" | b"b*" => {
+                if let Some(sp) = self.path.last_mut() {
+                    sp.closed = true;
+                }
+                self.paint(true, true)
+            }
+            b"n" => self.path.clear(),
+            // images and forms
+            b"BI" => {
+                let bbox = self.unit_square();
+                self.report.images += 1;
+                self.sink.image(&bbox);
+            }
+            b"Do" => {
+                if let Some(Operand::Name(n)) = ops.last() {
+                    self.do_xobject(res, n, depth)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn next_line(&mut self) {
+        self.tlm.translate_pre(0.0, -self.gs.tl);
+        self.tm = self.tlm;
+    }
+
+    fn lookup_font(&mut self, res: Option<&Dictionary>, key: &[u8]) -> Option<Arc<Font>> {
+        let fonts = res
+            .and_then(|r| r.get(b"Font").ok())
+            .and_then(|o| self.pdf.deref(o).as_dict().ok());
+        let entry = fonts.and_then(|f| f.get(key).ok());
+        let font = match entry {
+            Some(Object::Reference(id)) => self.pdf.font(*id),
+            Some(Object::Dictionary(d)) => Some(Arc::new(Font::load(&self.pdf.doc, d))),
+            _ => None,
+        };
+        if font.is_none() {
+            self.report.warnings.push(format!(
+                "font /{} not found in resources",
+                String::from_utf8_lossy(key)
+            ));
+        }
+        font
+    }
+
+    fn show(&mut self, s: &[u8]) {
+        let Some(font) = self.gs.font.clone() else {
+            // no usable font: every byte is an undecodable character
+            self.report.undecodable += s.len();
+            return;
+        };
+        let fs = self.gs.fs;
+        let th = self.gs.th;
+        let invisible = self.gs.render == 3;
+        let mut i = 0;
+        while i < s.len() {
+            let code = font.decode(&s[i..], &mut self.text);
+            i += code.len;
+            let trm = self.tm.mul(&self.gs.ctm);
+            let [a, b, c, d, _, _] = trm.0;
+            let (x, y) = trm.apply(0.0, self.gs.rise);
+            let v = &self.visible;
+            if !(x >= v.x0 && x <= v.x1 && y >= v.y0 && y <= v.y1) {
+                // drawn outside the visible page (overflow of a Word export, ...)
+                self.report.offpage += 1;
+            } else if code.decoded {
+                let g = Glyph {
+                    text: &self.text,
+                    x,
+                    y,
+                    width: code.advance * fs * th * a.hypot(b),
+                    size: (fs * c.hypot(d)).abs(),
+                    font: &font.name,
+                    invisible,
+                };
+                self.sink.glyph(&g);
+                self.report.glyphs += 1;
+                if !invisible {
+                    self.visible_glyphs += 1;
+                }
+            } else {
+                self.report.undecodable += 1;
+            }
+            let spacing = self.gs.tc + if code.is_space { self.gs.tw } else { 0.0 };
+            if font.vertical {
+                // default vertical metrics: advance one em downwards
+                self.tm.translate_pre(0.0, -(fs + spacing));
+            } else {
+                self.tm
+                    .translate_pre((code.advance * fs + spacing) * th, 0.0);
+            }
+        }
+    }
+
+    fn unit_square(&self) -> Rect {
+        let c = &self.gs.ctm;
+        let pts = [
+            c.apply(0.0, 0.0),
+            c.apply(1.0, 0.0),
+            c.apply(0.0, 1.0),
+            c.apply(1.0, 1.0),
+        ];
+        bbox(&pts)
+    }
+
+    fn emit(&mut self, a: (f64, f64), b: (f64, f64), source: RulingSource) {
+        const EPS: f64 = 0.5;
+        let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+        let r = if dy < EPS && dx >= EPS {
+            let y = (a.1 + b.1) / 2.0;
+            Ruling {
+                x0: a.0.min(b.0),
+                y0: y,
+                x1: a.0.max(b.0),
+                y1: y,
+                source,
+            }
+        } else if dx < EPS && dy >= EPS {
+            let x = (a.0 + b.0) / 2.0;
+            Ruling {
+                x0: x,
+                y0: a.1.min(b.1),
+                x1: x,
+                y1: a.1.max(b.1),
+                source,
+            }
+        } else {
+            return;
+        };
+        self.report.rulings += 1;
+        self.sink.ruling(&r);
+    }
+
+    fn paint(&mut self, stroke: bool, fill: bool) {
+        let path = std::mem::take(&mut self.path);
+        for sp in &path {
+            if stroke && !sp.curved {
+                for w in sp.pts.windows(2) {
+                    self.emit(w[0], w[1], RulingSource::Stroke);
+                }
+                if sp.closed && sp.pts.len() > 2 {
+                    self.emit(sp.pts[sp.pts.len() - 1], sp.pts[0], RulingSource::Stroke);
+                }
+            }
+            if fill && !sp.curved {
+                if let Some(r) = axis_rect(&sp.pts) {
+                    let (w, h) = (r.x1 - r.x0, r.y1 - r.y0);
+                    if h < THIN_RECT && w >= h {
+                        let y = (r.y0 + r.y1) / 2.0;
+                        self.emit((r.x0, y), (r.x1, y), RulingSource::ThinFill);
+                    } else if w < THIN_RECT && h > w {
+                        let x = (r.x0 + r.x1) / 2.0;
+                        self.emit((x, r.y0), (x, r.y1), RulingSource::ThinFill);
+                    }
+                }
+            }
+        }
+    }
+
+    fn do_xobject(
+        &mut self,
+        res: Option<&Dictionary>,
+        name: &[u8],
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        let pdf = self.pdf;
+        let entry = res
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(|o| pdf.deref(o).as_dict().ok())
+            .and_then(|x| x.get(name).ok());
+        let Some(entry) = entry else {
+            self.report.warnings.push(format!(
+                "XObject /{} not found",
+                String::from_utf8_lossy(name)
+            ));
+            return Ok(());
+        };
+        let id = entry.as_reference().ok();
+        let Ok(stream) = pdf.deref(entry).as_stream() else {
+            return Ok(());
+        };
+        let subtype = stream
+            .dict
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| pdf.deref(o).as_name().ok())
+            .unwrap_or(b"");
+        match subtype {
+            b"Image" => {
+                let bbox = self.unit_square();
+                self.report.images += 1;
+                self.sink.image(&bbox);
+            }
+            b"Form" => {
+                if depth + 1 > MAX_XOBJECT_DEPTH {
+                    return Err(self.limit(format!(
+                        "form XObjects nested deeper than {MAX_XOBJECT_DEPTH}"
+                    )));
+                }
+                if let Some(id) = id {
+                    if self.form_stack.contains(&id) {
+                        self.report.warnings.push(format!(
+                            "form XObject {} {} draws itself; skipped",
+                            id.0, id.1
+                        ));
+                        return Ok(());
+                    }
+                    self.form_stack.push(id);
+                }
+                let data = match stream.get_plain_content() {
+                    Ok(d) => d,
+                    Err(e) => {
+                        self.report
+                            .warnings
+                            .push(format!("form XObject not decodable: {e}"));
+                        if id.is_some() {
+                            self.form_stack.pop();
+                        }
+                        return Ok(());
+                    }
+                };
+                if data.len() > MAX_STREAM_BYTES {
+                    return Err(self.limit("form XObject larger than 256 MiB".into()));
+                }
+                let saved = (self.gs.clone(), self.tm, self.tlm, self.stack.len());
+                if let Some(m) = stream
+                    .dict
+                    .get(b"Matrix")
+                    .ok()
+                    .and_then(|o| pdf.deref(o).as_array().ok())
+                {
+                    let v: Vec<f64> = m
+                        .iter()
+                        .filter_map(|x| match pdf.deref(x) {
+                            Object::Integer(i) => Some(*i as f64),
+                            Object::Real(r) => Some(*r as f64),
+                            _ => None,
+                        })
+                        .collect();
+                    if v.len() == 6 {
+                        self.gs.ctm = M([v[0], v[1], v[2], v[3], v[4], v[5]]).mul(&self.gs.ctm);
+                    }
+                }
+                let form_res = stream
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .and_then(|o| pdf.deref(o).as_dict().ok())
+                    .or(res);
+                let saved_path = std::mem::take(&mut self.path);
+                let r = self.run(&data, form_res, depth + 1);
+                self.path = saved_path;
+                self.gs = saved.0;
+                self.tm = saved.1;
+                self.tlm = saved.2;
+                self.stack.truncate(saved.3);
+                if id.is_some() {
+                    self.form_stack.pop();
+                }
+                r?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn bbox(pts: &[(f64, f64)]) -> Rect {
+    let mut r = Rect {
+        x0: f64::INFINITY,
+        y0: f64::INFINITY,
+        x1: f64::NEG_INFINITY,
+        y1: f64::NEG_INFINITY,
+    };
+    for &(x, y) in pts {
+        r.x0 = r.x0.min(x);
+        r.y0 = r.y0.min(y);
+        r.x1 = r.x1.max(x);
+        r.y1 = r.y1.max(y);
+    }
+    r
+}
+
+/// The rectangle a subpath outlines, if it is an axis-aligned rectangle
+/// (4 corners, optionally repeating the first point at the end).
+fn axis_rect(pts: &[(f64, f64)]) -> Option<Rect> {
+    const EPS: f64 = 0.01;
+    let close = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs() < EPS && (a.1 - b.1).abs() < EPS;
+    let pts = if pts.len() == 5 && close(pts[0], pts[4]) {
+        &pts[..4]
+    } else {
+        pts
+    };
+    if pts.len() != 4 {
+        return None;
+    }
+    let r = bbox(pts);
+    let on_corner = |&(x, y): &(f64, f64)| {
+        ((x - r.x0).abs() < EPS || (x - r.x1).abs() < EPS)
+            && ((y - r.y0).abs() < EPS || (y - r.y1).abs() < EPS)
+    };
+    // consecutive points must differ in exactly one coordinate (no diagonals)
+    let sides_ok = (0..4).all(|i| {
+        let (a, b) = (pts[i], pts[(i + 1) % 4]);
+        (a.0 - b.0).abs() < EPS || (a.1 - b.1).abs() < EPS
+    });
+    (pts.iter().all(on_corner) && sides_ok).then_some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_mul_order() {
+        // scale then translate
+        let s = M([2.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
+        let t = M([1.0, 0.0, 0.0, 1.0, 10.0, 20.0]);
+        assert_eq!(s.mul(&t).apply(1.0, 1.0), (12.0, 22.0));
+        assert_eq!(t.mul(&s).apply(1.0, 1.0), (22.0, 42.0));
+        let mut m = s;
+        m.translate_pre(1.0, 0.0);
+        assert_eq!(m.apply(0.0, 0.0), (2.0, 0.0));
+    }
+
+    #[test]
+    fn axis_rect_detection() {
+        let sq = [(0.0, 0.0), (10.0, 0.0), (10.0, 0.5), (0.0, 0.5)];
+        assert_eq!(axis_rect(&sq).map(|r| r.y1), Some(0.5));
+        let closed = [(0.0, 0.0), (10.0, 0.0), (10.0, 0.5), (0.0, 0.5), (0.0, 0.0)];
+        assert!(axis_rect(&closed).is_some());
+        let diamond = [(0.0, 0.0), (10.0, 0.5), (0.0, 0.5), (10.0, 0.0)];
+        assert!(axis_rect(&diamond).is_none());
+    }
+}

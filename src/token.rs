@@ -1,0 +1,297 @@
+//! Cell tokens: the small nom parsers that classify a printed piece of table text as an
+//! amount, a code or a label, and join numbers a line break split ("707" + ".83").
+
+use nom::{
+    branch::alt,
+    bytes::complete::{tag, take_while1, take_while_m_n},
+    character::complete::{char, digit1},
+    combinator::{all_consuming, opt, recognize},
+    multi::many1,
+    sequence::{pair, preceded, tuple},
+    IResult,
+};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// One printed piece of table text with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub text: String,
+    pub kind: TokenKind,
+    pub line: u32,
+    pub page: u32,
+    /// Column index from geometry, where the reader knows it (PDF); `None` for text dumps.
+    pub column: Option<usize>,
+}
+
+/// What a piece of text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Digits with an optional decimal part and thousands separators: "4,545,000.00", "25".
+    Number,
+    /// A fragment of a number split by a line break: "707" is not one, ".83" and "0." are.
+    NumberFragment,
+    /// Anything else: names, labels, units.
+    Text,
+}
+
+impl Token {
+    pub fn is_number(&self) -> bool {
+        self.kind == TokenKind::Number
+    }
+
+    /// Digits only (no decimal point or separator): a candidate code or whole-yuan amount.
+    pub fn is_integer(&self) -> bool {
+        self.kind == TokenKind::Number && self.text.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    /// The exact decimal value of a number token (thousands separators removed).
+    pub fn amount(&self) -> Option<Decimal> {
+        parse_amount(&self.text)
+    }
+}
+
+/// "1,234,567" or "1234567": digits, optionally grouped by commas.
+fn integer_part(i: &str) -> IResult<&str, &str> {
+    recognize(pair(
+        take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
+        alt((
+            recognize(many1(preceded(
+                char(','),
+                take_while_m_n(3, 3, |c: char| c.is_ascii_digit()),
+            ))),
+            recognize(opt(digit1)),
+        )),
+    ))(i)
+}
+
+/// A complete printed amount: "707.83", "4,545,000.00", "25", "0.5".
+fn amount(i: &str) -> IResult<&str, &str> {
+    all_consuming(recognize(pair(integer_part, opt(pair(char('.'), digit1)))))(i)
+}
+
+/// A number broken by a line: "0." (digits and a dangling point) or ".83".
+fn fragment(i: &str) -> IResult<&str, &str> {
+    all_consuming(alt((
+        recognize(pair(integer_part, char('.'))),
+        recognize(pair(char('.'), digit1)),
+    )))(i)
+}
+
+/// Classifies one white-space-free piece of text.
+pub fn classify(piece: &str) -> TokenKind {
+    if amount(piece).is_ok() {
+        TokenKind::Number
+    } else if fragment(piece).is_ok() {
+        TokenKind::NumberFragment
+    } else {
+        TokenKind::Text
+    }
+}
+
+/// Parses a printed amount exactly, keeping its printed scale ("0.00" stays two places).
+pub fn parse_amount(text: &str) -> Option<Decimal> {
+    amount(text).ok()?;
+    Decimal::from_str(&text.replace(',', "")).ok()
+}
+
+/// Splits a line into tokens at white space.
+pub fn tokenize_line(text: &str, line: u32, page: u32) -> impl Iterator<Item = Token> + '_ {
+    text.split_whitespace().map(move |p| Token {
+        text: p.to_string(),
+        kind: classify(p),
+        line,
+        page,
+        column: None,
+    })
+}
+
+/// Joins numbers that a line break split: "707" + ".83" → "707.83", "0." + "00" → "0.00".
+/// A fragment that cannot be joined stays a fragment, for the caller to report.
+pub fn join_split_numbers(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        if let Some(prev) = out.last_mut() {
+            let joinable = match (prev.kind, t.kind) {
+                // "707" + ".83"
+                (TokenKind::Number, TokenKind::NumberFragment) => {
+                    t.text.starts_with('.') && !prev.text.contains('.')
+                }
+                // "0." + "00"
+                (TokenKind::NumberFragment, TokenKind::Number) => {
+                    prev.text.ends_with('.') && t.is_integer()
+                }
+                _ => false,
+            };
+            if joinable && prev.line != t.line {
+                let joined = format!("{}{}", prev.text, t.text);
+                if classify(&joined) == TokenKind::Number {
+                    prev.text = joined;
+                    prev.kind = TokenKind::Number;
+                    continue;
+                }
+            }
+        }
+        out.push(t);
+    }
+    out
+}
+
+/// An ordinal label prefix: 一、 (level 1), （一） or (一) (level 2), 1. or 1、 (level 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ordinal {
+    pub level: u8,
+    pub n: u32,
+}
+
+fn chinese_numeral(i: &str) -> IResult<&str, u32> {
+    let (rest, s) = take_while1(|c: char| "一二三四五六七八九十廿".contains(c))(i)?;
+    match chinese_value(s) {
+        Some(n) => Ok((rest, n)),
+        None => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Verify,
+        ))),
+    }
+}
+
+/// Value of a Chinese numeral up to 99: 一 1, 十 10, 十三 13, 二十 20, 廿一 21.
+fn chinese_value(s: &str) -> Option<u32> {
+    let digit = |c: char| "一二三四五六七八九".find(c).map(|p| p as u32 / 3 + 1);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] if *c == '廿' => Some(20),
+        [c] => digit(*c),
+        ['十', d] => Some(10 + digit(*d)?),
+        ['廿', d] => Some(20 + digit(*d)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+        _ => None,
+    }
+}
+
+fn ordinal_level1(i: &str) -> IResult<&str, Ordinal> {
+    let (r, (n, _)) = pair(chinese_numeral, alt((tag("、"), tag("."), tag("．"))))(i)?;
+    Ok((r, Ordinal { level: 1, n }))
+}
+
+fn ordinal_level2(i: &str) -> IResult<&str, Ordinal> {
+    let (r, (_, n, _)) = tuple((
+        alt((tag("（"), tag("("))),
+        chinese_numeral,
+        alt((tag("）"), tag(")"))),
+    ))(i)?;
+    Ok((r, Ordinal { level: 2, n }))
+}
+
+fn ordinal_level3(i: &str) -> IResult<&str, Ordinal> {
+    let (r, (d, _)) = pair(digit1, alt((tag("、"), tag("．"), tag("."))))(i)?;
+    let n = d
+        .parse::<u32>()
+        .map_err(|_| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Digit)))?;
+    Ok((r, Ordinal { level: 3, n }))
+}
+
+/// Reads an ordinal prefix at the start of a label.
+pub fn ordinal(i: &str) -> IResult<&str, Ordinal> {
+    alt((ordinal_level1, ordinal_level2, ordinal_level3))(i)
+}
+
+/// The ordinal a label starts with, if any.
+pub fn label_ordinal(label: &str) -> Option<Ordinal> {
+    ordinal(label).ok().map(|(_, o)| o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(lines: &[&str]) -> Vec<Token> {
+        lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| tokenize_line(l, i as u32 + 1, 1).collect::<Vec<_>>())
+            .collect()
+    }
+
+    #[test]
+    fn classifies_amounts_fragments_and_text() {
+        assert_eq!(classify("707.83"), TokenKind::Number);
+        assert_eq!(classify("4,545,000.00"), TokenKind::Number);
+        assert_eq!(classify("25"), TokenKind::Number);
+        assert_eq!(classify("0."), TokenKind::NumberFragment);
+        assert_eq!(classify(".83"), TokenKind::NumberFragment);
+        assert_eq!(classify("科学技术支出"), TokenKind::Text);
+        assert_eq!(classify("26%"), TokenKind::Text);
+        assert_eq!(classify("2025年"), TokenKind::Text);
+        // Malformed grouping is not an amount.
+        assert_eq!(classify("4,54,000.00"), TokenKind::Text);
+        assert_eq!(classify("1,2"), TokenKind::Text);
+        assert_eq!(classify("."), TokenKind::Text);
+        assert_eq!(classify("1.2.3"), TokenKind::Text);
+    }
+
+    #[test]
+    fn amounts_keep_their_printed_scale() {
+        assert_eq!(parse_amount("0.00").unwrap().to_string(), "0.00");
+        assert_eq!(
+            parse_amount("4,545,000.00").unwrap().to_string(),
+            "4545000.00"
+        );
+        assert_eq!(parse_amount("571.5").unwrap().to_string(), "571.5");
+        assert!(parse_amount("12a").is_none());
+    }
+
+    #[test]
+    fn joins_numbers_split_over_lines() {
+        let t = join_split_numbers(toks(&["707", ".83", "0.", "00", "0.", "00"]));
+        let texts: Vec<_> = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["707.83", "0.00", "0.00"]);
+        assert!(t.iter().all(|t| t.kind == TokenKind::Number));
+        assert_eq!(t[0].line, 1);
+    }
+
+    #[test]
+    fn does_not_join_numbers_on_one_line_or_two_whole_numbers() {
+        let t = join_split_numbers(toks(&["3200", "01"]));
+        assert_eq!(t.len(), 2, "codes are joined by the row parser, not here");
+        let t = join_split_numbers(toks(&["707 .83"]));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[1].kind, TokenKind::NumberFragment);
+        let t = join_split_numbers(toks(&["1.5", ".83"]));
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn reads_ordinals() {
+        assert_eq!(
+            label_ordinal("一、本年收入"),
+            Some(Ordinal { level: 1, n: 1 })
+        );
+        assert_eq!(
+            label_ordinal("十三、资源勘探"),
+            Some(Ordinal { level: 1, n: 13 })
+        );
+        assert_eq!(
+            label_ordinal("廿五、债务发行费用支出"),
+            Some(Ordinal { level: 1, n: 25 })
+        );
+        assert_eq!(
+            label_ordinal("二十、国有资本"),
+            Some(Ordinal { level: 1, n: 20 })
+        );
+        assert_eq!(
+            label_ordinal("（十九）粮油"),
+            Some(Ordinal { level: 2, n: 19 })
+        );
+        assert_eq!(label_ordinal("(三)国有"), Some(Ordinal { level: 2, n: 3 }));
+        assert_eq!(
+            label_ordinal("1.一般公共预算财政拨款"),
+            Some(Ordinal { level: 3, n: 1 })
+        );
+        assert_eq!(label_ordinal("本年收入合计"), None);
+        assert_eq!(label_ordinal("十十、x"), None);
+        assert_eq!(label_ordinal("出"), None);
+    }
+}
