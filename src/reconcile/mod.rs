@@ -14,10 +14,11 @@ mod select;
 #[cfg(test)]
 mod tests;
 
-pub use narrative::{check_narrative, explanation_section, NarrativeSummary};
+pub use narrative::{check_narrative, explanation_lines, explanation_section, NarrativeSummary};
 pub use rules::{RuleError, RuleSet};
 pub use select::norm_name;
 
+use crate::convert::Converted;
 use crate::model::{Document, Table, Unit};
 use interval::{check_ratio, check_sum, Outcome, Printed};
 use rust_decimal::Decimal;
@@ -174,7 +175,19 @@ pub fn reconcile_with_narrative(
 ) -> Reconciliation {
     let mut e = Engine::new(doc, rules);
     e.run_tables();
-    let summary = narrative.map(|n| narrative::run(&mut e, n.text, n.first_line));
+    let summary =
+        narrative.map(|n| narrative::run(&mut e, &narrative::numbered(n.text, n.first_line)));
+    e.finish(summary)
+}
+
+/// Checks a converted document: its tables and the explanation (第三部分 …情况说明) among
+/// its narrative lines.
+pub fn reconcile_converted(c: &Converted, rules: &RuleSet) -> Reconciliation {
+    let lines: Vec<(u32, &str)> = c.narrative.iter().map(|(n, l)| (*n, l.as_str())).collect();
+    let explanation = narrative::explanation_lines(&lines);
+    let mut e = Engine::new(&c.document, rules);
+    e.run_tables();
+    let summary = (!explanation.is_empty()).then(|| narrative::run(&mut e, &explanation));
     e.finish(summary)
 }
 
@@ -187,7 +200,8 @@ pub(crate) fn reconcile_logged(
 ) -> (Reconciliation, Vec<CheckLog>) {
     let mut e = Engine::new(doc, rules);
     e.run_tables();
-    let summary = narrative.map(|n| narrative::run(&mut e, n.text, n.first_line));
+    let summary =
+        narrative.map(|n| narrative::run(&mut e, &narrative::numbered(n.text, n.first_line)));
     let log = std::mem::take(&mut e.log);
     (e.finish(summary), log)
 }

@@ -99,13 +99,21 @@ impl Joined {
     }
 }
 
-fn join(text: &str, first_line: u32) -> Joined {
+/// Numbered lines of a text whose first line is `first_line`.
+pub fn numbered(text: &str, first_line: u32) -> Vec<(u32, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (first_line + i as u32, l))
+        .collect()
+}
+
+fn join(lines: &[(u32, &str)]) -> Joined {
     let mut j = Joined {
         text: String::new(),
         starts: Vec::new(),
         headings: Vec::new(),
     };
-    for (i, line) in text.lines().enumerate() {
+    for &(no, line) in lines {
         let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
         if t.is_empty() || PAGE_NUMBER.is_match(&t) {
             continue;
@@ -117,7 +125,7 @@ fn join(text: &str, first_line: u32) -> Joined {
                 j.headings.push(j.text.len());
             }
         }
-        j.starts.push((j.text.len(), first_line + i as u32));
+        j.starts.push((j.text.len(), no));
         j.text.push_str(&t);
         // A heading line (an ordinal and no punctuation) ends its own sentence.
         if ordinal && !t.contains(['，', '。', '；', '：', ',', ';', ':']) {
@@ -129,7 +137,12 @@ fn join(text: &str, first_line: u32) -> Joined {
 
 /// Finds the statements of a narrative text whose first line is `first_line`.
 pub fn statements(text: &str, first_line: u32) -> Vec<Statement> {
-    let j = join(text, first_line);
+    statements_of(&numbered(text, first_line))
+}
+
+/// Finds the statements of numbered narrative lines.
+pub fn statements_of(lines: &[(u32, &str)]) -> Vec<Statement> {
+    let j = join(lines);
     let s = &j.text;
     let mut out: Vec<Statement> = Vec::new();
     let mut pos = 0;
@@ -318,8 +331,8 @@ fn pct_term(st: &Statement, pct: Decimal) -> Term {
 }
 
 /// Runs the narrative checks inside an engine (so they count for coverage and suspects).
-pub(crate) fn run(e: &mut Engine, text: &str, first_line: u32) -> NarrativeSummary {
-    let sts = statements(text, first_line);
+pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
+    let sts = statements_of(lines);
     let mut sum = NarrativeSummary {
         statements: sts.len(),
         ..NarrativeSummary::default()
@@ -401,6 +414,23 @@ pub fn check_narrative(text: &str, first_line: u32, doc: &Document) -> Vec<Findi
     r.findings
         .into_iter()
         .filter(|f| f.rule.starts_with("narrative."))
+        .collect()
+}
+
+/// The explanation part of numbered narrative lines (from the line holding "第三部分" to the
+/// line before "第四部分"); all lines when no "第三部分" is found.
+pub fn explanation_lines<'t>(lines: &[(u32, &'t str)]) -> Vec<(u32, &'t str)> {
+    let compact = |l: &str| l.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let Some(start) = lines.iter().position(|(_, l)| {
+        let t = compact(l);
+        t.starts_with("第三部分") && (t.contains("情况") || t.contains("说明"))
+    }) else {
+        return lines.to_vec();
+    };
+    lines[start..]
+        .iter()
+        .take_while(|(_, l)| !compact(l).starts_with("第四部分"))
+        .copied()
         .collect()
 }
 

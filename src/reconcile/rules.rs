@@ -238,6 +238,13 @@ impl RuleSet {
                 (g.family.clone(), g.kind.clone()),
                 g.columns.iter().map(|c| c.id.clone()).collect(),
             );
+            // Blocks of performance tables are tables of kind "<kind>.<block id>".
+            for b in &g.blocks {
+                set.known_columns.insert(
+                    (g.family.clone(), format!("{}.{}", g.kind, b.id)),
+                    b.columns.iter().map(|c| c.id.clone()).collect(),
+                );
+            }
             for i in &g.identities {
                 set.identities.push(IdentityRule {
                     table: g.kind.clone(),
