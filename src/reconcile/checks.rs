@@ -204,8 +204,16 @@ enum Got {
     Missing(String),
 }
 
-fn get(e: &Engine, sel: &super::rules::CellSel, family: &Option<String>) -> Got {
-    let tables = e.tables(&sel.table, family.as_deref());
+fn get(
+    e: &Engine,
+    sel: &super::rules::CellSel,
+    family: &Option<String>,
+    number: Option<&str>,
+) -> Got {
+    let mut tables = e.tables(&sel.table, family.as_deref());
+    if let Some(n) = number {
+        tables.retain(|&ti| e.doc.tables[ti].number.as_deref() == Some(n));
+    }
     match select::resolve_cell(e.doc, &tables, sel) {
         Resolved::Cell(a) => Got::Term(e.term(a, Role::Part)),
         Resolved::NoTable => Got::Skip,
@@ -224,10 +232,11 @@ fn get_all(
     rule: &str,
     sels: &[&super::rules::CellSel],
     family: &Option<String>,
+    number: Option<&str>,
 ) -> Option<Vec<Option<Term>>> {
     let mut out = Vec::new();
     for s in sels {
-        match get(e, s, family) {
+        match get(e, s, family, number) {
             Got::Term(t) => out.push(Some(t)),
             Got::Empty => out.push(None),
             Got::Skip => {
@@ -246,18 +255,50 @@ fn get_all(
     Some(out)
 }
 
+/// The table numbers a rule runs for: every number of the first cell's tables when the rule
+/// is `same_number` (each 表12-N on its own), else once over the whole document.
+fn instances(
+    e: &Engine,
+    first: &super::rules::CellSel,
+    family: &Option<String>,
+    same_number: bool,
+) -> Vec<Option<String>> {
+    if !same_number {
+        return vec![None];
+    }
+    let mut out: Vec<Option<String>> = Vec::new();
+    for ti in e.tables(&first.table, family.as_deref()) {
+        let n = e.doc.tables[ti].number.clone();
+        if n.is_some() && !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 /// Cells that must hold the same figure.
 pub fn equalities(e: &mut Engine) {
     let rules = e.rules.equal.clone();
     for r in &rules {
-        let sels: Vec<_> = r.cells.iter().collect();
-        let Some(terms) = get_all(e, &r.id, &sels, &r.family) else {
+        let Some(first) = r.cells.first() else {
             continue;
+        };
+        for number in instances(e, first, &r.family, r.same_number) {
+            equality(e, r, number.as_deref());
+        }
+    }
+}
+
+fn equality(e: &mut Engine, r: &super::rules::EqualRule, number: Option<&str>) {
+    {
+        let sels: Vec<_> = r.cells.iter().collect();
+        let Some(terms) = get_all(e, &r.id, &sels, &r.family, number) else {
+            return;
         };
         // Optional cells that are absent drop out; empty tables count as empty cells.
         let present: Vec<Term> = terms.into_iter().flatten().collect();
         let Some((first, rest)) = present.split_first() else {
-            continue;
+            return;
         };
         let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
         for other in rest {
@@ -270,14 +311,43 @@ pub fn equalities(e: &mut Engine) {
 pub fn sums(e: &mut Engine) {
     let rules = e.rules.sums.clone();
     for r in &rules {
-        let sels: Vec<_> = std::iter::once(&r.total).chain(r.parts.iter()).collect();
-        let Some(mut terms) = get_all(e, &r.id, &sels, &r.family) else {
+        for number in instances(e, &r.total, &r.family, r.same_number) {
+            let sels: Vec<_> = std::iter::once(&r.total).chain(r.parts.iter()).collect();
+            let Some(mut terms) = get_all(e, &r.id, &sels, &r.family, number.as_deref()) else {
+                continue;
+            };
+            let Some(total) = terms.remove(0) else {
+                continue;
+            };
+            let parts: Vec<Term> = terms.into_iter().flatten().collect();
+            let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
+            e.compare_sum(&r.id, &what, total, parts);
+        }
+    }
+}
+
+/// total = Σ a column over selected rows of a table (a list whose total is printed elsewhere).
+pub fn row_sums(e: &mut Engine) {
+    let rules = e.rules.row_sums.clone();
+    for r in &rules {
+        let Some(&ti) = e.tables(&r.rows.table, r.family.as_deref()).first() else {
             continue;
         };
-        let Some(total) = terms.remove(0) else {
+        if e.doc.tables[ti].empty {
+            continue;
+        }
+        let Some(addrs) = select::resolve_rows(&e.doc.tables[ti], ti, &r.rows) else {
             continue;
         };
-        let parts: Vec<Term> = terms.into_iter().flatten().collect();
+        let Some(Some(total)) =
+            get_all(e, &r.id, &[&r.total], &r.family, None).map(|mut v| v.remove(0))
+        else {
+            continue;
+        };
+        let parts: Vec<Term> = addrs.iter().map(|&a| e.term(a, Role::Part)).collect();
+        if parts.is_empty() {
+            continue;
+        }
         let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
         e.compare_sum(&r.id, &what, total, parts);
     }

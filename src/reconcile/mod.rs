@@ -519,6 +519,7 @@ impl<'a> Engine<'a> {
         checks::identities(self);
         checks::equalities(self);
         checks::sums(self);
+        checks::row_sums(self);
         checks::matched_rows(self);
         checks::shares(self);
     }

@@ -5,7 +5,8 @@
 //! `[[hierarchy]]` (which table kinds carry a code or outline hierarchy), `[[identity]]`
 //! (column identities for kinds without a grammar), `[[equal]]` and `[[sum]]` (cells across
 //! tables), `[[match_rows]]` (rows of one table against rows of others, by name or code),
-//! `[[share]]` (printed percentage columns), `[[phrase]]` and `[[narrative_rows]]` (what the
+//! `[[row_sum]]` (a column's rows against a total printed elsewhere), `[[share]]` (printed
+//! percentage columns), `[[phrase]]` and `[[narrative_rows]]` (what the
 //! narrative's subjects refer to).
 
 use crate::grammar::GrammarSet;
@@ -92,6 +93,9 @@ pub struct EqualRule {
     #[serde(default)]
     pub sentence: Option<String>,
     pub cells: Vec<CellSel>,
+    /// Check each table number on its own (表12-1, 表12-2 …), cells within that number.
+    #[serde(default)]
+    pub same_number: bool,
     #[serde(skip)]
     pub family: Option<String>,
 }
@@ -105,6 +109,22 @@ pub struct SumRule {
     pub sentence: Option<String>,
     pub total: CellSel,
     pub parts: Vec<CellSel>,
+    /// Check each table number on its own (表12-1, 表12-2 …), cells within that number.
+    #[serde(default)]
+    pub same_number: bool,
+    #[serde(skip)]
+    pub family: Option<String>,
+}
+
+/// `total` = Σ `rows` (a column over the selected rows of one table).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowSumRule {
+    pub id: String,
+    #[serde(default)]
+    pub sentence: Option<String>,
+    pub rows: RowsSel,
+    pub total: CellSel,
     #[serde(skip)]
     pub family: Option<String>,
 }
@@ -198,6 +218,8 @@ struct RuleFile {
     #[serde(default)]
     match_rows: Vec<MatchRowsRule>,
     #[serde(default)]
+    row_sum: Vec<RowSumRule>,
+    #[serde(default)]
     share: Vec<ShareRule>,
     #[serde(default)]
     phrase: Vec<PhraseRule>,
@@ -212,6 +234,7 @@ pub struct RuleSet {
     pub identities: Vec<IdentityRule>,
     pub equal: Vec<EqualRule>,
     pub sums: Vec<SumRule>,
+    pub row_sums: Vec<RowSumRule>,
     pub match_rows: Vec<MatchRowsRule>,
     pub shares: Vec<ShareRule>,
     pub phrases: Vec<PhraseRule>,
@@ -314,6 +337,7 @@ impl RuleSet {
             .map(|r| &r.id)
             .chain(rf.sum.iter().map(|r| &r.id))
             .chain(rf.match_rows.iter().map(|r| &r.id))
+            .chain(rf.row_sum.iter().map(|r| &r.id))
             .chain(rf.share.iter().map(|r| &r.id));
         for id in all_ids {
             if id.is_empty() {
@@ -369,6 +393,10 @@ impl RuleSet {
                 check_col(&s.table, &s.column)?;
             }
         }
+        for r in &rf.row_sum {
+            check_col(&r.rows.table, &r.rows.column)?;
+            check_col(&r.total.table, &r.total.column)?;
+        }
         for r in &rf.share {
             check_col(&r.table, &r.column)?;
             check_col(&r.table, &r.of)?;
@@ -404,6 +432,10 @@ impl RuleSet {
                 r.family = fam.clone();
                 r
             }));
+        self.row_sums.extend(rf.row_sum.into_iter().map(|mut r| {
+            r.family = fam.clone();
+            r
+        }));
         self.shares.extend(rf.share.into_iter().map(|mut r| {
             r.family = fam.clone();
             r

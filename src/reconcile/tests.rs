@@ -602,9 +602,9 @@ fn table10() -> Table {
         vec![
             total("合计", &v, 834),
             row(None, "武昌区科学技术协会", 1, None, &v, 839),
-            row(None, "武昌区科学技术协会本级", 2, None, &v, 844),
-            row(None, "本级支出项目", 3, None, &v, 849),
-            row(None, "科普活动经费", 4, None, &v, 863),
+            row(None, "武昌区科学技术协会本级", 1, None, &v, 844),
+            row(None, "本级支出项目", 1, None, &v, 849),
+            row(None, "科普活动经费", 1, None, &v, 863),
         ],
     )
 }
@@ -761,6 +761,19 @@ fn sample_tables_reconcile_as_read_by_hand() {
         "checks {} passed {} coverage {}/{} ({})",
         r.checks, r.checks_passed, r.coverage.verified, r.coverage.amounts, r.coverage.share
     );
+    assert_sample_findings(&r);
+    // Every amount of the sample takes part in some passing check.
+    assert_eq!(
+        r.coverage.unverified, 0,
+        "{:#?}",
+        r.coverage.unverified_cells
+    );
+    let json = serde_json::to_string(&r).expect("serializes");
+    assert!(json.contains("\"mismatch\""));
+}
+
+/// What a person reading the sample expects of its tables (see the comments for the lines).
+fn assert_sample_findings(r: &Reconciliation) {
     // The three printed shares of 表11 (lines 902-909) are the only mismatches.
     let mut mism = keyed(&r, Severity::Mismatch);
     mism.sort();
@@ -831,14 +844,6 @@ fn sample_tables_reconcile_as_read_by_hand() {
     assert_eq!(f.tolerance, Some(d("0.015")));
     assert_eq!(f.unit, "万元");
     assert_eq!(f.cells[0].lines, Some((483, 483)));
-    // Every amount of the sample takes part in some passing check.
-    assert_eq!(
-        r.coverage.unverified, 0,
-        "{:#?}",
-        r.coverage.unverified_cells
-    );
-    let json = serde_json::to_string(&r).expect("serializes");
-    assert!(json.contains("\"mismatch\""));
 }
 
 #[test]
@@ -1116,4 +1121,269 @@ fn mutations_of_parsed_tables_are_caught() {
     assert!(total > 500 && stotal > 100, "{total} {stotal}");
     assert!(escaped.is_empty(), "{escaped:#?}");
     assert!(must * 10 >= total * 8, "most mutations are beyond rounding");
+}
+
+// ------------------------------------------------------------------ the text reader's output
+
+fn converted(text: &str) -> Option<crate::convert::Converted> {
+    let p = std::path::Path::new("hubei-wuchang-kexie-2025-budget.txt");
+    crate::convert::convert_text(
+        p,
+        text.as_bytes(),
+        text,
+        &crate::grammar::GrammarSet::builtin(),
+    )
+    .ok()
+}
+
+#[test]
+fn parsed_sample_reconciles() {
+    let Some(text) = sample_text() else { return };
+    let c = converted(&text).expect("the sample converts");
+    let r = reconcile_converted(&c, &RuleSet::builtin());
+    for f in &r.findings {
+        println!("{:?} {}: {}", f.severity, f.rule, f.message);
+    }
+    println!(
+        "checks {} passed {} coverage {}/{} ({}), narrative {:?}",
+        r.checks,
+        r.checks_passed,
+        r.coverage.verified,
+        r.coverage.amounts,
+        r.coverage.share,
+        r.narrative
+    );
+    // The reader's tables give what the hand-built ones give, plus the two narrative notes.
+    let tables_only = Reconciliation {
+        findings: r
+            .findings
+            .iter()
+            .filter(|f| !f.rule.starts_with("narrative."))
+            .cloned()
+            .collect(),
+        ..r.clone()
+    };
+    assert_sample_findings(&tables_only);
+    assert_eq!(r.counts.rounding, 18);
+    // Unverified: 表11's 项目总预算 (a multi-year total) and 表12-1's 项目总预算 and its
+    // procurement line (lines 1374 and the 项目采购 block): no identity ties them.
+    let mut unverified: Vec<String> = r
+        .coverage
+        .unverified_cells
+        .iter()
+        .map(|u| {
+            format!(
+                "{} {} {}",
+                u.table,
+                u.row,
+                u.column.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    unverified.sort();
+    assert_eq!(
+        unverified,
+        vec![
+            "表11 科普活动 project_total_budget",
+            "表12-1 项目总预算 amount",
+            "表12-1 科普活动经费 amount",
+        ]
+    );
+    let n = r.narrative.as_ref().expect("the explanation is found");
+    assert_eq!(
+        (n.statements, n.tied, n.shares_checked, n.changes_checked),
+        (50, 40, 5, 7)
+    );
+}
+
+/// Runs of digits and dots in a line (numbers and their split halves: "707", ".83").
+fn number_tokens(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        let num = c.is_ascii_digit() || c == '.';
+        match (num, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, line.len()));
+    }
+    out.into_iter()
+        .filter(|&(a, b)| line[a..b].chars().any(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// The amount cells whose value differs between two documents of the same shape; `None`
+/// when the shape (tables, rows, codes, names) differs.
+fn changed_cells(a: &Document, b: &Document) -> Option<Vec<Addr>> {
+    if a.tables.len() != b.tables.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (ti, (ta, tb)) in a.tables.iter().zip(&b.tables).enumerate() {
+        if ta.kind != tb.kind || ta.rows.len() != tb.rows.len() {
+            return None;
+        }
+        for (ri, (ra, rb)) in ta.rows.iter().zip(&tb.rows).enumerate() {
+            if ra.code != rb.code || ra.name != rb.name || ra.amounts.len() != rb.amounts.len() {
+                return None;
+            }
+            for (ci, (x, y)) in ra.amounts.iter().zip(&rb.amounts).enumerate() {
+                if x != y {
+                    out.push((ti, ri, ci));
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+#[test]
+fn mutations_of_the_sample_text_are_caught() {
+    let Some(text) = sample_text() else { return };
+    let rules = RuleSet::builtin();
+    let lines: Vec<&str> = text.lines().collect();
+    let run = |t: &str| -> Option<(Document, Reconciliation, Vec<CheckLog>)> {
+        let c = converted(t)?;
+        let r = reconcile_converted(&c, &rules);
+        let (_, log) = reconcile_logged(&c.document, &rules, None);
+        Some((c.document, r, log))
+    };
+    let (doc0, r0, log0) = run(&text).expect("the sample converts");
+    let base_fail = failures(&r0);
+    let limit = thresholds(&log0, None);
+    // Lines that hold table rows, and the explanation's statements tied to a table figure.
+    let mut table_lines: Vec<u32> = doc0
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().filter_map(|r| r.lines))
+        .flat_map(|(a, b)| a..=b)
+        .collect();
+    table_lines.sort();
+    table_lines.dedup();
+    let (first, section) = explanation_section(&text).expect("explanation");
+    let skipped = r0
+        .narrative
+        .as_ref()
+        .map(|n| n.skipped.clone())
+        .unwrap_or_default();
+    let tied: Vec<(u32, String)> = narrative::statements(&section, first)
+        .into_iter()
+        .filter(|s| !skipped.contains(&(s.line, s.subject.clone())))
+        .map(|s| (s.line, s.amount.to_string()))
+        .collect();
+    let mutate = |no: u32, a: usize, b: usize, new: &str| -> String {
+        let mut out = String::with_capacity(text.len());
+        for (i, l) in lines.iter().enumerate() {
+            if i as u32 + 1 == no {
+                out.push_str(&l[..a]);
+                out.push_str(new);
+                out.push_str(&l[b..]);
+            } else {
+                out.push_str(l);
+            }
+            out.push('\n');
+        }
+        out
+    };
+    let (mut amount_runs, mut amount_caught, mut must, mut must_caught) = (0, 0, 0, 0);
+    let (mut reshaped, mut narrative_runs, mut narrative_caught) = (0, 0, 0);
+    let mut escaped = Vec::new();
+    let mut k = 0usize;
+    let mut targets: Vec<(u32, bool)> = table_lines.iter().map(|&l| (l, false)).collect();
+    targets.extend(tied.iter().map(|(l, _)| (*l, true)));
+    targets.dedup();
+    for (no, in_prose) in targets {
+        let Some(line) = lines.get(no as usize - 1) else {
+            continue;
+        };
+        for (a, b) in number_tokens(line) {
+            let tok = &line[a..b];
+            if in_prose && !tied.contains(&(no, tok.to_string())) {
+                continue;
+            }
+            // One digit per token, rotating through the positions, shifted by 5.
+            let digits: Vec<usize> = tok
+                .char_indices()
+                .filter(|(_, c)| c.is_ascii_digit())
+                .map(|(i, _)| i)
+                .collect();
+            let pos = digits[k % digits.len()];
+            k += 1;
+            let dg = tok.as_bytes()[pos] - b'0';
+            let mut new = tok.to_string();
+            new.replace_range(pos..pos + 1, &((dg + 5) % 10).to_string());
+            let Some((doc, r, _)) = run(&mutate(no, a, b, &new)) else {
+                reshaped += 1;
+                continue;
+            };
+            let hit = failures(&r).difference(&base_fail).next().is_some();
+            if in_prose {
+                narrative_runs += 1;
+                narrative_caught += hit as usize;
+                if !hit {
+                    escaped.push(format!("line {no}: {tok} → {new} (prose)"));
+                }
+                continue;
+            }
+            match changed_cells(&doc0, &doc).as_deref() {
+                Some([cell]) => {
+                    amount_runs += 1;
+                    amount_caught += hit as usize;
+                    let (Some(v0), Some(v1)) = (get(&doc0, *cell), get(&doc, *cell)) else {
+                        continue;
+                    };
+                    let delta = ((v1 - v0) * doc0.tables[cell.0].unit.yuan_factor()).abs();
+                    if limit.get(cell).is_some_and(|l| delta >= *l) {
+                        must += 1;
+                        must_caught += hit as usize;
+                        if !hit {
+                            escaped.push(format!("line {no}: {tok} → {new} ({cell:?})"));
+                        }
+                    }
+                }
+                _ => reshaped += 1,
+            }
+        }
+    }
+    // Swaps of two neighbouring whole amounts on one table line.
+    let (mut swaps, mut swaps_caught) = (0, 0);
+    for &no in &table_lines {
+        let line = lines[no as usize - 1];
+        let toks: Vec<(usize, usize)> = number_tokens(line)
+            .into_iter()
+            .filter(|&(a, b)| {
+                let t = &line[a..b];
+                t.contains('.') && !t.starts_with('.') && !t.ends_with('.')
+            })
+            .collect();
+        for w in toks.windows(2) {
+            let ((a1, b1), (a2, b2)) = (w[0], w[1]);
+            let (x, y) = (&line[a1..b1], &line[a2..b2]);
+            if x == y {
+                continue;
+            }
+            let swapped = format!("{}{y}{}{x}{}", &line[..a1], &line[b1..a2], &line[b2..]);
+            let Some((_, r, _)) = run(&mutate(no, 0, line.len(), &swapped)) else {
+                continue;
+            };
+            swaps += 1;
+            let hit = failures(&r).difference(&base_fail).next().is_some();
+            swaps_caught += hit as usize;
+            if !hit {
+                escaped.push(format!("line {no}: swap {x} ↔ {y}"));
+            }
+        }
+    }
+    println!(
+        "text mutations: table amounts {amount_caught}/{amount_runs} caught ({must_caught}/{must} beyond rounding), prose figures {narrative_caught}/{narrative_runs}, swaps {swaps_caught}/{swaps}, {reshaped} changed the shape or failed to read"
+    );
+    assert!(amount_runs > 300 && narrative_runs > 30 && swaps > 20);
+    assert!(escaped.is_empty(), "{escaped:#?}");
 }
