@@ -326,7 +326,8 @@ pub fn sums(e: &mut Engine) {
     }
 }
 
-/// total = Σ a column over selected rows of a table (a list whose total is printed elsewhere).
+/// total = Σ a column over selected rows of a table (a list whose total is printed elsewhere,
+/// or, with column "*", the table's own total row in every amount column).
 pub fn row_sums(e: &mut Engine) {
     let rules = e.rules.row_sums.clone();
     for r in &rules {
@@ -336,20 +337,38 @@ pub fn row_sums(e: &mut Engine) {
         if e.doc.tables[ti].empty {
             continue;
         }
-        let Some(addrs) = select::resolve_rows(&e.doc.tables[ti], ti, &r.rows) else {
-            continue;
+        let t = &e.doc.tables[ti];
+        let columns: Vec<(usize, String)> = if r.rows.column == "*" {
+            amount_columns(t)
+                .into_iter()
+                .map(|ci| (ci, t.columns[ci].id.clone()))
+                .collect()
+        } else {
+            t.column_index(&r.rows.column)
+                .map(|ci| (ci, r.rows.column.clone()))
+                .into_iter()
+                .collect()
         };
-        let Some(Some(total)) =
-            get_all(e, &r.id, &[&r.total], &r.family, None).map(|mut v| v.remove(0))
-        else {
-            continue;
-        };
-        let parts: Vec<Term> = addrs.iter().map(|&a| e.term(a, Role::Part)).collect();
-        if parts.is_empty() {
-            continue;
+        for (ci, id) in columns {
+            let Some(addrs) = select::resolve_rows_in(&e.doc.tables[ti], ti, &r.rows, ci) else {
+                continue;
+            };
+            let mut total_sel = r.total.clone();
+            if total_sel.column == "*" {
+                total_sel.column = id;
+            }
+            let Some(Some(total)) =
+                get_all(e, &r.id, &[&total_sel], &r.family, None).map(|mut v| v.remove(0))
+            else {
+                continue;
+            };
+            let parts: Vec<Term> = addrs.iter().map(|&a| e.term(a, Role::Part)).collect();
+            if parts.is_empty() {
+                continue;
+            }
+            let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
+            e.compare_sum(&r.id, &what, total, parts);
         }
-        let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
-        e.compare_sum(&r.id, &what, total, parts);
     }
 }
 

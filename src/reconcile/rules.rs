@@ -116,7 +116,8 @@ pub struct SumRule {
     pub family: Option<String>,
 }
 
-/// `total` = Σ `rows` (a column over the selected rows of one table).
+/// `total` = Σ `rows` (a column over the selected rows of one table). With `column = "*"` in
+/// both, every amount column of the rows' table, the total cell in the same column.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RowSumRule {
@@ -142,6 +143,9 @@ pub struct RowsSel {
     /// Rows must follow a row of this name at a lower level.
     #[serde(default)]
     pub under: Option<String>,
+    /// Only rows that carry (true) or lack (false) a 项目单位 (project rows of 项目支出表).
+    #[serde(default)]
+    pub has_unit_name: Option<bool>,
 }
 
 /// Each selected row of `left` = Σ rows of the same key in the `right` tables.
@@ -394,8 +398,16 @@ impl RuleSet {
             }
         }
         for r in &rf.row_sum {
-            check_col(&r.rows.table, &r.rows.column)?;
-            check_col(&r.total.table, &r.total.column)?;
+            if (r.rows.column == "*") != (r.total.column == "*") {
+                return Err(err(
+                    &r.id,
+                    "row_sum: column \"*\" must be used in rows and total together".into(),
+                ));
+            }
+            if r.rows.column != "*" {
+                check_col(&r.rows.table, &r.rows.column)?;
+                check_col(&r.total.table, &r.total.column)?;
+            }
         }
         for r in &rf.share {
             check_col(&r.table, &r.column)?;

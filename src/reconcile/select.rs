@@ -151,10 +151,18 @@ pub fn resolve_cell(doc: &Document, tables: &[usize], sel: &CellSel) -> Resolved
 
 /// Rows (with the column) a rows selector picks in one table; `None` if the column is absent.
 pub fn resolve_rows(t: &Table, ti: usize, sel: &RowsSel) -> Option<Vec<Addr>> {
-    let ci = t.column_index(&sel.column)?;
+    resolve_rows_in(t, ti, sel, t.column_index(&sel.column)?)
+}
+
+/// Rows a rows selector picks in one table, in column `ci`.
+pub fn resolve_rows_in(t: &Table, ti: usize, sel: &RowsSel, ci: usize) -> Option<Vec<Addr>> {
     Some(
         (0..t.rows.len())
             .filter(|&ri| row_matches(t, ri, &sel.section, sel.level, &sel.under))
+            .filter(|&ri| {
+                sel.has_unit_name
+                    .is_none_or(|want| t.rows[ri].unit_name.is_some() == want)
+            })
             .map(|ri| (ti, ri, ci))
             .collect(),
     )
