@@ -155,6 +155,28 @@ impl Reconciliation {
     }
 }
 
+impl std::fmt::Display for Reconciliation {
+    /// One line: findings by severity, checks, coverage.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = &self.counts;
+        write!(
+            f,
+            "{}: {} mismatch, {} rounding, {} missing, {} unparsed; {} checks, {} exact; coverage {}/{} amounts ({}%), {} unverified",
+            self.doc_id,
+            c.mismatch,
+            c.rounding,
+            c.missing,
+            c.unparsed,
+            self.checks,
+            self.checks_passed,
+            self.coverage.verified,
+            self.coverage.amounts,
+            (self.coverage.share * Decimal::ONE_HUNDRED).round_dp(2).normalize(),
+            self.coverage.unverified
+        )
+    }
+}
+
 /// The explanation (情况说明) of a document, as text with its first source line.
 #[derive(Debug, Clone, Copy)]
 pub struct Narrative<'a> {
@@ -515,6 +537,7 @@ impl<'a> Engine<'a> {
     }
 
     fn run_tables(&mut self) {
+        self.unparsed_tables();
         checks::hierarchies(self);
         checks::identities(self);
         checks::equalities(self);
@@ -522,6 +545,66 @@ impl<'a> Engine<'a> {
         checks::row_sums(self);
         checks::matched_rows(self);
         checks::shares(self);
+    }
+
+    /// Tables the reader could not rebuild: their figures go unchecked, say so.
+    fn unparsed_tables(&mut self) {
+        for w in &self.doc.warnings {
+            if w.code != "table_unparsed" {
+                continue;
+            }
+            let table = w.table.clone().unwrap_or_else(|| "(table)".into());
+            self.findings.push(Finding {
+                rule: "unparsed.table".into(),
+                severity: Severity::Unparsed,
+                message: format!(
+                    "{table} could not be rebuilt, so none of its totals is checked: {}",
+                    w.message
+                ),
+                cells: vec![CellRef {
+                    table,
+                    table_kind: String::new(),
+                    row: String::new(),
+                    column: None,
+                    value: None,
+                    unit: String::new(),
+                    role: Role::Stated,
+                    page: w.page,
+                    lines: w.line.map(|l| (l, l)),
+                }],
+                stated: None,
+                computed: None,
+                difference: None,
+                tolerance: None,
+                unit: String::new(),
+                suspect: None,
+            });
+            self.finding_addrs.push(Vec::new());
+        }
+    }
+
+    /// A figure that cannot be checked for want of what it refers to.
+    pub fn unparsed(&mut self, rule: &str, message: String, terms: Vec<Term>) {
+        let addrs = terms.iter().map(|t| t.addr).collect();
+        let unit = terms
+            .first()
+            .map(|t| t.cell.unit.clone())
+            .unwrap_or_default();
+        self.push(
+            Finding {
+                rule: rule.to_string(),
+                severity: Severity::Unparsed,
+                message,
+                cells: terms.into_iter().map(|t| t.cell).collect(),
+                stated: None,
+                computed: None,
+                difference: None,
+                tolerance: None,
+                unit,
+                suspect: None,
+            },
+            addrs,
+        );
     }
 
     fn finish(mut self, narrative: Option<NarrativeSummary>) -> Reconciliation {

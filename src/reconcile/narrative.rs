@@ -372,6 +372,15 @@ pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
                     narrative_term(st, st.amount, st.unit, ""),
                     narrative_term(b, b.amount, b.unit, ""),
                 );
+            } else {
+                e.unparsed(
+                    "narrative.share",
+                    format!(
+                        "narrative line {}: {} is said to be {pct}% but no amount before it heads a breakdown (其中) it belongs to",
+                        st.line, st.subject
+                    ),
+                    vec![pct_term(st, pct)],
+                );
             }
         }
         // 3. A year-on-year change against the amount it changes.

@@ -772,6 +772,10 @@ fn sample_tables_reconcile_as_read_by_hand() {
         "{:#?}",
         r.coverage.unverified_cells
     );
+    println!("{r}");
+    assert!(r
+        .to_string()
+        .contains("3 mismatch, 16 rounding, 0 missing, 0 unparsed"));
     let json = serde_json::to_string(&r).expect("serializes");
     assert!(json.contains("\"mismatch\""));
 }
@@ -974,6 +978,33 @@ fn narrative_of_the_sample_checks_out() {
         !skipped.iter().any(|s| s.contains("科学技术支出")),
         "{skipped:?}"
     );
+}
+
+#[test]
+fn a_table_the_reader_could_not_rebuild_is_reported() {
+    let mut doc = sample_doc();
+    doc.warnings.push(
+        serde_json::from_value(json!({
+            "code": "table_unparsed", "message": "a split number could not be joined",
+            "page": 9, "line": 580, "table": "表5-1 一般公共预算支出表(分功能科目)",
+        }))
+        .expect("warning"),
+    );
+    let r = reconcile(&doc, &RuleSet::builtin());
+    assert_eq!(r.counts.unparsed, 1);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.severity == Severity::Unparsed)
+        .expect("finding");
+    assert_eq!(f.cells[0].lines, Some((580, 580)));
+}
+
+#[test]
+fn a_share_without_its_whole_is_unparsed() {
+    let f = check_narrative("基本支出 252.79 万元，占比 36%。", 1, &sample_doc());
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].severity, Severity::Unparsed);
 }
 
 #[test]
