@@ -198,7 +198,7 @@ pub fn identities(e: &mut Engine) {
 
 /// What a selector resolves to: a term, nothing to check, or a missing figure.
 enum Got {
-    Term(Term),
+    Term(Box<Term>),
     Empty,
     Skip,
     Missing(String),
@@ -215,7 +215,7 @@ fn get(
         tables.retain(|&ti| e.doc.tables[ti].number.as_deref() == Some(n));
     }
     match select::resolve_cell(e.doc, &tables, sel) {
-        Resolved::Cell(a) => Got::Term(e.term(a, Role::Part)),
+        Resolved::Cell(a) => Got::Term(Box::new(e.term(a, Role::Part))),
         Resolved::NoTable => Got::Skip,
         Resolved::EmptyTable(_) => Got::Empty,
         Resolved::NotFound { .. } if sel.optional => Got::Skip,
@@ -237,7 +237,7 @@ fn get_all(
     let mut out = Vec::new();
     for s in sels {
         match get(e, s, family, number) {
-            Got::Term(t) => out.push(Some(t)),
+            Got::Term(t) => out.push(Some(*t)),
             Got::Empty => out.push(None),
             Got::Skip => {
                 if s.optional {

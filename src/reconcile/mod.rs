@@ -250,10 +250,12 @@ pub(crate) struct Engine<'a> {
     pub checks: usize,
     pub passed: usize,
     /// Passing sums (exact or rounding): their table cells, bound and |difference| in 元.
+    #[cfg(test)]
     pub log: Vec<CheckLog>,
 }
 
 /// A passing sum check, for tests that reason about what a change would break.
+#[cfg(test)]
 #[derive(Debug, Clone)]
 pub(crate) struct CheckLog {
     pub cells: Vec<Addr>,
@@ -271,6 +273,7 @@ impl<'a> Engine<'a> {
             finding_addrs: Vec::new(),
             checks: 0,
             passed: 0,
+            #[cfg(test)]
             log: Vec::new(),
         }
     }
@@ -409,6 +412,7 @@ impl<'a> Engine<'a> {
         let c = check_sum(tp, &pp);
         self.checks += 1;
         let refs: Vec<&Term> = std::iter::once(&total).chain(parts.iter()).collect();
+        #[cfg(test)]
         if c.outcome != Outcome::Mismatch {
             self.log.push(CheckLog {
                 cells: refs.iter().filter_map(|t| t.addr).collect(),

@@ -783,7 +783,7 @@ fn sample_tables_reconcile_as_read_by_hand() {
 /// What a person reading the sample expects of its tables (see the comments for the lines).
 fn assert_sample_findings(r: &Reconciliation) {
     // The three printed shares of 表11 (lines 902-909) are the only mismatches.
-    let mut mism = keyed(&r, Severity::Mismatch);
+    let mut mism = keyed(r, Severity::Mismatch);
     mism.sort();
     assert_eq!(
         mism,
@@ -808,7 +808,7 @@ fn assert_sample_findings(r: &Reconciliation) {
     // 3.76 + 1.56 = 23.23 vs 23.24) in 表3 and 表5-1; 表5-1 206/20607/2060701 基本支出
     // 180.64 vs 139.60 + 41.03; 表5-1 合计 人员经费 210.44 vs 139.60 + 15.31 + 32.28 + 23.24;
     // 表6 301 198.37 vs the eight 款 (198.36).
-    let mut rounding = keyed(&r, Severity::Rounding);
+    let mut rounding = keyed(r, Severity::Rounding);
     rounding.sort();
     let mut want: Vec<(String, String, String)> = [
         ("表3", "21011 行政事业单位医疗", "total"),
@@ -837,7 +837,7 @@ fn assert_sample_findings(r: &Reconciliation) {
     .collect();
     want.sort();
     assert_eq!(rounding, want);
-    assert_eq!(r.counts.missing, 0, "{:#?}", keyed(&r, Severity::Missing));
+    assert_eq!(r.counts.missing, 0, "{:#?}", keyed(r, Severity::Missing));
     assert_eq!(r.counts.unparsed, 0);
     assert!(r.has_mismatch());
     // The 21011 note carries the figures.
