@@ -26,6 +26,8 @@ pub struct RawTable {
     pub last_page: u32,
     /// First source line (text dumps).
     pub line: Option<u32>,
+    /// Each body line is one printed row whose amount tokens carry their column (PDF).
+    pub positioned: bool,
 }
 
 /// One body line: its tokens in reading order.
@@ -76,8 +78,9 @@ pub fn assemble(raw: &RawTable, g: &Grammar) -> Result<Table, TableError> {
             ))
         }
     };
+    // Geometry has located every column label already; a dump's header is checked as text.
     let (_, all) = g.header_score(&raw.header);
-    if !all {
+    if !all && !raw.positioned {
         let missing: Vec<_> = g
             .header
             .iter()
@@ -137,6 +140,8 @@ pub fn assemble(raw: &RawTable, g: &Grammar) -> Result<Table, TableError> {
         }
     }
     table.rows = match g.layout {
+        Layout::TwoSided if raw.positioned => positioned_two_sided(raw, g)?,
+        _ if raw.positioned => positioned_rows(raw, g)?,
         Layout::Coded | Layout::Project => coded_rows(raw, g)?,
         Layout::SingleRow => single_row(raw, g)?,
         Layout::TwoSided => two_sided_rows(raw, g)?,
@@ -152,6 +157,146 @@ pub fn assemble(raw: &RawTable, g: &Grammar) -> Result<Table, TableError> {
         return Err(raw.error(raw.line.unwrap_or(0), raw.first_page, "no rows found"));
     }
     Ok(table)
+}
+
+/// 收入 | 支出 from geometry: each token's column gives its side; a side's label and its
+/// amounts on one line are one row; a short unnumbered label continues the row above.
+fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
+    let n = g.columns.len();
+    let mut sides: Vec<Vec<Row>> = vec![Vec::new(); g.sections.len()];
+    for l in &raw.lines {
+        for (side, sec) in g.sections.iter().enumerate() {
+            let in_side = |t: &&Token| {
+                t.column
+                    .and_then(|c| g.columns.get(c))
+                    .and_then(|c| c.section.as_ref())
+                    == Some(&sec.name)
+            };
+            let toks: Vec<&Token> = l.tokens.iter().filter(in_side).collect();
+            if toks.is_empty() {
+                continue;
+            }
+            let label: String = toks
+                .iter()
+                .filter(|t| t.kind != TokenKind::Number)
+                .map(|t| t.text.as_str())
+                .collect();
+            let mut amounts: Vec<Option<Decimal>> = vec![None; n];
+            let mut any = false;
+            for t in toks.iter().filter(|t| t.kind == TokenKind::Number) {
+                if let Some(c) = t.column.filter(|&c| c < n) {
+                    amounts[c] = t.amount();
+                    any = true;
+                }
+            }
+            let rows = &mut sides[side];
+            let continues = label_ordinal(&label).is_none()
+                && label.chars().count() <= 2
+                && !is_row_label(&label, g);
+            match rows.last_mut() {
+                Some(prev) if label.is_empty() || (continues && !any) => {
+                    prev.name.push_str(&label);
+                    if any {
+                        if prev.amounts.iter().any(|a| a.is_some()) {
+                            return Err(raw.error(
+                                l.line,
+                                l.page,
+                                format!("amounts without a label on the {} side", sec.name),
+                            ));
+                        }
+                        prev.amounts = amounts;
+                    }
+                }
+                None if label.is_empty() => {
+                    return Err(raw.error(l.line, l.page, "amount without a label"))
+                }
+                _ => {
+                    let level = match label_ordinal(&label) {
+                        Some(o) => o.level.min(3),
+                        None if g.total_labels.iter().any(|t| label.contains(t.as_str())) => 0,
+                        None => 1,
+                    };
+                    rows.push(Row {
+                        code: None,
+                        code_kind: None,
+                        name: label,
+                        level,
+                        section: Some(sec.name.clone()),
+                        unit_name: None,
+                        attributes: Default::default(),
+                        amounts,
+                        page: l.page,
+                        lines: None,
+                    });
+                }
+            }
+        }
+    }
+    Ok(sides.concat())
+}
+
+/// Rows from geometry: each line one row, amounts in the columns their position gives.
+fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
+    let n = g.columns.len();
+    let kind = code_kind(g.row_key);
+    let mut rows = Vec::new();
+    for l in &raw.lines {
+        let Some(first) = l.tokens.first() else {
+            continue;
+        };
+        let mut code = String::new();
+        let mut name = String::new();
+        let mut amounts: Vec<Option<Decimal>> = vec![None; n];
+        for (i, t) in l.tokens.iter().enumerate() {
+            match (t.kind, t.column) {
+                (TokenKind::Number, Some(c)) if c < n => {
+                    if amounts[c].is_some() {
+                        return Err(raw.error(
+                            l.line,
+                            l.page,
+                            format!("two amounts fall in column {:?}", g.columns[c].label),
+                        ));
+                    }
+                    amounts[c] = t.amount();
+                }
+                (TokenKind::Number, None) if i == 0 && kind.is_some() => code = t.text.clone(),
+                _ => name.push_str(&t.text),
+            }
+        }
+        let is_total = code.is_empty()
+            && (name.is_empty()
+                || g.total_labels
+                    .iter()
+                    .any(|t| name.contains(t.as_str()) && name.chars().count() <= 4));
+        let (code, code_kind, level) = if code.is_empty() {
+            (None, None, if is_total { 0 } else { 1 })
+        } else {
+            let k = kind.unwrap_or(CodeKind::Function);
+            match code_level(k, &code) {
+                Some(level) => (Some(code), Some(k), level),
+                None => {
+                    return Err(raw.error(
+                        l.line,
+                        l.page,
+                        format!("{code:?} is not a {k:?} code (3, 5 or 7 digits)"),
+                    ))
+                }
+            }
+        };
+        rows.push(Row {
+            code,
+            code_kind,
+            name,
+            level,
+            section: None,
+            unit_name: None,
+            attributes: Default::default(),
+            amounts,
+            page: first.page,
+            lines: None,
+        });
+    }
+    Ok(rows)
 }
 
 fn code_kind(k: RowKey) -> Option<CodeKind> {
@@ -516,7 +661,7 @@ fn two_sided_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
                 attributes: Default::default(),
                 amounts,
                 page: s.page,
-                lines: Some((s.line, s.last_line)),
+                lines: (!raw.positioned).then_some((s.line, s.last_line)),
             });
         }
     }
@@ -575,6 +720,7 @@ mod tests {
             first_page: 1,
             last_page: 1,
             line: Some(1),
+            positioned: false,
         }
     }
 

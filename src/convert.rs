@@ -27,7 +27,7 @@ pub fn convert_file(path: &Path, grammars: &GrammarSet) -> Result<Converted, Err
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     if looks_pdf {
-        return Err(read_pdf(path, &bytes));
+        return convert_pdf(path, &bytes, grammars);
     }
     let text = decode_text(&bytes).ok_or_else(|| Error::Unsupported {
         path: path.to_path_buf(),
@@ -36,46 +36,137 @@ pub fn convert_file(path: &Path, grammars: &GrammarSet) -> Result<Converted, Err
     convert_text(path, &bytes, &text, grammars)
 }
 
-/// Opens a PDF and walks every page, so a bad file gets its specific error (not a PDF,
-/// truncated, encrypted, scanned); table assembly from PDF geometry is not built yet
-/// (issue 3), which is reported as such for a readable PDF.
-fn read_pdf(path: &Path, bytes: &[u8]) -> Error {
+/// Reads a PDF: positioned lines and rulings per page, tables from geometry, then the same
+/// grammar-driven assembly as text dumps. Bad files get their specific error.
+fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Converted, Error> {
     let name = path.display().to_string();
     let pdf_err = |e: crate::pdf::PdfError| Error::Pdf {
         path: path.to_path_buf(),
         source: Box::new(e),
     };
-    let pdf = match crate::pdf::PdfFile::from_bytes(bytes, &name) {
-        Ok(p) => p,
-        Err(e) => return pdf_err(e),
-    };
-    let mut sink = crate::pdf::TextLines::default();
-    let reports = match pdf.walk_all(&mut sink) {
-        Ok(r) => r,
-        Err(e) => return pdf_err(e),
-    };
-    let glyphs: usize = reports.iter().map(|r| r.glyphs).sum();
-    let scanned: Vec<String> = reports
+    let pdf = crate::pdf::PdfFile::from_bytes(bytes, &name).map_err(pdf_err)?;
+    let pages = crate::layout::read_pages(&pdf).map_err(pdf_err)?;
+    let glyphs: usize = pages
         .iter()
-        .filter(|r| r.scanned)
-        .map(|r| r.page.to_string())
-        .collect();
+        .filter_map(|p| p.report.as_ref())
+        .map(|r| r.glyphs)
+        .sum();
     if glyphs == 0 {
-        return Error::Unsupported {
+        return Err(Error::Unsupported {
             path: path.to_path_buf(),
             reason: format!(
                 "no text layer on any of its {} pages (scanned images?); run OCR first",
-                reports.len()
+                pages.len()
             ),
-        };
+        });
     }
-    Error::Unsupported {
-        path: path.to_path_buf(),
-        reason: format!(
-            "PDF read ({} pages, {glyphs} glyphs{}), but table assembly from PDF geometry is not built yet; convert a text dump instead",
-            reports.len(),
-            if scanned.is_empty() { String::new() } else { format!(", pages without text: {}", scanned.join(",")) }
-        ),
+    let mut warnings = Vec::new();
+    for p in &pages {
+        if let Some(r) = &p.report {
+            if r.scanned {
+                warnings.push(Warning {
+                    code: "page_no_text".into(),
+                    message: format!("page {} has images but no text layer (scanned?)", p.page),
+                    page: Some(p.page),
+                    line: None,
+                    table: None,
+                });
+            }
+            if r.undecodable > 0 {
+                warnings.push(Warning {
+                    code: "undecodable_chars".into(),
+                    message: format!(
+                        "page {}: {} characters could not be decoded",
+                        p.page, r.undecodable
+                    ),
+                    page: Some(p.page),
+                    line: None,
+                    table: None,
+                });
+            }
+        }
+    }
+    let (raws, failures) = crate::layout::tables(&pages, grammars);
+    for (_, e) in failures {
+        warnings.push(Warning {
+            code: "table_unparsed".into(),
+            message: e,
+            page: None,
+            line: None,
+            table: None,
+        });
+    }
+    if raws.is_empty() {
+        return Err(Error::NotBudget {
+            path: path.to_path_buf(),
+            reason: format!("no budget table title found on its {} pages", pages.len()),
+        });
+    }
+    let all_text: String = pages
+        .iter()
+        .take(3)
+        .flat_map(|p| p.lines.iter().map(|l| l.text()))
+        .collect();
+    let meta = crate::layout::identity(&pages);
+    let mut doc = Document {
+        doc_id: doc_id(path),
+        source: SourceFile {
+            path: path.display().to_string(),
+            sha256: sha256_hex(bytes),
+            format: SourceFormat::Pdf,
+            pages: pages.len() as u32,
+        },
+        department: meta.0,
+        year: meta.1,
+        kind: meta.2.or_else(|| {
+            if all_text.contains("决算") {
+                Some(crate::model::DocKind::FinalAccounts)
+            } else if all_text.contains("预算") {
+                Some(crate::model::DocKind::Budget)
+            } else {
+                None
+            }
+        }),
+        tables: Vec::new(),
+        missing_tables: crate::layout::missing_tables(&pages, &raws, grammars),
+        warnings,
+    };
+    assemble_all(&raws, grammars, &mut doc);
+    Ok(Converted {
+        document: doc,
+        narrative: Vec::new(),
+    })
+}
+
+/// Applies the best grammar to each raw table; failures become coded warnings.
+fn assemble_all(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc: &mut Document) {
+    let family = majority_family(raws, grammars);
+    for raw in raws {
+        let Some(g) = grammars.best_for(&raw.title, &raw.header, family.as_deref()) else {
+            doc.warnings.push(Warning {
+                code: "table_unknown".into(),
+                message: format!("no grammar matches the title {:?}", raw.title),
+                page: Some(raw.first_page),
+                line: raw.line,
+                table: Some(raw.display_name()),
+            });
+            continue;
+        };
+        let result = if g.layout == crate::grammar::Layout::Performance {
+            crate::performance::assemble_all(raw, g)
+        } else {
+            assemble(raw, g).map(|t| vec![t])
+        };
+        match result {
+            Ok(t) => doc.tables.extend(t),
+            Err(e) => doc.warnings.push(Warning {
+                code: "table_unparsed".into(),
+                message: e.to_string(),
+                page: Some(e.page),
+                line: Some(e.line),
+                table: Some(e.table.clone()),
+            }),
+        }
     }
 }
 
@@ -128,35 +219,7 @@ pub fn convert_text(
         missing_tables: Vec::new(),
         warnings: Vec::new(),
     };
-    // A family is the one most titles agree on; it breaks ties between regional variants.
-    let family = majority_family(&reading.tables, grammars);
-    for raw in &reading.tables {
-        let Some(g) = grammars.best_for(&raw.title, &raw.header, family.as_deref()) else {
-            doc.warnings.push(Warning {
-                code: "table_unknown".into(),
-                message: format!("no grammar matches the title {:?}", raw.title),
-                page: Some(raw.first_page),
-                line: raw.line,
-                table: Some(raw.display_name()),
-            });
-            continue;
-        };
-        let result = if g.layout == crate::grammar::Layout::Performance {
-            crate::performance::assemble_all(raw, g)
-        } else {
-            assemble(raw, g).map(|t| vec![t])
-        };
-        match result {
-            Ok(t) => doc.tables.extend(t),
-            Err(e) => doc.warnings.push(Warning {
-                code: "table_unparsed".into(),
-                message: e.to_string(),
-                page: Some(e.page),
-                line: Some(e.line),
-                table: Some(e.table.clone()),
-            }),
-        }
-    }
+    assemble_all(&reading.tables, grammars, &mut doc);
     let narrative = reading
         .narrative
         .iter()

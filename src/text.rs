@@ -233,6 +233,7 @@ fn region(lines: &[DumpLine<'_>], grammars: &GrammarSet) -> RawTable {
     }
     let pages = body.iter().map(|l| l.page);
     RawTable {
+        positioned: false,
         number: Some(number),
         title,
         unit,
