@@ -137,11 +137,17 @@ fn outline_hierarchy(e: &mut Engine, ti: usize) {
             if level == 1 {
                 since.push(i);
             }
-            let kids: Vec<usize> = idx[k + 1..]
+            // Children: the following deeper rows at the next level present (a reader may
+            // skip a level: "一、财政拨款收入" then "1.一般公共预算资金").
+            let deeper: Vec<usize> = idx[k + 1..]
                 .iter()
                 .copied()
                 .take_while(|&j| t.rows[j].level > level)
-                .filter(|&j| t.rows[j].level == level + 1)
+                .collect();
+            let next = deeper.iter().map(|&j| t.rows[j].level).min();
+            let kids: Vec<usize> = deeper
+                .into_iter()
+                .filter(|&j| Some(t.rows[j].level) == next)
                 .collect();
             if !kids.is_empty() {
                 families.push((i, kids));

@@ -250,10 +250,16 @@ pub struct RuleSet {
 }
 
 /// The rule files shipped with the crate: (path relative to `rules/`, text).
-const BUILTIN: &[(&str, &str)] = &[(
-    "hubei-district-budget.toml",
-    include_str!("../../rules/hubei-district-budget.toml"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "hubei-district-budget.toml",
+        include_str!("../../rules/hubei-district-budget.toml"),
+    ),
+    (
+        "shanghai-district-budget.toml",
+        include_str!("../../rules/shanghai-district-budget.toml"),
+    ),
+];
 
 impl RuleSet {
     /// Identities and families from the grammars, no rule files yet.
