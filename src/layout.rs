@@ -24,6 +24,8 @@ pub struct PageLayout {
     pub lines: Vec<Line>,
     /// Vertical ruling lines: (x, y0, y1).
     pub verticals: Vec<(f64, f64, f64)>,
+    /// Horizontal ruling lines: (y, x0, x1).
+    pub horizontals: Vec<(f64, f64, f64)>,
     pub report: Option<PageReport>,
 }
 
@@ -32,12 +34,14 @@ pub struct PageLayout {
 struct Collector {
     text: TextLines,
     verticals: Vec<(f64, f64, f64)>,
+    horizontals: Vec<(f64, f64, f64)>,
 }
 
 impl PageSink for Collector {
     fn begin_page(&mut self, p: &PageInfo) {
         self.text.begin_page(p);
         self.verticals.clear();
+        self.horizontals.clear();
     }
     fn glyph(&mut self, g: &crate::pdf::Glyph) {
         self.text.glyph(g);
@@ -45,6 +49,9 @@ impl PageSink for Collector {
     fn ruling(&mut self, r: &Ruling) {
         if (r.x0 - r.x1).abs() < 0.5 {
             self.verticals.push((r.x0, r.y0.min(r.y1), r.y0.max(r.y1)));
+        } else if (r.y0 - r.y1).abs() < 0.5 {
+            self.horizontals
+                .push((r.y0, r.x0.min(r.x1), r.x0.max(r.x1)));
         }
     }
 }
@@ -59,6 +66,7 @@ pub fn read_pages(pdf: &PdfFile) -> Result<Vec<PageLayout>, PdfError> {
             page: i as u32,
             lines: c.text.lines(),
             verticals: std::mem::take(&mut c.verticals),
+            horizontals: std::mem::take(&mut c.horizontals),
             report: Some(report),
         });
     }
@@ -342,7 +350,7 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
                 consider(3, x0, x1);
                 break;
             }
-            if line > h.line + 3 {
+            if line > h.line + 8 {
                 break;
             }
         }
@@ -486,7 +494,7 @@ fn region(
     };
     // Lines of the region, page by page.
     let mut header: Vec<HeaderTok> = Vec::new();
-    let mut geo: Option<ColumnGeometry> = None;
+    let mut geo_at: Option<(usize, f64, f64)> = None;
     let mut body: Vec<(u32, f64, Vec<PTok>)> = Vec::new();
     let mut header_line = 0usize;
     let mut pi = h.page_idx;
@@ -503,7 +511,8 @@ fn region(
             if is_part_heading(&t) || t.contains("情况说明") && !in_body && !first_page {
                 break 'pages;
             }
-            if is_page_number(l) {
+            // A page number sits first or last on its page; a lone code inside is a cell.
+            if is_page_number(l) && (li <= 1 || li >= p.lines.len()) {
                 continue;
             }
             if let Some(u) = unit_in(&t) {
@@ -525,10 +534,18 @@ fn region(
             if !in_body {
                 if body_line(l) {
                     in_body = true;
+                    // Some producers print the 类/款/项 labels in the first data row's band.
+                    for tok in ptoks(l) {
+                        if matches!(tok.text.as_str(), "类" | "款" | "项") {
+                            header.push(HeaderTok {
+                                line: header_line + 1,
+                                tok,
+                            });
+                        }
+                    }
                     let ys: Vec<f64> = p.lines.iter().map(|l| l.y).collect();
                     let lo = ys.iter().copied().fold(f64::MAX, f64::min);
-                    let geo_new = geometry(g, &header, &p.verticals, (lo, l.y + 1.0))?;
-                    geo = Some(geo_new);
+                    geo_at = Some((pi, lo, l.y + 1.0));
                 } else {
                     if first_page {
                         raw.header.push_str(&t);
@@ -551,7 +568,14 @@ fn region(
                 continue;
             }
             page_started = true;
-            body.push((p.page, l.y, ptoks(l)));
+            let toks: Vec<PTok> = ptoks(l)
+                .into_iter()
+                .filter(|t| !matches!(t.text.as_str(), "类" | "款" | "项"))
+                .collect();
+            if toks.is_empty() {
+                continue;
+            }
+            body.push((p.page, l.y, toks));
             raw.last_page = p.page;
         }
         // Next page: continue only if it goes on with table rows.
@@ -560,12 +584,16 @@ fn region(
         first_page = false;
         if pi < pages.len() && (pi, 0) < end {
             let next = &pages[pi];
-            let goes_on = next
-                .lines
-                .iter()
-                .filter(|l| !is_page_number(l))
-                .take(6)
-                .any(body_line);
+            // The next page goes on with this table when table rows come before any prose:
+            // wrapped labels of a two-sided table may fill its first lines.
+            let lines: Vec<&Line> = next.lines.iter().filter(|l| !is_page_number(l)).collect();
+            let goes_on = lines.iter().position(|l| body_line(l)).is_some_and(|k| {
+                k < 25
+                    && lines[..k].iter().all(|l| {
+                        let t = line_text(l);
+                        !is_part_heading(&t) && t.chars().count() <= 30
+                    })
+            });
             if !goes_on || !in_body {
                 break;
             }
@@ -575,9 +603,151 @@ fn region(
         // Header only: an empty table (its note, if any, says so).
         return Ok(raw);
     }
-    let geo = geo.ok_or("no column geometry")?;
-    raw.lines = rows(&body, &geo, g);
+    let (gp, lo, hi) = geo_at.ok_or("no column geometry")?;
+    let verticals = &pages[gp].verticals;
+    // Panels side by side repeat the columns: each is read as its own table, then joined.
+    let starts: Vec<f64> = if g.panels > 1 {
+        let mut xs: Vec<f64> = header
+            .iter()
+            .filter(|h| h.tok.text == "类")
+            .map(|h| h.tok.x0 - 8.0)
+            .collect();
+        xs.sort_by(|a, b| a.total_cmp(b));
+        if xs.len() != g.panels {
+            return Err(format!(
+                "{}: expected {} side-by-side panels, found {}",
+                raw.display_name(),
+                g.panels,
+                xs.len()
+            ));
+        }
+        xs[0] = f64::MIN;
+        xs
+    } else {
+        vec![f64::MIN]
+    };
+    let mut lines = Vec::new();
+    for (k, &x0) in starts.iter().enumerate() {
+        let x1 = starts.get(k + 1).copied().unwrap_or(f64::MAX);
+        let inside = |t: &PTok| t.center() >= x0 && t.center() < x1;
+        let panel_header: Vec<HeaderTok> = header
+            .iter()
+            .filter(|h| inside(&h.tok))
+            .map(|h| HeaderTok {
+                line: h.line,
+                tok: h.tok.clone(),
+            })
+            .collect();
+        let panel_body: Vec<(u32, f64, Vec<PTok>)> = body
+            .iter()
+            .map(|(p, y, toks)| {
+                (
+                    *p,
+                    *y,
+                    toks.iter()
+                        .filter(|t| inside(t))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, _, toks)| !toks.is_empty())
+            .collect();
+        let geo = geometry(g, &panel_header, verticals, (lo, hi))
+            .map_err(|e| format!("{}: {e}", raw.display_name()))?;
+        let bands = row_bands(pages, &panel_body, &geo);
+        lines.extend(rows(&panel_body, bands.as_deref(), &geo, g));
+    }
+    raw.lines = lines;
     Ok(raw)
+}
+
+/// Joins a line's tokens into the row of its band: the code first, text in reading order,
+/// amounts after.
+fn merge_band_line(row: &mut Vec<Token>, tokens: Vec<Token>) {
+    for t in tokens {
+        let is_code = t.kind == TokenKind::Number
+            && t.column.is_none()
+            && t.text.bytes().all(|b| b.is_ascii_digit());
+        let row_has_code = row
+            .first()
+            .is_some_and(|f| f.kind == TokenKind::Number && f.column.is_none());
+        if is_code && row_has_code {
+            // 款 printed on the line below its 类 in the same band: one code.
+            row[0].text.push_str(&t.text);
+        } else if is_code {
+            row.insert(0, t);
+        } else if t.kind == TokenKind::Text {
+            let at = row
+                .iter()
+                .position(|x| x.kind == TokenKind::Number && x.column.is_some())
+                .unwrap_or(row.len());
+            let at = row[..at]
+                .iter()
+                .rposition(|x| x.kind == TokenKind::Text)
+                .map_or(at, |p| p + 1)
+                .min(at);
+            let at = at
+                .max(usize::from(row.first().is_some_and(|f| {
+                    f.kind == TokenKind::Number && f.column.is_none()
+                })));
+            row.insert(at, t);
+        } else {
+            row.push(t);
+        }
+    }
+}
+
+/// The ruled band of each body line (rulings crossing the first amount column), when the
+/// rulings separate rows: no band may hold two amounts for one column.
+fn row_bands(
+    pages: &[PageLayout],
+    body: &[(u32, f64, Vec<PTok>)],
+    geo: &ColumnGeometry,
+) -> Option<Vec<usize>> {
+    let x = *geo.centers.first()?;
+    let mut bands = Vec::with_capacity(body.len());
+    let mut seen: std::collections::HashMap<(u32, usize), Vec<usize>> = Default::default();
+    for (page, y, toks) in body {
+        let p = pages.iter().find(|p| p.page == *page)?;
+        let mut ys: Vec<f64> = p
+            .horizontals
+            .iter()
+            .filter(|(_, x0, x1)| *x0 <= x && *x1 >= x)
+            .map(|h| h.0)
+            .collect();
+        if ys.len() < 3 {
+            if std::env::var_os("BT_DEBUG").is_some() {
+                eprintln!(
+                    "bands rejected: page {page}: {} rulings cross x={x:.0}",
+                    ys.len()
+                );
+            }
+            return None;
+        }
+        ys.sort_by(|a, b| b.total_cmp(a));
+        ys.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+        let band = ys.iter().filter(|&&r| r > *y).count();
+        let key = (*page, band);
+        let cols = seen.entry(key).or_default();
+        for t in toks {
+            if crate::token::classify(&t.text) == TokenKind::Number {
+                if let Some(c) = geo.column_at(t.x0, t.x1) {
+                    if cols.contains(&c) {
+                        if std::env::var_os("BT_DEBUG").is_some() {
+                            eprintln!(
+                                "bands rejected: page {page} band {band} column {c} twice ({})",
+                                t.text
+                            );
+                        }
+                        return None;
+                    }
+                    cols.push(c);
+                }
+            }
+        }
+        bands.push(band + (*page as usize) * 10_000);
+    }
+    Some(bands)
 }
 
 /// Whether a line is part of the table's header (repeated on a continuation page).
@@ -587,7 +757,12 @@ fn header_repeat(t: &str, header: &str) -> bool {
 
 /// Groups body lines into printed rows with column hints. A line with amounts or a code is a
 /// row; a text-only line is a wrapped cell and joins the nearer row on its page.
-fn rows(body: &[(u32, f64, Vec<PTok>)], geo: &ColumnGeometry, g: &Grammar) -> Vec<RawLine> {
+fn rows(
+    body: &[(u32, f64, Vec<PTok>)],
+    bands: Option<&[usize]>,
+    geo: &ColumnGeometry,
+    g: &Grammar,
+) -> Vec<RawLine> {
     let mut out: Vec<(u32, f64, Vec<Token>, bool)> = Vec::new();
     let two_sided = g.layout == Layout::TwoSided;
     for (n, (page, y, toks)) in body.iter().enumerate() {
@@ -611,7 +786,11 @@ fn rows(body: &[(u32, f64, Vec<PTok>)], geo: &ColumnGeometry, g: &Grammar) -> Ve
                 });
             } else if kind == TokenKind::Number
                 && t.text.bytes().all(|b| b.is_ascii_digit())
-                && tokens.iter().all(|x: &Token| x.kind != TokenKind::Text)
+                && (tokens.iter().all(|x: &Token| x.kind != TokenKind::Text)
+                    || geo.code_zone.as_ref().is_some_and(|z| {
+                        z.iter()
+                            .any(|(a, b)| t.center() >= a - 12.0 && t.center() <= b + 12.0)
+                    }))
             {
                 // A code piece; in 类/款/项 columns 款 and 项 are two digits ("2" is printed for 02).
                 has_data = true;
@@ -659,7 +838,18 @@ fn rows(body: &[(u32, f64, Vec<PTok>)], geo: &ColumnGeometry, g: &Grammar) -> Ve
                 },
             );
         }
-        out.push((*page, *y, tokens, has_data));
+        // Lines in one ruled band are one row (cells may be top-aligned at different heights).
+        let same_band = match (bands, out.last()) {
+            (Some(b), Some(_)) => n > 0 && b[n] == b[n - 1],
+            _ => false,
+        };
+        match out.last_mut() {
+            Some(prev) if same_band => {
+                merge_band_line(&mut prev.2, tokens);
+                prev.3 |= has_data;
+            }
+            _ => out.push((*page, *y, tokens, has_data)),
+        }
     }
     if !two_sided {
         // Text-only lines join the nearer data line on the same page.
@@ -754,7 +944,22 @@ pub fn identity(
         r"(?:编制部门|编制单位|部门)[:：](\S+?)(?:单位[:：]|$)",
     );
     let year_re = re(&YEAR, r"((?:19|20)\d\d)年度?(?:部门|单位)?.*?(预算|决算)");
+    static PART_TITLE: OnceLock<Regex> = OnceLock::new();
+    let part_re = re(
+        &PART_TITLE,
+        r"^第[一二三四五六七八九十]+部分(\S+?)((?:19|20)\d\d)年度?(?:部门|单位)(预算|决算)",
+    );
     let (mut dept, mut year, mut kind) = (None, None, None);
+    for p in pages {
+        for l in &p.lines {
+            if let Some(c) = part_re.captures(&line_text(l)) {
+                dept = Some(c[1].to_string());
+            }
+        }
+        if dept.is_some() {
+            break;
+        }
+    }
     for p in pages {
         for l in &p.lines {
             let t = line_text(l);
