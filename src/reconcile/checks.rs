@@ -51,7 +51,7 @@ pub fn hierarchies(e: &mut Engine) {
             }
             match h.kind {
                 HierarchyKind::Code => code_hierarchy(e, ti),
-                HierarchyKind::Outline => outline_hierarchy(e, ti),
+                HierarchyKind::Outline => outline_hierarchy(e, ti, &h.sections),
             }
         }
     }
@@ -108,11 +108,12 @@ fn code_hierarchy(e: &mut Engine, ti: usize) {
     }
 }
 
-fn outline_hierarchy(e: &mut Engine, ti: usize) {
+fn outline_hierarchy(e: &mut Engine, ti: usize, only: &[String]) {
     let t = &e.doc.tables[ti];
     let mut sections: Vec<Option<String>> = Vec::new();
     for r in &t.rows {
-        if !sections.contains(&r.section) {
+        let wanted = only.is_empty() || r.section.as_ref().is_some_and(|s| only.contains(s));
+        if wanted && !sections.contains(&r.section) {
             sections.push(r.section.clone());
         }
     }
@@ -164,7 +165,7 @@ fn outline_hierarchy(e: &mut Engine, ti: usize) {
     }
 }
 
-/// Column identities (合计 = 基本支出 + 项目支出) in every row.
+/// Column identities (合计 = 基本支出 + 项目支出; 年末 = 年初 + 收入 − 支出) in every row.
 pub fn identities(e: &mut Engine) {
     let rules = e.rules.identities.clone();
     for id in &rules {
@@ -173,16 +174,17 @@ pub fn identities(e: &mut Engine) {
             let Some(tc) = t.column_index(&id.total) else {
                 continue;
             };
-            let Some(pcs) = id
-                .parts
-                .iter()
-                .map(|p| t.column_index(p))
-                .collect::<Option<Vec<usize>>>()
-            else {
+            let cols = |ids: &[String]| {
+                ids.iter()
+                    .map(|p| t.column_index(p))
+                    .collect::<Option<Vec<usize>>>()
+            };
+            let (Some(pcs), Some(mcs)) = (cols(&id.parts), cols(&id.minus)) else {
                 continue;
             };
             let label = e.table_label(ti);
-            let names: Vec<String> = pcs.iter().map(|&c| t.columns[c].label.clone()).collect();
+            let mut names: Vec<String> = pcs.iter().map(|&c| t.columns[c].label.clone()).collect();
+            names.extend(mcs.iter().map(|&c| format!("− {}", t.columns[c].label)));
             let total_label = t.columns[tc].label.clone();
             let rule = format!("identity.{}.{}", id.table, id.total);
             for ri in 0..t.rows.len() {
@@ -192,10 +194,17 @@ pub fn identities(e: &mut Engine) {
                     names.join(" + ")
                 );
                 let total = e.term((ti, ri, tc), Role::Stated);
-                let parts = pcs
+                let mut parts: Vec<Term> = pcs
                     .iter()
                     .map(|&c| e.term((ti, ri, c), Role::Part))
                     .collect();
+                for &c in &mcs {
+                    let mut m = e.term((ti, ri, c), Role::Part);
+                    if let Some(p) = m.printed.as_mut() {
+                        p.value = -p.value;
+                    }
+                    parts.push(m);
+                }
                 e.compare_sum(&rule, &what, total, parts);
             }
         }

@@ -101,7 +101,7 @@ pub struct Finding {
     pub computed: Option<Decimal>,
     /// stated − computed.
     pub difference: Option<Decimal>,
-    /// Rounding explains a difference strictly below this.
+    /// Rounding explains a difference up to this (the sum of the figures' half-units).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<Decimal>,
     /// Unit of stated / computed / difference ("万元", "元", "%").
@@ -441,14 +441,14 @@ impl<'a> Engine<'a> {
         let stated = total.cell.value;
         let message = match c.outcome {
             Outcome::Rounding => format!(
-                "{what}: printed {} {unit}, the parts give {} (difference {}), within the rounding of the printed figures (< {})",
+                "{what}: printed {} {unit}, the parts give {} (difference {}), within the rounding of the printed figures (≤ {})",
                 fmt_opt(stated),
                 conv(c.computed),
                 conv(c.difference),
                 conv(c.bound)
             ),
             _ => format!(
-                "{what}: printed {} {unit}, the parts give {} (difference {}), more than rounding explains (< {})",
+                "{what}: printed {} {unit}, the parts give {} (difference {}), more than rounding explains (≤ {})",
                 fmt_opt(stated),
                 conv(c.computed),
                 conv(c.difference),
@@ -551,8 +551,36 @@ impl<'a> Engine<'a> {
         checks::shares(self);
     }
 
-    /// Tables the reader could not rebuild: their figures go unchecked, say so.
+    /// Tables the reader could not rebuild or the contents list but the body lacks: their
+    /// figures go unchecked, say so.
     fn unparsed_tables(&mut self) {
+        for name in &self.doc.missing_tables {
+            self.findings.push(Finding {
+                rule: "missing.table".into(),
+                severity: Severity::Missing,
+                message: format!(
+                    "{name} is listed in the contents but not printed, so none of its figures is checked"
+                ),
+                cells: vec![CellRef {
+                    table: name.clone(),
+                    table_kind: String::new(),
+                    row: String::new(),
+                    column: None,
+                    value: None,
+                    unit: String::new(),
+                    role: Role::Stated,
+                    page: None,
+                    lines: None,
+                }],
+                stated: None,
+                computed: None,
+                difference: None,
+                tolerance: None,
+                unit: String::new(),
+                suspect: None,
+            });
+            self.finding_addrs.push(Vec::new());
+        }
         for w in &self.doc.warnings {
             if w.code != "table_unparsed" {
                 continue;

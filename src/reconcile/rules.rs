@@ -41,17 +41,23 @@ pub enum HierarchyKind {
 pub struct HierarchyRule {
     pub table: String,
     pub kind: HierarchyKind,
+    /// Only rows of these sections (all when empty).
+    #[serde(default)]
+    pub sections: Vec<String>,
     #[serde(skip)]
     pub family: Option<String>,
 }
 
-/// A column identity: in every row, `total` = Σ `parts`.
+/// A column identity: in every row, `total` = Σ `parts` − Σ `minus`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityRule {
     pub table: String,
     pub total: String,
     pub parts: Vec<String>,
+    /// Columns subtracted (年末结转 = 年初结转 + 收入 − 支出).
+    #[serde(default)]
+    pub minus: Vec<String>,
     #[serde(skip)]
     pub family: Option<String>,
     /// Where the identity was declared (grammar or rule file).
@@ -80,6 +86,9 @@ pub struct CellSel {
     /// The row must follow a row of this name (normalized) at a lower level.
     #[serde(default)]
     pub under: Option<String>,
+    /// The row must come after a row of this name (normalized) in its section, at any level.
+    #[serde(default)]
+    pub after: Option<String>,
     /// A cell that may be absent (no finding when it is).
     #[serde(default)]
     pub optional: bool,
@@ -146,6 +155,9 @@ pub struct RowsSel {
     /// Only rows that carry (true) or lack (false) a 项目单位 (project rows of 项目支出表).
     #[serde(default)]
     pub has_unit_name: Option<bool>,
+    /// Only rows printed before the row of this name (normalized) in their section.
+    #[serde(default)]
+    pub before: Option<String>,
 }
 
 /// Each selected row of `left` = Σ rows of the same key in the `right` tables.
@@ -259,6 +271,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "shanghai-district-budget.toml",
         include_str!("../../rules/shanghai-district-budget.toml"),
     ),
+    (
+        "shanghai-district-final-accounts.toml",
+        include_str!("../../rules/shanghai-district-final-accounts.toml"),
+    ),
 ];
 
 impl RuleSet {
@@ -283,6 +299,7 @@ impl RuleSet {
                     table: g.kind.clone(),
                     total: i.total.clone(),
                     parts: i.parts.clone(),
+                    minus: Vec::new(),
                     family: Some(g.family.clone()),
                     source: format!("grammar {}", g.file),
                 });
@@ -375,7 +392,7 @@ impl RuleSet {
             if r.parts.is_empty() {
                 return Err(err(&r.total, "identity needs parts".into()));
             }
-            for c in std::iter::once(&r.total).chain(&r.parts) {
+            for c in std::iter::once(&r.total).chain(&r.parts).chain(&r.minus) {
                 check_col(&r.table, c)?;
             }
         }

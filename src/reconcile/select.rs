@@ -106,6 +106,15 @@ fn cell_row_matches(t: &Table, ri: usize, sel: &CellSel) -> bool {
     if !row_matches(t, ri, &sel.section, sel.level, &sel.under) {
         return false;
     }
+    if let Some(a) = &sel.after {
+        let a = norm_name(a);
+        let seen = t.rows[..ri]
+            .iter()
+            .any(|p| p.section == r.section && norm_name(&p.name) == a);
+        if !seen {
+            return false;
+        }
+    }
     if let Some(c) = &sel.code {
         if r.code.as_deref() != Some(c.as_str()) {
             return false;
@@ -163,6 +172,15 @@ pub fn resolve_rows_in(t: &Table, ti: usize, sel: &RowsSel, ci: usize) -> Option
                 sel.has_unit_name
                     .is_none_or(|want| t.rows[ri].unit_name.is_some() == want)
             })
+            .filter(|&ri| {
+                sel.before.as_ref().is_none_or(|b| {
+                    let b = norm_name(b);
+                    let r = &t.rows[ri];
+                    t.rows[ri..]
+                        .iter()
+                        .any(|n| n.section == r.section && norm_name(&n.name) == b)
+                })
+            })
             .map(|ri| (ti, ri, ci))
             .collect(),
     )
@@ -192,6 +210,9 @@ pub fn describe_sel(sel: &CellSel) -> String {
     }
     if let Some(u) = &sel.under {
         parts.push(format!("under {u}"));
+    }
+    if let Some(a) = &sel.after {
+        parts.push(format!("after {a}"));
     }
     if parts.is_empty() {
         parts.push("first row".into());

@@ -1025,8 +1025,8 @@ fn narrative_catches_a_wrong_figure_and_blames_the_prose() {
 
 // ------------------------------------------------------------------ mutation tests
 
-/// Per cell, the change (in 元) at or beyond which some passing check must fail: for a check
-/// with bound B whose figures already differ by D, a change of at least B + D breaks it.
+/// Per cell, the change (in 元) beyond which some passing check must fail: for a check with
+/// bound B whose figures already differ by D, a change of more than B + D breaks it.
 fn thresholds(log: &[CheckLog], exclude: Option<Addr>) -> HashMap<Addr, Decimal> {
     let mut t: HashMap<Addr, Decimal> = HashMap::new();
     for c in log {
@@ -1111,7 +1111,7 @@ fn mutations_of_parsed_tables_are_caught() {
             let hit = failures(&r).difference(&base_fail).next().is_some();
             total += 1;
             caught += hit as usize;
-            if ((m - v) * factor(a)).abs() >= limit[&a] {
+            if ((m - v) * factor(a)).abs() > limit[&a] {
                 must += 1;
                 must_caught += hit as usize;
                 if !hit {
@@ -1141,7 +1141,7 @@ fn mutations_of_parsed_tables_are_caught() {
             let delta = ((va - vb) * factor(a)).abs();
             let la = thresholds(&log, Some(b));
             let lb = thresholds(&log, Some(a));
-            if la.get(&a).is_some_and(|l| delta >= *l) || lb.get(&b).is_some_and(|l| delta >= *l) {
+            if la.get(&a).is_some_and(|l| delta > *l) || lb.get(&b).is_some_and(|l| delta > *l) {
                 smust += 1;
                 smust_caught += hit as usize;
                 if !hit {
@@ -1384,7 +1384,7 @@ fn mutations_of_the_sample_text_are_caught() {
                         continue;
                     };
                     let delta = ((v1 - v0) * doc0.tables[cell.0].unit.yuan_factor()).abs();
-                    if limit.get(cell).is_some_and(|l| delta >= *l) {
+                    if limit.get(cell).is_some_and(|l| delta > *l) {
                         must += 1;
                         must_caught += hit as usize;
                         if !hit {
@@ -1435,10 +1435,10 @@ fn mutations_of_the_sample_text_are_caught() {
             let delta = ((va - vb) * doc0.tables[ca.0].unit.yuan_factor()).abs();
             let sure = thresholds(&log0, Some(cb))
                 .get(&ca)
-                .is_some_and(|l| delta >= *l)
+                .is_some_and(|l| delta > *l)
                 || thresholds(&log0, Some(ca))
                     .get(&cb)
-                    .is_some_and(|l| delta >= *l);
+                    .is_some_and(|l| delta > *l);
             if sure {
                 swaps_must += 1;
                 swaps_must_caught += hit as usize;
