@@ -32,6 +32,16 @@ fn main() {
                     c.document.tables.len(),
                     c.document.warnings.len()
                 );
+                if let Some(n) = &r.narrative {
+                    println!(
+                        "  narrative: {} statements, {} tied to tables, {} shares, {} changes, {} skipped",
+                        n.statements,
+                        n.tied,
+                        n.shares_checked,
+                        n.changes_checked,
+                        n.skipped.len()
+                    );
+                }
                 for x in r
                     .findings
                     .iter()
