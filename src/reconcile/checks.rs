@@ -214,7 +214,6 @@ pub fn identities(e: &mut Engine) {
 /// What a selector resolves to: a term, nothing to check, or a missing figure.
 enum Got {
     Term(Box<Term>),
-    Empty,
     Skip,
     Missing(String),
 }
@@ -232,7 +231,23 @@ fn get(
     match select::resolve_cell(e.doc, &tables, sel) {
         Resolved::Cell(a) => Got::Term(Box::new(e.term(a, Role::Part))),
         Resolved::NoTable => Got::Skip,
-        Resolved::EmptyTable(_) => Got::Empty,
+        // A table printed empty ("本表为空表") says the figure is nothing: an empty cell.
+        Resolved::EmptyTable(ti) => Got::Term(Box::new(Term {
+            cell: super::CellRef {
+                table: e.table_label(ti),
+                table_kind: e.doc.tables[ti].kind.clone(),
+                row: "(table printed empty)".into(),
+                column: Some(sel.column.clone()),
+                value: None,
+                unit: e.doc.tables[ti].unit.label().into(),
+                role: Role::Part,
+                page: Some(e.doc.tables[ti].first_page),
+                lines: e.doc.tables[ti].line.map(|l| (l, l)),
+            },
+            printed: None,
+            addr: None,
+            unit: Some(e.doc.tables[ti].unit),
+        })),
         Resolved::NotFound { .. } if sel.optional => Got::Skip,
         Resolved::NotFound { table, what } => {
             Got::Missing(format!("{} has no {what}", e.table_label(table)))
@@ -253,7 +268,6 @@ fn get_all(
     for s in sels {
         match get(e, s, family, number) {
             Got::Term(t) => out.push(Some(*t)),
-            Got::Empty => out.push(None),
             Got::Skip => {
                 if s.optional {
                     out.push(None);
@@ -262,7 +276,7 @@ fn get_all(
                 return None;
             }
             Got::Missing(m) => {
-                e.missing(rule, format!("{rule}: {m}"), Vec::new());
+                e.missing(rule, format!("{m}, which rule {rule} needs"), Vec::new());
                 return None;
             }
         }
@@ -305,20 +319,18 @@ pub fn equalities(e: &mut Engine) {
 }
 
 fn equality(e: &mut Engine, r: &super::rules::EqualRule, number: Option<&str>) {
-    {
-        let sels: Vec<_> = r.cells.iter().collect();
-        let Some(terms) = get_all(e, &r.id, &sels, &r.family, number) else {
-            return;
-        };
-        // Optional cells that are absent drop out; empty tables count as empty cells.
-        let present: Vec<Term> = terms.into_iter().flatten().collect();
-        let Some((first, rest)) = present.split_first() else {
-            return;
-        };
-        let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
-        for other in rest {
-            e.compare_sum(&r.id, &what, first.clone(), vec![other.clone()]);
-        }
+    let sels: Vec<_> = r.cells.iter().collect();
+    let Some(terms) = get_all(e, &r.id, &sels, &r.family, number) else {
+        return;
+    };
+    // Optional cells that are absent drop out; empty tables count as empty cells.
+    let present: Vec<Term> = terms.into_iter().flatten().collect();
+    let Some((first, rest)) = present.split_first() else {
+        return;
+    };
+    let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
+    for other in rest {
+        e.compare_sum(&r.id, &what, first.clone(), vec![other.clone()]);
     }
 }
 

@@ -1001,6 +1001,28 @@ fn a_table_the_reader_could_not_rebuild_is_reported() {
 }
 
 #[test]
+fn an_empty_table_counts_as_nothing_spent() {
+    // 表7 printed empty while 表6 30217 公务接待费 says 0.18 (line 704).
+    let mut doc = sample_doc();
+    let t7 = doc
+        .tables
+        .iter_mut()
+        .find(|t| t.kind == "three_public_expenses")
+        .expect("表7");
+    t7.empty = true;
+    t7.rows.clear();
+    let r = reconcile(&doc, &RuleSet::builtin());
+    let f: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "cross.reception_30217")
+        .collect();
+    assert_eq!(f.len(), 1, "{:#?}", r.findings);
+    assert_eq!(f[0].severity, Severity::Missing);
+    assert_eq!(f[0].cells[1].value, Some(d("0.18")));
+}
+
+#[test]
 fn a_share_without_its_whole_is_unparsed() {
     let f = check_narrative("基本支出 252.79 万元，占比 36%。", 1, &sample_doc());
     assert_eq!(f.len(), 1, "{f:#?}");
