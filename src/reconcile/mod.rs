@@ -195,10 +195,8 @@ pub fn reconcile_with_narrative(
     rules: &RuleSet,
     narrative: Option<Narrative<'_>>,
 ) -> Reconciliation {
-    let mut e = Engine::new(doc, rules);
-    e.run_tables();
-    let summary =
-        narrative.map(|n| narrative::run(&mut e, &narrative::numbered(n.text, n.first_line)));
+    let lines = narrative.map(|n| narrative::numbered(n.text, n.first_line));
+    let (e, summary) = run(doc, rules, lines.as_deref());
     e.finish(summary)
 }
 
@@ -207,23 +205,27 @@ pub fn reconcile_with_narrative(
 pub fn reconcile_converted(c: &Converted, rules: &RuleSet) -> Reconciliation {
     let lines: Vec<(u32, &str)> = c.narrative.iter().map(|(n, l)| (*n, l.as_str())).collect();
     let explanation = narrative::explanation_lines(&lines);
-    let mut e = Engine::new(&c.document, rules);
-    e.run_tables();
-    let summary = (!explanation.is_empty()).then(|| narrative::run(&mut e, &explanation));
+    let narrative = (!explanation.is_empty()).then_some(explanation.as_slice());
+    let (e, summary) = run(&c.document, rules, narrative);
     e.finish(summary)
+}
+
+/// Runs the table checks, then the narrative's when given.
+fn run<'a>(
+    doc: &'a Document,
+    rules: &'a RuleSet,
+    narrative: Option<&[(u32, &str)]>,
+) -> (Engine<'a>, Option<NarrativeSummary>) {
+    let mut e = Engine::new(doc, rules);
+    e.run_tables();
+    let summary = narrative.map(|lines| narrative::run(&mut e, lines));
+    (e, summary)
 }
 
 /// Reconciles and returns the log of passing sums too (for the mutation tests).
 #[cfg(test)]
-pub(crate) fn reconcile_logged(
-    doc: &Document,
-    rules: &RuleSet,
-    narrative: Option<Narrative<'_>>,
-) -> (Reconciliation, Vec<CheckLog>) {
-    let mut e = Engine::new(doc, rules);
-    e.run_tables();
-    let summary =
-        narrative.map(|n| narrative::run(&mut e, &narrative::numbered(n.text, n.first_line)));
+pub(crate) fn reconcile_logged(doc: &Document, rules: &RuleSet) -> (Reconciliation, Vec<CheckLog>) {
+    let (mut e, summary) = run(doc, rules, None);
     let log = std::mem::take(&mut e.log);
     (e.finish(summary), log)
 }

@@ -1113,7 +1113,7 @@ fn get(doc: &Document, (ti, ri, ci): Addr) -> Option<Decimal> {
 fn mutations_of_parsed_tables_are_caught() {
     let doc = sample_doc();
     let rules = RuleSet::builtin();
-    let (base, log) = reconcile_logged(&doc, &rules, None);
+    let (base, log) = reconcile_logged(&doc, &rules);
     let base_fail = failures(&base);
     let limit = thresholds(&log, None);
     let cells: Vec<Addr> = {
@@ -1129,7 +1129,7 @@ fn mutations_of_parsed_tables_are_caught() {
         for m in digit_mutations(v) {
             let mut md = doc.clone();
             set(&mut md, a, Some(m));
-            let (r, _) = reconcile_logged(&md, &rules, None);
+            let (r, _) = reconcile_logged(&md, &rules);
             let hit = failures(&r).difference(&base_fail).next().is_some();
             total += 1;
             caught += hit as usize;
@@ -1155,7 +1155,7 @@ fn mutations_of_parsed_tables_are_caught() {
             let mut md = doc.clone();
             set(&mut md, a, Some(vb));
             set(&mut md, b, Some(va));
-            let (r, _) = reconcile_logged(&md, &rules, None);
+            let (r, _) = reconcile_logged(&md, &rules);
             let hit = failures(&r).difference(&base_fail).next().is_some();
             stotal += 1;
             scaught += hit as usize;
@@ -1312,7 +1312,7 @@ fn mutations_of_the_sample_text_are_caught() {
         Some((c.document, r))
     };
     let (doc0, r0) = run(&text).expect("the sample converts");
-    let (_, log0) = reconcile_logged(&doc0, &rules, None);
+    let (_, log0) = reconcile_logged(&doc0, &rules);
     let base_fail = failures(&r0);
     let limit = thresholds(&log0, None);
     // Lines that hold table rows, and the explanation's statements tied to a table figure.
