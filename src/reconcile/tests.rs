@@ -776,7 +776,10 @@ fn sample_tables_reconcile_as_read_by_hand() {
     assert!(r
         .to_string()
         .contains("3 mismatch, 16 rounding, 0 missing, 0 unparsed"));
-    let json = serde_json::to_string(&r).expect("serializes");
+    let json = serde_json::to_string_pretty(&r).expect("serializes");
+    if std::env::var_os("SHOW_FINDINGS").is_some() {
+        println!("{json}");
+    }
     assert!(json.contains("\"mismatch\""));
 }
 
