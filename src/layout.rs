@@ -450,13 +450,39 @@ fn geometry(
     })
 }
 
+/// What the layout step decided for one table (panel): for `inspect` and debugging.
+#[derive(Debug, Clone)]
+pub struct TableTrace {
+    pub title: String,
+    pub grammar: String,
+    pub first_page: u32,
+    /// Each grammar column with the x centre of its header label.
+    pub columns: Vec<(String, f64)>,
+    /// Cell boundaries from vertical rulings (empty: label centres were used).
+    pub cells: Vec<f64>,
+    /// x where the name zone ends and amount columns begin.
+    pub name_end: f64,
+    /// Whether rows were grouped by ruled bands (else by printed lines).
+    pub banded: bool,
+}
+
 /// Builds the raw tables of a PDF: one per title found.
 pub fn tables(
     pages: &[PageLayout],
     grammars: &GrammarSet,
 ) -> (Vec<RawTable>, Vec<(usize, String)>) {
+    let (raws, _, failures) = tables_traced(pages, grammars);
+    (raws, failures)
+}
+
+/// [`tables`], with a trace of each table's geometry.
+pub fn tables_traced(
+    pages: &[PageLayout],
+    grammars: &GrammarSet,
+) -> (Vec<RawTable>, Vec<TableTrace>, Vec<(usize, String)>) {
     let hits = find_titles(pages, grammars);
     let mut out = Vec::new();
+    let mut traces = Vec::new();
     let mut failures = Vec::new();
     for (k, h) in hits.iter().enumerate() {
         let g = &grammars.grammars[h.grammar];
@@ -464,12 +490,12 @@ pub fn tables(
             .get(k + 1)
             .map(|n| (n.page_idx, n.line_idx))
             .unwrap_or((pages.len(), 0));
-        match region(pages, h, end, g) {
+        match region(pages, h, end, g, &mut traces) {
             Ok(t) => out.push(t),
             Err(e) => failures.push((k, e)),
         }
     }
-    (out, failures)
+    (out, traces, failures)
 }
 
 fn is_part_heading(t: &str) -> bool {
@@ -483,6 +509,7 @@ fn region(
     h: &TitleHit,
     end: (usize, usize),
     g: &Grammar,
+    traces: &mut Vec<TableTrace>,
 ) -> Result<RawTable, String> {
     let mut raw = RawTable {
         positioned: true,
@@ -655,6 +682,20 @@ fn region(
         let geo = geometry(g, &panel_header, verticals, (lo, hi))
             .map_err(|e| format!("{}: {e}", raw.display_name()))?;
         let bands = row_bands(pages, &panel_body, &geo);
+        traces.push(TableTrace {
+            title: raw.title.clone(),
+            grammar: g.file.clone(),
+            first_page: raw.first_page,
+            columns: g
+                .columns
+                .iter()
+                .map(|c| c.id.clone())
+                .zip(geo.centers.iter().copied())
+                .collect(),
+            cells: geo.cells.clone(),
+            name_end: geo.name_end,
+            banded: bands.is_some(),
+        });
         lines.extend(rows(&panel_body, bands.as_deref(), &geo, g));
     }
     raw.lines = lines;

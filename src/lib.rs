@@ -17,6 +17,7 @@ pub mod check;
 pub mod convert;
 pub mod error;
 pub mod grammar;
+pub mod inspect;
 pub mod layout;
 pub mod model;
 pub mod pdf;
