@@ -595,9 +595,12 @@ fn region(
                 continue;
             }
             page_started = true;
+            // The 类/款/项 labels moved to the header come off the first body line only: a
+            // lone "款" further down is the tail of a wrapped name ("…财政拨" + "款").
+            let first_body_line = body.is_empty();
             let toks: Vec<PTok> = ptoks(l)
                 .into_iter()
-                .filter(|t| !matches!(t.text.as_str(), "类" | "款" | "项"))
+                .filter(|t| !(first_body_line && matches!(t.text.as_str(), "类" | "款" | "项")))
                 .collect();
             if toks.is_empty() {
                 continue;

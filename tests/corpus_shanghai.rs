@@ -12,7 +12,7 @@
 
 use budget_tables::convert::convert_file;
 use budget_tables::grammar::GrammarSet;
-use budget_tables::model::{Document, Row, Table, Unit};
+use budget_tables::model::{DocKind, Document, Row, Table, Unit};
 use std::path::Path;
 
 const CORPUS: &str = "../shared/corpus";
@@ -84,6 +84,17 @@ impl<'d> Check<'d> {
         if !cond {
             self.fails.push(msg());
         }
+    }
+
+    /// Document kind and year (cover / titles).
+    fn doc(&mut self, kind: DocKind, year: u16) {
+        let doc = self.doc;
+        self.ok(doc.kind == Some(kind), || {
+            format!("kind: want {kind:?} got {:?}", doc.kind)
+        });
+        self.ok(doc.year == Some(year), || {
+            format!("year: want {year} got {:?}", doc.year)
+        });
     }
 
     /// Tables in order: count, titles, units, empty flags, first pages; missing tables.
@@ -203,6 +214,50 @@ impl<'d> Check<'d> {
         }
     }
 
+    /// Every listed coded row in every listed column ("" = blank cell).
+    fn grid(&mut self, title: &str, cols: &[&str], rows: &[(&str, &[&str])]) {
+        for (code, vals) in rows {
+            assert_eq!(
+                vals.len(),
+                cols.len(),
+                "{title} {code}: test table malformed"
+            );
+            let cells: Vec<(&str, Option<&str>)> = cols
+                .iter()
+                .zip(vals.iter())
+                .map(|(c, v)| (*c, if v.is_empty() { None } else { Some(*v) }))
+                .collect();
+            self.row(title, Code(code), &cells);
+        }
+    }
+
+    /// Number of rows keyed by a subject code (counted on the pdftotext pages).
+    fn coded_rows(&mut self, title: &str, want: usize) {
+        let Some(t) = self.table(title) else {
+            self.ok(false, || format!("table {title} absent"));
+            return;
+        };
+        let got = t.rows.iter().filter(|r| r.code.is_some()).count();
+        self.ok(got == want, || {
+            format!("{title}: coded rows want {want} got {got}")
+        });
+    }
+
+    /// The printed name (white space removed, wrapped lines joined) of the row with `code`.
+    fn name(&mut self, title: &str, code: &str, want: &str) {
+        let Some(t) = self.table(title) else {
+            self.ok(false, || format!("table {title} absent"));
+            return;
+        };
+        let Some(r) = self.find_row(t, Code(code)) else {
+            return;
+        };
+        let got = squash(&r.name);
+        self.ok(got == want, || {
+            format!("{title}: row {code} name want {want} got {got}")
+        });
+    }
+
     /// Rows of a section whose name contains `part`, in order: their values in `col`.
     fn rows_containing(
         &mut self,
@@ -282,6 +337,40 @@ const E_SC: &str = "expenditure.state_capital";
 const INC_A: &str = "income.actual";
 const EXP_A: &str = "expenditure.actual";
 
+/// 商务委员会 function-coded rows (p12-13 = p15-16): 合计, 基本支出, 项目支出 ("" = blank).
+const COMMERCE_FN_ROWS: &[(&str, &[&str])] = &[
+    ("201", &["21601733.00", "12291733.00", "9310000.00"]),
+    ("20113", &["21601733.00", "12291733.00", "9310000.00"]),
+    ("2011301", &["9389913.00", "9389913.00", ""]),
+    ("2011302", &["4545000.00", "", "4545000.00"]),
+    ("2011350", &["2901820.00", "2901820.00", ""]),
+    ("2011399", &["4765000.00", "", "4765000.00"]),
+    ("206", &["17200000.00", "", "17200000.00"]),
+    ("20605", &["17200000.00", "", "17200000.00"]),
+    ("2060503", &["17200000.00", "", "17200000.00"]),
+    ("208", &["3808085.00", "3808085.00", ""]),
+    ("20805", &["3808085.00", "3808085.00", ""]),
+    ("2080501", &["1661216.00", "1661216.00", ""]),
+    ("2080502", &["17280.00", "17280.00", ""]),
+    ("2080505", &["1410886.00", "1410886.00", ""]),
+    ("2080506", &["705443.00", "705443.00", ""]),
+    ("2080599", &["13260.00", "13260.00", ""]),
+    ("210", &["881803.00", "881803.00", ""]),
+    ("21011", &["881803.00", "881803.00", ""]),
+    ("2101101", &["631941.00", "631941.00", ""]),
+    ("2101102", &["249862.00", "249862.00", ""]),
+    ("215", &["293810000.00", "", "293810000.00"]),
+    ("21508", &["293810000.00", "", "293810000.00"]),
+    ("2150899", &["293810000.00", "", "293810000.00"]),
+    ("216", &["31364000.00", "", "31364000.00"]),
+    ("21699", &["31364000.00", "", "31364000.00"]),
+    ("2169999", &["31364000.00", "", "31364000.00"]),
+    ("221", &["2849034.00", "2849034.00", ""]),
+    ("22102", &["2849034.00", "2849034.00", ""]),
+    ("2210201", &["1361034.00", "1361034.00", ""]),
+    ("2210203", &["1488000.00", "1488000.00", ""]),
+];
+
 // ---------------------------------------------------------------------------------------------
 // 上海市普陀区商务委员会 2025 部门预算 (元, two decimals; 三公 in 万元)
 
@@ -291,6 +380,7 @@ fn commerce_2025_budget() {
         return;
     };
     let mut c = Check::new("shanghai-putuo-commerce-2025-budget.pdf", &doc);
+    c.doc(DocKind::Budget, 2025);
     const OV: &str = "2025年部门财务收支预算总表";
     const IN: &str = "2025年部门收入预算总表";
     const EX: &str = "2025年部门支出预算总表";
@@ -503,6 +593,79 @@ fn commerce_2025_budget() {
         &ba(Some("1197600.00"), Some("1197600.00"), None),
     );
 
+    // Every coded row: 支出预算总表 (p12-13) and 一般公共预算支出功能分类预算表 (p15-16) print
+    // the same figures; 收入预算总表 (p10-11) prints the 合计 figure twice (合计, 财政拨款收入).
+    c.grid(
+        EX,
+        &["total", "basic_expenditure", "project_expenditure"],
+        COMMERCE_FN_ROWS,
+    );
+    c.grid(
+        GB,
+        &["total", "basic_expenditure", "project_expenditure"],
+        COMMERCE_FN_ROWS,
+    );
+    let in_rows: Vec<(&str, [&str; 5])> = COMMERCE_FN_ROWS
+        .iter()
+        .map(|(code, v)| (*code, [v[0], v[0], "", "", ""]))
+        .collect();
+    let in_rows: Vec<(&str, &[&str])> = in_rows.iter().map(|(c, v)| (*c, &v[..])).collect();
+    c.grid(
+        IN,
+        &[
+            "total",
+            "fiscal_appropriation",
+            "business",
+            "business_operation",
+            "other",
+        ],
+        &in_rows,
+    );
+    // p19-20: 合计, 人员经费, 公用经费
+    let ba_rows: &[(&str, &[&str])] = &[
+        ("301", &["16671057.00", "16671057.00", ""]),
+        ("30101", &["1952616.00", "1952616.00", ""]),
+        ("30102", &["7533376.00", "7533376.00", ""]),
+        ("30107", &["1852114.00", "1852114.00", ""]),
+        ("30108", &["1410886.00", "1410886.00", ""]),
+        ("30109", &["705443.00", "705443.00", ""]),
+        ("30110", &["881803.00", "881803.00", ""]),
+        ("30112", &["36918.00", "36918.00", ""]),
+        ("30113", &["1361034.00", "1361034.00", ""]),
+        ("30199", &["936867.00", "936867.00", ""]),
+        ("302", &["1632062.00", "", "1632062.00"]),
+        ("30201", &["273900.00", "", "273900.00"]),
+        ("30202", &["5000.00", "", "5000.00"]),
+        ("30204", &["1500.00", "", "1500.00"]),
+        ("30207", &["15000.00", "", "15000.00"]),
+        ("30211", &["80000.00", "", "80000.00"]),
+        ("30213", &["10000.00", "", "10000.00"]),
+        ("30216", &["5000.00", "", "5000.00"]),
+        ("30217", &["10000.00", "", "10000.00"]),
+        ("30226", &["25000.00", "", "25000.00"]),
+        ("30227", &["180000.00", "", "180000.00"]),
+        ("30228", &["194962.00", "", "194962.00"]),
+        ("30229", &["423360.00", "", "423360.00"]),
+        ("30239", &["284480.00", "", "284480.00"]),
+        ("30299", &["123860.00", "", "123860.00"]),
+        ("303", &["1449536.00", "1449536.00", ""]),
+        ("30301", &["251936.00", "251936.00", ""]),
+        ("30302", &["1197600.00", "1197600.00", ""]),
+        ("310", &["78000.00", "", "78000.00"]),
+        ("31002", &["78000.00", "", "78000.00"]),
+    ];
+    c.grid(BA, &["total", "personnel", "public"], ba_rows);
+
+    // coded rows per table (p10-11, p12-13, p15-16, p19-20) and some names
+    for t in [IN, EX, GB, BA] {
+        c.coded_rows(t, 30);
+    }
+    c.name(EX, "2011302", "一般行政管理事务");
+    c.name(EX, "21699", "其他商业服务业等支出");
+    c.name(EX, "2169999", "其他商业服务业等支出");
+    c.name(GB, "2080505", "机关事业单位基本养老保险缴费支出");
+    c.name(BA, "30213", "维修（护）费");
+
     // p21 三公 (万元): 1.00 | - | 1.00 | - | - | - | 171.01
     c.row(
         TP,
@@ -529,6 +692,7 @@ fn wanli_street_2024_budget() {
         return;
     };
     let mut c = Check::new("shanghai-putuo-wanli-street-2024-budget.pdf", &doc);
+    c.doc(DocKind::Budget, 2024);
     const OV: &str = "2024年部门财务收支预算总表";
     const IN: &str = "2024年部门收入预算总表";
     const EX: &str = "2024年部门支出预算总表";
@@ -691,6 +855,15 @@ fn wanli_street_2024_budget() {
     c.row(BA, Code("30231"), &ba("215600", "0", "215600"));
     c.row(BA, Code("30302"), &ba("254940", "254940", "0"));
 
+    for t in [IN, EX, GB] {
+        c.coded_rows(t, 66);
+    }
+    c.coded_rows(BA, 31);
+    c.name(BA, "30102", "津贴补贴");
+    c.name(BA, "30107", "绩效工资");
+    c.name(BA, "30213", "维修(护)费");
+    c.name(EX, "2010507", "专项普查活动");
+
     // p31 (万元): 47.91 0 1.35 46.56 25 21.56 443.18, above a "故本表为空表" note
     c.row(
         TP,
@@ -720,6 +893,30 @@ const FA_BA: &str = "一般公共预算财政拨款基本支出决算表";
 const FA_TP: &str = "财政拨款“三公”经费支出决算表";
 const FA_GF: &str = "政府性基金预算财政拨款收入支出决算表";
 const FA_SC: &str = "国有资本经营预算财政拨款收入支出决算表";
+
+/// Coded rows of 支出决算表 (original p10-11) and 一般公共预算财政拨款支出决算表 (original p15,
+/// altered p12): 合计, 基本支出, 项目支出 ("" = blank).
+const FN_ROWS_EX: &[(&str, &[&str])] = &[
+    ("201", &["2106.66", "1503.52", "603.14"]),
+    ("20106", &["2106.66", "1503.52", "603.14"]),
+    ("2010601", &["1511.89", "1503.52", "8.37"]),
+    ("2010602", &["10.00", "", "10.00"]),
+    ("2010607", &["135.25", "", "135.25"]),
+    ("2010608", &["449.52", "", "449.52"]),
+    ("208", &["326.72", "326.72", ""]),
+    ("20805", &["326.72", "326.72", ""]),
+    ("2080501", &["84.65", "84.65", ""]),
+    ("2080505", &["160.75", "160.75", ""]),
+    ("2080506", &["80.38", "80.38", ""]),
+    ("2080599", &["0.94", "0.94", ""]),
+    ("210", &["60.99", "60.99", ""]),
+    ("21011", &["60.99", "60.99", ""]),
+    ("2101101", &["60.99", "60.99", ""]),
+    ("221", &["445.69", "445.69", ""]),
+    ("22102", &["445.69", "445.69", ""]),
+    ("2210201", &["187.19", "187.19", ""]),
+    ("2210203", &["258.50", "258.50", ""]),
+];
 
 /// The tables both copies print identically (amounts, blanks, printed inconsistencies).
 fn final_accounts_common(c: &mut Check) {
@@ -876,7 +1073,8 @@ fn final_accounts_common(c: &mut Check) {
         ],
     );
     // 一、一般公共预算财政拨款 is printed twice on the income side: 本年 2,940.05 and under
-    // 年初结转和结余 21.63; 二、政府性基金预算财政拨款 twice, both blank.
+    // 年初结转和结余 21.63; 二、政府性基金预算财政拨款 twice, both blank (the original wraps it
+    // as "二、政府性基金预算财政拨" / "款" on p12 and p13; the altered copy prints one line).
     c.rows_containing(
         FA_FO,
         "收入",
@@ -962,6 +1160,132 @@ fn final_accounts_common(c: &mut Check) {
     c.row(FA_BA, Code("31002"), &a(Some("13.58")));
     c.row(FA_BA, Code("31099"), &a(None));
 
+    // coded rows: 19 in the function-coded tables, 26 + 38 in the two panels of the basic table
+    c.coded_rows(FA_IN, 19);
+    c.coded_rows(FA_GB, 19);
+    c.coded_rows(FA_BA, 64);
+    // names wrapped over two lines in the original (p8), spaced out (p16-17)
+    c.name(FA_IN, "2080505", "机关事业单位基本养老保险缴费支出");
+    c.name(FA_IN, "2080506", "机关事业单位职业年金缴费支出");
+    c.name(FA_BA, "30108", "机关事业单位基本养老保险缴费");
+    c.name(FA_BA, "30212", "因公出国（境）费用");
+    c.name(FA_BA, "30231", "公务用车运行维护费");
+    c.name(FA_BA, "30299", "其他商品和服务支出");
+    c.name(FA_BA, "31007", "信息网络及软件购置更新");
+    c.name(FA_BA, "303", "对个人和家庭的补助");
+
+    // Every coded row of the three function-coded tables (several cells of the original are
+    // printed on the line above their row label: p10; names wrapped: p8, p10).
+    let fn_rows_in: &[(&str, &[&str])] = &[
+        ("201", &["2112.86", "2106.66", "", "", "", "", "6.20"]),
+        ("20106", &["2112.86", "2106.66", "", "", "", "", "6.20"]),
+        ("2010601", &["1511.90", "1511.89", "", "", "", "", "0.01"]),
+        ("2010602", &["16.19", "10.00", "", "", "", "", "6.19"]),
+        ("2010607", &["135.25", "135.25", "", "", "", "", ""]),
+        ("2010608", &["449.52", "449.52", "", "", "", "", ""]),
+        ("208", &["326.72", "326.72", "", "", "", "", ""]),
+        ("20805", &["326.72", "326.72", "", "", "", "", ""]),
+        ("2080501", &["84.65", "84.65", "", "", "", "", ""]),
+        ("2080505", &["160.75", "160.75", "", "", "", "", ""]),
+        ("2080506", &["80.38", "80.38", "", "", "", "", ""]),
+        ("2080599", &["0.94", "0.94", "", "", "", "", ""]),
+        ("210", &["60.99", "60.99", "", "", "", "", ""]),
+        ("21011", &["60.99", "60.99", "", "", "", "", ""]),
+        ("2101101", &["60.99", "60.99", "", "", "", "", ""]),
+        ("221", &["445.69", "445.69", "", "", "", "", ""]),
+        ("22102", &["445.69", "445.69", "", "", "", "", ""]),
+        ("2210201", &["187.19", "187.19", "", "", "", "", ""]),
+        ("2210203", &["258.50", "258.50", "", "", "", "", ""]),
+    ];
+    c.grid(
+        FA_IN,
+        &[
+            "total",
+            "fiscal_appropriation",
+            "higher_level_subsidy",
+            "business",
+            "business_operation",
+            "affiliated_remittance",
+            "other",
+        ],
+        fn_rows_in,
+    );
+    c.grid(
+        FA_GB,
+        &["total", "basic_expenditure", "project_expenditure"],
+        FN_ROWS_EX,
+    );
+
+    // Every coded row of the two-panel basic table (original p16-17: codes, names and
+    // amounts on separate lines; altered p13-14: one line per row).
+    let ba: &[(&str, &[&str])] = &[
+        ("301", &["2082.85"]),
+        ("30101", &["262.33"]),
+        ("30102", &["1238.58"]),
+        ("30103", &[""]),
+        ("30106", &[""]),
+        ("30107", &[""]),
+        ("30108", &["160.75"]),
+        ("30109", &["80.38"]),
+        ("30110", &["60.99"]),
+        ("30111", &[""]),
+        ("30112", &["1.61"]),
+        ("30113", &["187.19"]),
+        ("30114", &[""]),
+        ("30199", &["91.03"]),
+        ("303", &["69.41"]),
+        ("30301", &[""]),
+        ("30302", &["69.10"]),
+        ("30303", &[""]),
+        ("30304", &[""]),
+        ("30305", &[""]),
+        ("30307", &[""]),
+        ("30308", &[""]),
+        ("30309", &["0.31"]),
+        ("30310", &[""]),
+        ("30311", &[""]),
+        ("30399", &[""]),
+        ("302", &["171.07"]),
+        ("30201", &["21.21"]),
+        ("30202", &["7.61"]),
+        ("30203", &[""]),
+        ("30204", &["0.09"]),
+        ("30205", &[""]),
+        ("30206", &[""]),
+        ("30207", &["4.88"]),
+        ("30208", &[""]),
+        ("30209", &[""]),
+        ("30211", &["1.20"]),
+        ("30212", &[""]),
+        ("30213", &["2.83"]),
+        ("30214", &[""]),
+        ("30215", &[""]),
+        ("30216", &["4.05"]),
+        ("30217", &[""]),
+        ("30218", &[""]),
+        ("30224", &[""]),
+        ("30225", &[""]),
+        ("30226", &["2.01"]),
+        ("30227", &[""]),
+        ("30228", &["24.42"]),
+        ("30229", &["42.77"]),
+        ("30231", &[""]),
+        ("30239", &["48.49"]),
+        ("30240", &[""]),
+        ("30299", &["11.53"]),
+        ("310", &["13.58"]),
+        ("31001", &[""]),
+        ("31002", &["13.58"]),
+        ("31003", &[""]),
+        ("31007", &[""]),
+        ("31013", &[""]),
+        ("31019", &[""]),
+        ("31021", &[""]),
+        ("31022", &[""]),
+        ("31099", &[""]),
+    ];
+    c.grid(FA_BA, &["actual"], ba);
+
     // 政府性基金 / 国有资本经营: empty; their 合计 rows (if kept) hold nothing.
     for t in [FA_GF, FA_SC] {
         if let Some(tab) = c.table(t) {
@@ -989,6 +1313,7 @@ fn finance_2024_final_accounts() {
         return;
     };
     let mut c = Check::new("shanghai-putuo-finance-2024-final-accounts.pdf", &doc);
+    c.doc(DocKind::FinalAccounts, 2024);
     c.tables(
         &[
             T(FA_OV, W, false, 6),
@@ -1051,6 +1376,28 @@ fn finance_2024_final_accounts() {
         FA_EX,
         Code("2210201"),
         &ex(Some("187.19"), Some("187.19"), None),
+    );
+    c.coded_rows(FA_EX, 19);
+    c.name(FA_EX, "2080505", "机关事业单位基本养老保险缴费支出");
+    c.name(FA_EX, "2080506", "机关事业单位职业年金缴费支出");
+    c.name(FA_EX, "2010608", "财政委托业务支出");
+    // every coded row: 合计, 基本支出, 项目支出 as in FN_ROWS_EX, the last three columns blank
+    let ex_rows: Vec<(&str, [&str; 6])> = FN_ROWS_EX
+        .iter()
+        .map(|(code, v)| (*code, [v[0], v[1], v[2], "", "", ""]))
+        .collect();
+    let ex_rows: Vec<(&str, &[&str])> = ex_rows.iter().map(|(c, v)| (*c, &v[..])).collect();
+    c.grid(
+        FA_EX,
+        &[
+            "total",
+            "basic_expenditure",
+            "project_expenditure",
+            "remittance_to_higher_level",
+            "business_operation",
+            "subsidy_to_affiliates",
+        ],
+        &ex_rows,
     );
 
     // p18 三公: 0.95 under 合计/预算数 and 公务接待费/预算数, every 决算数 blank
