@@ -1479,3 +1479,96 @@ fn mutations_of_the_sample_text_are_caught() {
     assert!(amount_runs > 300 && narrative_runs > 30 && swaps > 20);
     assert!(escaped.is_empty(), "{escaped:#?}");
 }
+
+// ------------------------------------------------------------------ the Shanghai PDFs
+
+fn corpus_pdf(name: &str) -> Option<crate::convert::Converted> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(name);
+    if !p.exists() {
+        println!("skipped: {} not found", p.display());
+        return None;
+    }
+    Some(
+        crate::convert::convert_file(&p, &crate::grammar::GrammarSet::builtin()).expect("converts"),
+    )
+}
+
+/// Stated values of the findings of one severity, sorted, for assertions.
+fn stated(r: &Reconciliation, sev: Severity) -> Vec<String> {
+    let mut v: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == sev)
+        .map(|f| f.stated.map(|d| d.to_string()).unwrap_or_default())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn shanghai_pdfs_reconcile() {
+    let rules = RuleSet::builtin();
+    let run = |name: &str| {
+        let c = corpus_pdf(name)?;
+        let r = reconcile_converted(&c, &rules);
+        println!("{r}");
+        for f in &r.findings {
+            println!("  {:?} {}: {}", f.severity, f.rule, f.message);
+        }
+        Some(r)
+    };
+    // The two budgets agree everywhere; only 机关运行经费 (三公 table) is tied to no other figure.
+    for name in [
+        "shanghai-putuo-commerce-2025-budget.pdf",
+        "shanghai-putuo-wanli-street-2024-budget.pdf",
+    ] {
+        let Some(r) = run(name) else { continue };
+        assert!(r.findings.is_empty(), "{name}: {:#?}", r.findings);
+        let un: Vec<_> = r
+            .coverage
+            .unverified_cells
+            .iter()
+            .map(|c| c.column.clone())
+            .collect();
+        assert_eq!(un, vec![Some("operating_expenses".to_string())], "{name}");
+    }
+    // The final accounts' printed rounding inconsistencies, as corpus/truth/README.md lists
+    // them: 社会保障和就业支出 326.71 (p6, p12) vs 326.72; the 合计 rows of 收入决算表 (2946.25),
+    // 支出决算表 and 一般公共预算财政拨款支出决算表 (2940.05) 0.01 below their 类 rows; 301
+    // 2082.85 vs items 2082.86; 302 171.07 vs items 171.09. All are rounding notes. The same
+    // 合计 rows' 基本支出 2336.91 (the truth file's key total, p10) is 0.01 below its 类 rows
+    // 1503.52 + 326.72 + 60.99 + 445.69 = 2336.92, in both tables; 收入决算表's 财政拨款收入
+    // 合计 2940.05 likewise.
+    if let Some(r) = run("shanghai-putuo-finance-2024-final-accounts.pdf") {
+        assert_eq!(
+            (r.counts.mismatch, r.counts.missing, r.counts.unparsed),
+            (0, 0, 0)
+        );
+        assert_eq!(
+            stated(&r, Severity::Rounding),
+            [
+                "171.07", "2082.85", "2336.91", "2336.91", "2940.05", "2940.05", "2940.05",
+                "2946.25", "326.71", "326.71", "326.71"
+            ]
+        );
+        assert_eq!(r.coverage.unverified, 0);
+    }
+    // The altered copy lacks 支出决算表 (listed in its contents): reported as missing; its
+    // other tables carry the same figures, so the same notes less the three on 支出决算表.
+    if let Some(r) = run("shanghai-putuo-finance-2024-final-accounts-altered.pdf") {
+        assert_eq!((r.counts.mismatch, r.counts.unparsed), (0, 0));
+        let missing: Vec<&str> = r
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Missing)
+            .map(|f| f.rule.as_str())
+            .collect();
+        assert_eq!(missing, ["missing.table"]);
+        assert_eq!(
+            stated(&r, Severity::Rounding),
+            ["171.07", "2082.85", "2336.91", "2940.05", "2940.05", "2946.25", "326.71", "326.71"]
+        );
+    }
+}
