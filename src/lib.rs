@@ -22,6 +22,7 @@ pub mod layout;
 pub mod model;
 pub mod pdf;
 pub mod performance;
+pub mod reconcile;
 pub mod run;
 pub mod samples;
 pub mod text;
