@@ -263,9 +263,9 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
     let mut rows = Vec::new();
     let mut fill = FillDown::default();
     for l in &raw.lines {
-        let Some(first) = l.tokens.first() else {
+        if l.tokens.is_empty() {
             continue;
-        };
+        }
         let mut code = String::new();
         let mut name = String::new();
         let mut amounts: Vec<Option<Decimal>> = vec![None; n];
@@ -296,46 +296,17 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
         if let Some(j) = printed {
             name.push_str(&cells[j]);
         }
-        let is_total = code.is_empty()
-            && (name.is_empty()
-                || g.total_labels
-                    .iter()
-                    .any(|t| name.contains(t.as_str()) && name.chars().count() <= 4));
-        let (code, code_kind, level) = if code.is_empty() {
-            (None, None, if is_total { 0 } else { 1 })
-        } else {
-            let k = kind.unwrap_or(CodeKind::Function);
-            match code_level(k, &code) {
-                Some(level) => (Some(code), Some(k), level),
-                None => {
-                    return Err(raw.error(
-                        l.line,
-                        l.page,
-                        format!("{code:?} is not a {k:?} code (3, 5 or 7 digits)"),
-                    ))
-                }
-            }
-        };
-        let level = match printed {
-            Some(j) if level > 0 => g.text_columns[j].level,
-            _ => level,
-        };
-        let mut attributes = fill.row(g, level, cells);
-        if let (Some(key), false) = (&g.group_attribute, group.is_empty()) {
-            attributes.insert(key.clone(), group.concat());
+        let mut row = keyed_row(raw, g, kind, code, name, amounts, (l.line, l.page), None)?;
+        if let Some(j) = printed.filter(|_| row.level > 0) {
+            row.level = g.text_columns[j].level;
         }
-        rows.push(Row {
-            code,
-            code_kind,
-            name,
-            level,
-            section: None,
-            unit_name: None,
-            attributes,
-            amounts,
-            page: first.page,
-            lines: None,
-        });
+        row.attributes = fill.row(g, row.level, cells);
+        // Lines of one ruled row each carry the group: once is enough.
+        group.dedup();
+        if let (Some(key), false) = (&g.group_attribute, group.is_empty()) {
+            row.attributes.insert(key.clone(), group.concat());
+        }
+        rows.push(row);
     }
     Ok(rows)
 }
@@ -374,6 +345,51 @@ impl FillDown {
         }
         out
     }
+}
+
+/// A row keyed by a code (level from its length) or a label (合计/总计 rows are level 0).
+#[allow(clippy::too_many_arguments)]
+fn keyed_row(
+    raw: &RawTable,
+    g: &Grammar,
+    kind: Option<CodeKind>,
+    code: String,
+    name: String,
+    amounts: Vec<Option<Decimal>>,
+    (line, page): (u32, u32),
+    lines: Option<(u32, u32)>,
+) -> Result<Row, TableError> {
+    let is_total = name.is_empty()
+        || g.total_labels
+            .iter()
+            .any(|t| name.contains(t.as_str()) && name.chars().count() <= 4);
+    let (code, code_kind, level) = if code.is_empty() {
+        (None, None, if is_total { 0 } else { 1 })
+    } else {
+        let k = kind.unwrap_or(CodeKind::Function);
+        match code_level(k, &code) {
+            Some(level) => (Some(code), Some(k), level),
+            None => {
+                return Err(raw.error(
+                    line,
+                    page,
+                    format!("{code:?} is not a {k:?} code (3, 5 or 7 digits)"),
+                ))
+            }
+        }
+    };
+    Ok(Row {
+        code,
+        code_kind,
+        name,
+        level,
+        section: None,
+        unit_name: None,
+        attributes: Default::default(),
+        amounts,
+        page,
+        lines,
+    })
 }
 
 fn code_kind(k: RowKey) -> Option<CodeKind> {
@@ -462,35 +478,16 @@ fn coded_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
             ));
         }
         let last_line = toks[i - 1].line;
-        let is_total =
-            code.is_empty() && (name.is_empty() || g.total_labels.iter().any(|t| *t == name));
-        let (code, code_kind, level) = if code.is_empty() {
-            (None, None, if is_total { 0 } else { 1 })
-        } else {
-            let k = kind.unwrap_or(CodeKind::Function);
-            match code_level(k, &code) {
-                Some(level) => (Some(code), Some(k), level),
-                None => {
-                    return Err(raw.error(
-                        start.line,
-                        start.page,
-                        format!("{code:?} is not a {k:?} code (3, 5 or 7 digits)"),
-                    ))
-                }
-            }
-        };
-        rows.push(Row {
+        rows.push(keyed_row(
+            raw,
+            g,
+            kind,
             code,
-            code_kind,
             name,
-            level,
-            section: None,
-            unit_name: None,
-            attributes: Default::default(),
             amounts,
-            page: start.page,
-            lines: Some((start.line, last_line)),
-        });
+            (start.line, start.page),
+            Some((start.line, last_line)),
+        )?);
     }
     if g.layout == Layout::Project {
         split_project_units(&mut rows);
@@ -658,7 +655,9 @@ fn two_sided_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
         match segs.len() {
             0 => {}
             1 => {
-                let s = segs.into_iter().next().unwrap_or_else(|| unreachable!());
+                let Some(s) = segs.into_iter().next() else {
+                    continue;
+                };
                 let pending = last_side.and_then(|side| {
                     let last = sides[side].last()?;
                     (last.amount.is_none()).then_some(side)

@@ -165,6 +165,9 @@ pub struct Grammar {
     /// Phrases that mark a table printed without amounts.
     #[serde(default)]
     pub empty_markers: Vec<String>,
+    /// Side-by-side panels repeating the same columns (two-column 基本支出 tables).
+    #[serde(default = "one")]
+    pub panels: usize,
     /// Labels of total rows (level 0).
     #[serde(default = "default_total_labels")]
     pub total_labels: Vec<String>,
@@ -177,6 +180,10 @@ pub struct Grammar {
     /// Column identities that reconciliation checks.
     #[serde(default, rename = "identity")]
     pub identities: Vec<IdentityDef>,
+}
+
+fn one() -> usize {
+    1
 }
 
 fn default_row_key() -> RowKey {

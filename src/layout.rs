@@ -11,6 +11,7 @@ use crate::assemble::{RawLine, RawTable};
 use crate::grammar::{Grammar, GrammarSet, Layout};
 use crate::model::Unit;
 use crate::pdf::{Line, PageInfo, PageReport, PageSink, PdfError, PdfFile, Ruling, TextLines};
+use crate::text::{re, squash};
 use crate::token::{Token, TokenKind};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -73,16 +74,8 @@ pub fn read_pages(pdf: &PdfFile) -> Result<Vec<PageLayout>, PdfError> {
     Ok(out)
 }
 
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 fn line_text(l: &Line) -> String {
     squash(&l.text())
-}
-
-fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad built-in regex {pat}: {e}")))
 }
 
 /// A table title found on a page.
@@ -385,36 +378,38 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
         let t = squash(&h.tok.text);
         if t == label {
             consider(0, h.tok.x0, h.tok.x1);
-        } else if label.starts_with(&t) {
-            // Stack tokens below with overlapping x until the label is complete.
-            let mut acc = t.clone();
-            let (mut x0, mut x1) = (h.tok.x0, h.tok.x1);
-            let mut line = h.line;
-            for h2 in header.iter().skip(i + 1) {
-                if h2.line <= line || h2.line > line + 3 {
-                    continue;
-                }
-                let c2 = h2.tok.center();
-                if c2 < x0 - 4.0 || c2 > x1 + 4.0 {
-                    continue;
-                }
-                let t2 = squash(&h2.tok.text);
-                let joined = format!("{acc}{t2}");
-                if label.starts_with(&joined) {
-                    acc = joined;
-                    x0 = x0.min(h2.tok.x0);
-                    x1 = x1.max(h2.tok.x1);
-                    line = h2.line;
-                    if acc == label {
-                        break;
-                    }
-                }
-            }
-            if acc == label {
-                consider(1, x0, x1);
-            }
+            continue;
         } else if t.contains(label) {
             consider(2, h.tok.x0, h.tok.x1);
+            continue;
+        }
+        // Stack the tokens below it in the same cell (overlapping x, next lines).
+        let mut acc = t.clone();
+        let (mut x0, mut x1) = (h.tok.x0, h.tok.x1);
+        let mut line = h.line;
+        for h2 in header.iter().skip(i + 1) {
+            if h2.line <= line || h2.line > line + 3 {
+                continue;
+            }
+            let c2 = h2.tok.center();
+            if c2 < x0 - 4.0 || c2 > x1 + 4.0 {
+                continue;
+            }
+            acc.push_str(&squash(&h2.tok.text));
+            x0 = x0.min(h2.tok.x0);
+            x1 = x1.max(h2.tok.x1);
+            line = h2.line;
+            if acc == label {
+                consider(1, x0, x1);
+                break;
+            }
+            if acc.contains(label) {
+                consider(3, x0, x1);
+                break;
+            }
+            if line > h.line + 8 {
+                break;
+            }
         }
     }
     best.map(|(_, a, b)| (a, b))
@@ -525,13 +520,39 @@ fn geometry(
     })
 }
 
+/// What the layout step decided for one table (panel): for `inspect` and debugging.
+#[derive(Debug, Clone)]
+pub struct TableTrace {
+    pub title: String,
+    pub grammar: String,
+    pub first_page: u32,
+    /// Each grammar column with the x centre of its header label.
+    pub columns: Vec<(String, f64)>,
+    /// Cell boundaries from vertical rulings (empty: label centres were used).
+    pub cells: Vec<f64>,
+    /// x where the name zone ends and amount columns begin.
+    pub name_end: f64,
+    /// Whether rows were grouped by ruled bands (else by printed lines).
+    pub banded: bool,
+}
+
 /// Builds the raw tables of a PDF: one per title found.
 pub fn tables(
     pages: &[PageLayout],
     grammars: &GrammarSet,
 ) -> (Vec<RawTable>, Vec<(usize, String)>) {
+    let (raws, _, failures) = tables_traced(pages, grammars);
+    (raws, failures)
+}
+
+/// [`tables`], with a trace of each table's geometry.
+pub fn tables_traced(
+    pages: &[PageLayout],
+    grammars: &GrammarSet,
+) -> (Vec<RawTable>, Vec<TableTrace>, Vec<(usize, String)>) {
     let hits = find_titles(pages, grammars);
     let mut out = Vec::new();
+    let mut traces = Vec::new();
     let mut failures = Vec::new();
     for (k, h) in hits.iter().enumerate() {
         let g = &grammars.grammars[h.grammar];
@@ -539,12 +560,12 @@ pub fn tables(
             .get(k + 1)
             .map(|n| (n.page_idx, n.line_idx - n.above.min(n.line_idx)))
             .unwrap_or((pages.len(), 0));
-        match region(pages, h, end, g) {
+        match region(pages, h, end, g, &mut traces) {
             Ok(t) => out.push(t),
             Err(e) => failures.push((k, e)),
         }
     }
-    (out, failures)
+    (out, traces, failures)
 }
 
 fn is_part_heading(t: &str) -> bool {
@@ -558,6 +579,7 @@ fn region(
     h: &TitleHit,
     end: (usize, usize),
     g: &Grammar,
+    traces: &mut Vec<TableTrace>,
 ) -> Result<RawTable, String> {
     let mut raw = RawTable {
         positioned: true,
@@ -569,7 +591,7 @@ fn region(
     };
     // Lines of the region, page by page.
     let mut header: Vec<HeaderTok> = Vec::new();
-    let mut geo: Option<ColumnGeometry> = None;
+    let mut geo_at: Option<(usize, f64, f64)> = None;
     let mut body: Vec<(u32, f64, Vec<PTok>)> = Vec::new();
     let mut header_line = 0usize;
     let mut pi = h.page_idx;
@@ -586,7 +608,8 @@ fn region(
             if is_part_heading(&t) || t.contains("情况说明") && !in_body && !first_page {
                 break 'pages;
             }
-            if is_page_number(l) {
+            // A page number sits first or last on its page; a lone code inside is a cell.
+            if is_page_number(l) && (li <= 1 || li >= p.lines.len()) {
                 continue;
             }
             if let Some(u) = unit_in(&t) {
@@ -608,10 +631,18 @@ fn region(
             if !in_body {
                 if body_line(l) {
                     in_body = true;
+                    // Some producers print the 类/款/项 labels in the first data row's band.
+                    for tok in ptoks(l) {
+                        if matches!(tok.text.as_str(), "类" | "款" | "项") {
+                            header.push(HeaderTok {
+                                line: header_line + 1,
+                                tok,
+                            });
+                        }
+                    }
                     let ys: Vec<f64> = p.lines.iter().map(|l| l.y).collect();
                     let lo = ys.iter().copied().fold(f64::MAX, f64::min);
-                    let geo_new = geometry(g, &header, &p.verticals, (lo, l.y + 1.0))?;
-                    geo = Some(geo_new);
+                    geo_at = Some((pi, lo, l.y + 1.0));
                 } else {
                     raw.header.push_str(&t);
                     header_line += 1;
@@ -632,7 +663,17 @@ fn region(
                 continue;
             }
             page_started = true;
-            body.push((p.page, l.y, ptoks(l)));
+            // The 类/款/项 labels moved to the header come off the first body line only: a
+            // lone "款" further down is the tail of a wrapped name ("…财政拨" + "款").
+            let first_body_line = body.is_empty();
+            let toks: Vec<PTok> = ptoks(l)
+                .into_iter()
+                .filter(|t| !(first_body_line && matches!(t.text.as_str(), "类" | "款" | "项")))
+                .collect();
+            if toks.is_empty() {
+                continue;
+            }
+            body.push((p.page, l.y, toks));
             raw.last_page = p.page;
         }
         // Next page: continue only if it goes on with table rows.
@@ -641,12 +682,16 @@ fn region(
         first_page = false;
         if pi < pages.len() && (pi, 0) < end {
             let next = &pages[pi];
-            let goes_on = next
-                .lines
-                .iter()
-                .filter(|l| !is_page_number(l))
-                .take(6)
-                .any(body_line);
+            // The next page goes on with this table when table rows come before any prose:
+            // wrapped labels of a two-sided table may fill its first lines.
+            let lines: Vec<&Line> = next.lines.iter().filter(|l| !is_page_number(l)).collect();
+            let goes_on = lines.iter().position(|l| body_line(l)).is_some_and(|k| {
+                k < 25
+                    && lines[..k].iter().all(|l| {
+                        let t = line_text(l);
+                        !is_part_heading(&t) && t.chars().count() <= 30
+                    })
+            });
             // A header that runs onto the next page (its column labels not all found yet)
             // goes on too; a complete header without rows is an empty table.
             let header_open = !in_body && geometry(g, &header, &[], (0.0, 0.0)).is_err();
@@ -659,14 +704,80 @@ fn region(
         // Header only: an empty table (its note, if any, says so).
         return Ok(raw);
     }
-    let geo = geo.ok_or("no column geometry")?;
-    let groups = if g.group_attribute.is_some() {
-        group_cells(&mut body, pages)
+    let (gp, lo, hi) = geo_at.ok_or("no column geometry")?;
+    let verticals = &pages[gp].verticals;
+    // Panels side by side repeat the columns: each is read as its own table, then joined.
+    let starts: Vec<f64> = if g.panels > 1 {
+        let mut xs: Vec<f64> = header
+            .iter()
+            .filter(|h| h.tok.text == "类")
+            .map(|h| h.tok.x0 - 8.0)
+            .collect();
+        xs.sort_by(|a, b| a.total_cmp(b));
+        if xs.len() != g.panels {
+            return Err(format!(
+                "{}: expected {} side-by-side panels, found {}",
+                raw.display_name(),
+                g.panels,
+                xs.len()
+            ));
+        }
+        xs[0] = f64::MIN;
+        xs
     } else {
-        vec![Vec::new(); body.len()]
+        vec![f64::MIN]
     };
-    let band = bands(&body, pages);
-    raw.lines = rows(&body, &band, &groups, pages, &geo, g);
+    let mut lines = Vec::new();
+    for (k, &x0) in starts.iter().enumerate() {
+        let x1 = starts.get(k + 1).copied().unwrap_or(f64::MAX);
+        let inside = |t: &PTok| t.center() >= x0 && t.center() < x1;
+        let panel_header: Vec<HeaderTok> = header
+            .iter()
+            .filter(|h| inside(&h.tok))
+            .map(|h| HeaderTok {
+                line: h.line,
+                tok: h.tok.clone(),
+            })
+            .collect();
+        let mut panel_body: Vec<(u32, f64, Vec<PTok>)> = body
+            .iter()
+            .map(|(p, y, toks)| {
+                (
+                    *p,
+                    *y,
+                    toks.iter()
+                        .filter(|t| inside(t))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, _, toks)| !toks.is_empty())
+            .collect();
+        let geo = geometry(g, &panel_header, verticals, (lo, hi))
+            .map_err(|e| format!("{}: {e}", raw.display_name()))?;
+        let groups = if g.group_attribute.is_some() {
+            group_cells(&mut panel_body, pages)
+        } else {
+            vec![Vec::new(); panel_body.len()]
+        };
+        let bands = row_bands(pages, &panel_body, &geo);
+        traces.push(TableTrace {
+            title: raw.title.clone(),
+            grammar: g.file.clone(),
+            first_page: raw.first_page,
+            columns: g
+                .columns
+                .iter()
+                .map(|c| c.id.clone())
+                .zip(geo.centers.iter().copied())
+                .collect(),
+            cells: geo.cells.clone(),
+            name_end: geo.name_end,
+            banded: bands.is_some(),
+        });
+        lines.extend(rows(&panel_body, bands.as_deref(), &groups, pages, &geo, g));
+    }
+    raw.lines = lines;
     Ok(raw)
 }
 
@@ -728,49 +839,93 @@ fn group_cells(body: &mut [(u32, f64, Vec<PTok>)], pages: &[PageLayout]) -> Vec<
     out
 }
 
-/// Row bands from horizontal rulings: two consecutive body lines of a page are in one printed
-/// row (a wrapped cell) when no horizontal ruling runs between their baselines across their
-/// text. `None` for lines of a page without horizontal rulings inside the body.
-fn bands(body: &[(u32, f64, Vec<PTok>)], pages: &[PageLayout]) -> Vec<Option<usize>> {
-    let extent = |toks: &[PTok]| {
-        toks.iter()
-            .fold((f64::MAX, f64::MIN), |(a, b), t| (a.min(t.x0), b.max(t.x1)))
-    };
-    let mut out: Vec<Option<usize>> = Vec::with_capacity(body.len());
-    let mut next = 0usize;
-    for (i, (page, y, toks)) in body.iter().enumerate() {
-        let rulings = pages
-            .iter()
-            .find(|p| p.page == *page)
-            .map_or(&[][..], |p| p.horizontals.as_slice());
-        let page_lines: Vec<f64> = body.iter().filter(|b| b.0 == *page).map(|b| b.1).collect();
-        let top = page_lines.iter().copied().fold(f64::MIN, f64::max);
-        let bottom = page_lines.iter().copied().fold(f64::MAX, f64::min);
-        let ruled = rulings
-            .iter()
-            .any(|r| r.0 > bottom && r.0 < top && r.2 - r.1 >= 5.0);
-        if !ruled {
-            out.push(None);
-            continue;
+/// Joins a line's tokens into the row of its band: the code first, text in reading order,
+/// amounts after.
+fn merge_band_line(row: &mut Vec<Token>, tokens: Vec<Token>) {
+    for t in tokens {
+        let is_code = t.kind == TokenKind::Number
+            && t.column.is_none()
+            && t.text.bytes().all(|b| b.is_ascii_digit());
+        let row_has_code = row
+            .first()
+            .is_some_and(|f| f.kind == TokenKind::Number && f.column.is_none());
+        if is_code && row_has_code {
+            // 款 printed on the line below its 类 in the same band: one code.
+            row[0].text.push_str(&t.text);
+        } else if is_code {
+            row.insert(0, t);
+        } else if t.kind == TokenKind::Text {
+            let at = row
+                .iter()
+                .position(|x| x.kind == TokenKind::Number && x.column.is_some())
+                .unwrap_or(row.len());
+            let at = row[..at]
+                .iter()
+                .rposition(|x| x.kind == TokenKind::Text)
+                .map_or(at, |p| p + 1)
+                .min(at);
+            let at = at
+                .max(usize::from(row.first().is_some_and(|f| {
+                    f.kind == TokenKind::Number && f.column.is_none()
+                })));
+            row.insert(at, t);
+        } else {
+            row.push(t);
         }
-        let same = match (i.checked_sub(1).map(|j| &body[j]), out.last()) {
-            (Some((pp, py, ptoks)), Some(Some(b))) if pp == page => {
-                let (a0, a1) = extent(ptoks);
-                let (b0, b1) = extent(toks);
-                let (x0, x1) = (a0.min(b0), a1.max(b1));
-                let split = rulings.iter().any(|r| {
-                    r.0 > *y + 0.1 && r.0 < *py - 0.1 && r.2 - r.1 >= 5.0 && r.1 < x1 && r.2 > x0
-                });
-                (!split).then_some(*b)
-            }
-            _ => None,
-        };
-        out.push(Some(same.unwrap_or_else(|| {
-            next += 1;
-            next
-        })));
     }
-    out
+}
+
+/// The ruled band of each body line (rulings crossing the first amount column), when the
+/// rulings separate rows: no band may hold two amounts for one column.
+fn row_bands(
+    pages: &[PageLayout],
+    body: &[(u32, f64, Vec<PTok>)],
+    geo: &ColumnGeometry,
+) -> Option<Vec<usize>> {
+    let x = *geo.centers.first()?;
+    let mut bands = Vec::with_capacity(body.len());
+    let mut seen: std::collections::HashMap<(u32, usize), Vec<usize>> = Default::default();
+    for (page, y, toks) in body {
+        let p = pages.iter().find(|p| p.page == *page)?;
+        let mut ys: Vec<f64> = p
+            .horizontals
+            .iter()
+            .filter(|(_, x0, x1)| *x0 <= x && *x1 >= x)
+            .map(|h| h.0)
+            .collect();
+        if ys.len() < 3 {
+            if std::env::var_os("BT_DEBUG").is_some() {
+                eprintln!(
+                    "bands rejected: page {page}: {} rulings cross x={x:.0}",
+                    ys.len()
+                );
+            }
+            return None;
+        }
+        ys.sort_by(|a, b| b.total_cmp(a));
+        ys.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+        let band = ys.iter().filter(|&&r| r > *y).count();
+        let key = (*page, band);
+        let cols = seen.entry(key).or_default();
+        for t in toks {
+            if crate::token::classify(&t.text) == TokenKind::Number {
+                if let Some(c) = geo.column_at(t.x0, t.x1) {
+                    if cols.contains(&c) {
+                        if std::env::var_os("BT_DEBUG").is_some() {
+                            eprintln!(
+                                "bands rejected: page {page} band {band} column {c} twice ({})",
+                                t.text
+                            );
+                        }
+                        return None;
+                    }
+                    cols.push(c);
+                }
+            }
+        }
+        bands.push(band + (*page as usize) * 10_000);
+    }
+    Some(bands)
 }
 
 /// Whether a line is part of the table's header (repeated on a continuation page).
@@ -782,7 +937,7 @@ fn header_repeat(t: &str, header: &str) -> bool {
 /// row; a text-only line is a wrapped cell and joins the nearer row on its page.
 fn rows(
     body: &[(u32, f64, Vec<PTok>)],
-    band: &[Option<usize>],
+    bands: Option<&[usize]>,
     groups: &[Vec<String>],
     pages: &[PageLayout],
     geo: &ColumnGeometry,
@@ -822,7 +977,11 @@ fn rows(
                 });
             } else if kind == TokenKind::Number
                 && t.text.bytes().all(|b| b.is_ascii_digit())
-                && tokens.iter().all(|x: &Token| x.kind != TokenKind::Text)
+                && (tokens.iter().all(|x: &Token| x.kind != TokenKind::Text)
+                    || geo.code_zone.as_ref().is_some_and(|z| {
+                        z.iter()
+                            .any(|(a, b)| t.center() >= a - 12.0 && t.center() <= b + 12.0)
+                    }))
             {
                 // A code piece; in 类/款/项 columns 款 and 项 are two digits ("2" is printed for 02).
                 has_data = true;
@@ -878,23 +1037,25 @@ fn rows(
                 },
             );
         }
-        out.push((*page, *y, tokens, has_data));
+        // Lines in one ruled band are one row (cells may be top-aligned at different heights).
+        let same_band = match (bands, out.last()) {
+            (Some(b), Some(_)) => n > 0 && b[n] == b[n - 1],
+            _ => false,
+        };
+        match out.last_mut() {
+            Some(prev) if same_band => {
+                merge_band_line(&mut prev.2, tokens);
+                prev.3 |= has_data;
+            }
+            _ => out.push((*page, *y, tokens, has_data)),
+        }
     }
-    if two_sided {
-        out = merge_bands(out, band);
-    } else {
-        // Text-only lines join the nearer data line of their ruled row, else of their page; in
-        // label-keyed tables a ruled row without amounts is a row of its own.
-        let in_band = |i: usize, d: usize| band[i].is_none() || band[i] == band[d];
-        if g.row_key == crate::grammar::RowKey::Label {
-            // The first line of a ruled row without amounts holds the row; the rest wrap.
-            for i in 0..out.len() {
-                if band[i].is_some()
-                    && !out[i].2.is_empty()
-                    && !(0..out.len()).any(|d| out[d].3 && band[d] == band[i])
-                {
-                    out[i].3 = true;
-                }
+    if !two_sided {
+        // Text-only lines join the nearer data line on the same page; in label-keyed tables
+        // whose rows are ruled, a ruled row without amounts is a row of its own.
+        if bands.is_some() && g.row_key == crate::grammar::RowKey::Label {
+            for r in out.iter_mut().filter(|r| !r.2.is_empty()) {
+                r.3 = true;
             }
         }
         let data: Vec<usize> = (0..out.len()).filter(|&i| out[i].3).collect();
@@ -904,12 +1065,15 @@ fn rows(
             if out[i].3 {
                 continue;
             }
-            let banded = data
+            let prev = data
                 .iter()
-                .any(|&d| band[i].is_some() && band[d] == band[i]);
-            let ok = |d: usize| out[d].0 == out[i].0 && (!banded || in_band(i, d));
-            let prev = data.iter().rev().find(|&&d| d < i && ok(d)).copied();
-            let next = data.iter().find(|&&d| d > i && ok(d)).copied();
+                .rev()
+                .find(|&&d| d < i && out[d].0 == out[i].0)
+                .copied();
+            let next = data
+                .iter()
+                .find(|&&d| d > i && out[d].0 == out[i].0)
+                .copied();
             let target = match (prev, next) {
                 (Some(p), Some(n)) => {
                     if (out[p].1 - out[i].1).abs() <= (out[n].1 - out[i].1).abs() {
@@ -984,42 +1148,6 @@ fn cell_right_edge(verticals: &[(f64, f64, f64)], t: &PTok, y: f64) -> Option<f6
         .reduce(f64::min)
 }
 
-/// Joins the lines of one ruled row into one line (wrapped cells of a multi-section table),
-/// unless two of its amounts fall in one column (the rulings are not row borders then).
-fn merge_bands(
-    out: Vec<(u32, f64, Vec<Token>, bool)>,
-    band: &[Option<usize>],
-) -> Vec<(u32, f64, Vec<Token>, bool)> {
-    let mut merged: Vec<(u32, f64, Vec<Token>, bool)> = Vec::new();
-    let mut last: Option<usize> = None;
-    for (i, row) in out.into_iter().enumerate() {
-        let b = band.get(i).copied().flatten();
-        let joins = b.is_some() && b == last;
-        last = b;
-        if let (true, Some(prev)) = (joins, merged.last_mut()) {
-            // Two amounts, or two numbered labels ("二、…", "三、…"), in one column.
-            let numbered = |t: &Token| {
-                t.kind == TokenKind::Text && crate::token::label_ordinal(&t.text).is_some()
-            };
-            let clash = row.2.iter().any(|t| {
-                t.column.is_some()
-                    && prev.2.iter().any(|p| {
-                        p.column == t.column
-                            && (t.kind == TokenKind::Number && p.kind == TokenKind::Number
-                                || numbered(t) && numbered(p))
-                    })
-            });
-            if !clash {
-                prev.2.extend(row.2);
-                prev.3 |= row.3;
-                continue;
-            }
-        }
-        merged.push(row);
-    }
-    merged
-}
-
 /// Department, year and kind from the first table's 编制部门 line and title.
 pub fn identity(
     pages: &[PageLayout],
@@ -1031,7 +1159,22 @@ pub fn identity(
         r"(?:编制部门|编制单位|部门)[:：](\S+?)(?:单位[:：]|$)",
     );
     let year_re = re(&YEAR, r"((?:19|20)\d\d)年度?(?:部门|单位)?.*?(预算|决算)");
+    static PART_TITLE: OnceLock<Regex> = OnceLock::new();
+    let part_re = re(
+        &PART_TITLE,
+        r"^第[一二三四五六七八九十]+部分(\S+?)((?:19|20)\d\d)年度?(?:部门|单位)(预算|决算)",
+    );
     let (mut dept, mut year, mut kind) = (None, None, None);
+    for p in pages {
+        for l in &p.lines {
+            if let Some(c) = part_re.captures(&line_text(l)) {
+                dept = Some(c[1].to_string());
+            }
+        }
+        if dept.is_some() {
+            break;
+        }
+    }
     for p in pages {
         for l in &p.lines {
             let t = line_text(l);
@@ -1131,87 +1274,6 @@ mod tests {
             horizontals: horizontals.to_vec(),
             ..Default::default()
         }
-    }
-
-    #[test]
-    fn bands_follow_horizontal_rulings() {
-        // A wrapped cell ("三、单位预留机" / amount / "动经费") between two rulings, then a row.
-        let body = vec![
-            (1, 588.0, vec![tok("三、单位预留机", 391.0, 454.0)]),
-            (1, 580.0, vec![tok("140.20", 483.0, 510.0)]),
-            (1, 572.0, vec![tok("动经费", 391.0, 418.0)]),
-            (1, 547.0, vec![tok("四、公共安全支出", 224.0, 296.0)]),
-        ];
-        let pages = [page(&[
-            (598.6, 84.0, 513.0),
-            (565.9, 84.0, 513.0),
-            (533.1, 84.0, 513.0),
-        ])];
-        let b = bands(&body, &pages);
-        assert!(b[0].is_some());
-        assert_eq!(b[0], b[1]);
-        assert_eq!(b[1], b[2]);
-        assert_ne!(b[2], b[3]);
-        // Without rulings inside the body every line stands alone.
-        let none = bands(&body, &[page(&[(700.0, 84.0, 513.0)])]);
-        assert!(none.iter().all(Option::is_none));
-    }
-
-    #[test]
-    fn a_ruling_outside_the_lines_x_range_does_not_split() {
-        let body = vec![
-            (1, 460.0, vec![tok("人员分类管理改革", 121.0, 201.0)]),
-            (1, 452.0, vec![tok("10.00", 507.0, 532.0)]),
-        ];
-        // A ruling under another column only (x 600-700) and the table's borders.
-        let pages = [page(&[
-            (470.0, 60.0, 540.0),
-            (456.0, 600.0, 700.0),
-            (440.0, 60.0, 540.0),
-        ])];
-        let b = bands(&body, &pages);
-        assert_eq!(b[0], b[1]);
-    }
-
-    #[test]
-    fn merged_bands_join_unless_two_amounts_share_a_column() {
-        let t = |text: &str, kind, column| Token {
-            text: text.into(),
-            kind,
-            line: 1,
-            page: 1,
-            column,
-        };
-        let rows = vec![
-            (
-                1,
-                3.0,
-                vec![t("一、单位预留机", TokenKind::Text, Some(2))],
-                false,
-            ),
-            (1, 2.0, vec![t("1.00", TokenKind::Number, Some(2))], true),
-            (1, 1.0, vec![t("2.00", TokenKind::Number, Some(2))], true),
-        ];
-        let m = merge_bands(rows, &[Some(1), Some(1), Some(1)]);
-        assert_eq!(m.len(), 2);
-        assert_eq!(m[0].2.len(), 2);
-        assert!(m[0].3);
-        // Two numbered labels in one column are two rows, whatever the rulings say.
-        let rows = vec![
-            (
-                1,
-                2.0,
-                vec![t("二、外交支出", TokenKind::Text, Some(1))],
-                false,
-            ),
-            (
-                1,
-                1.0,
-                vec![t("三、国防支出", TokenKind::Text, Some(1))],
-                false,
-            ),
-        ];
-        assert_eq!(merge_bands(rows, &[Some(1), Some(1)]).len(), 2);
     }
 
     #[test]

@@ -35,6 +35,19 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Show what the PDF reader sees on one page: positioned lines, ruling lines, the columns
+    /// and cells found, the grammar that matched, and the rebuilt rows.
+    Inspect {
+        /// A PDF file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// 1-based page index in the file.
+        #[arg(long, short)]
+        page: u32,
+        /// Also write an SVG overlay of text runs, rulings and column centres.
+        #[arg(long, value_name = "FILE.svg")]
+        svg: Option<PathBuf>,
+    },
     /// Convert each sample in DIR that has an expected output beside it
     /// (<name>.expected.json) and report every difference; exit 1 on any.
     Check {
@@ -115,6 +128,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             Ok(ExitCode::from(if failed > 0 { 1 } else { 0 }))
+        }
+        Command::Inspect { file, page, svg } => {
+            let (report, overlay) = budget_tables::inspect::inspect_page(&file, page, &grammars)?;
+            print!("{report}");
+            if let Some(svg) = svg {
+                std::fs::write(&svg, overlay)
+                    .with_context(|| format!("writing {}", svg.display()))?;
+                eprintln!("overlay written to {}", svg.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Check { dir } => {
             let report = budget_tables::samples::check_dir(&dir, &grammars)?;

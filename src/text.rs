@@ -36,7 +36,8 @@ pub struct TextReading<'a> {
     pub kind: Option<DocKind>,
 }
 
-fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+/// A built-in regex, compiled once.
+pub(crate) fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad built-in regex {pat}: {e}")))
 }
 
@@ -163,7 +164,8 @@ fn read_identity(lines: &[DumpLine<'_>], reading: &mut TextReading<'_>) {
     }
 }
 
-fn squash(s: &str) -> String {
+/// Text with all white space removed (how titles, labels and names are compared).
+pub(crate) fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 

@@ -222,6 +222,7 @@ fn thin_filled_rectangles_become_rulings() {
         ]
     );
     assert!(r.rulings.iter().all(|x| x.source == RulingSource::ThinFill));
+    assert!(r.rulings.iter().all(|x| x.thickness == 0.5));
 }
 
 #[test]
@@ -243,6 +244,8 @@ fn stroked_grid_and_stroked_rectangle() {
     // table: 2 horizontal + 5 vertical; rectangle: 4 edges
     assert_eq!(rep.rulings, 11);
     assert!(r.rulings.iter().all(|x| x.source == RulingSource::Stroke));
+    // the grid is drawn with "0.5 w", the rectangle after it inherits that width
+    assert!(r.rulings.iter().all(|x| x.thickness == 0.5));
     let rect_edges: Vec<(f64, f64, f64, f64)> = r
         .rulings
         .iter()
@@ -258,6 +261,27 @@ fn stroked_grid_and_stroked_rectangle() {
             (600.0, 100.0, 600.0, 150.0)
         ]
     );
+}
+
+#[test]
+fn white_paint_is_not_a_ruling() {
+    // Word paints white cell shading as thin rectangles where no border shows
+    // (jiangsu-high-court-2018-budget.pdf p11, over 项目名称/金额): not rulings.
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.raw(p, "1 g 100 100 200 0.5 re f");
+    b.raw(p, "0 0 0 0 k 100 110 200 0.5 re f");
+    b.raw(p, "1 1 1 RG 100 120 m 300 120 l S");
+    b.raw(p, "0 g 100 200 200 0.5 re f");
+    b.raw(p, "1 0 0 RG 100 210 m 300 210 l S");
+    b.raw(p, "q 1 g Q 100 220 200 0.5 re f");
+    b.raw(p, "/DeviceRGB cs 1 1 1 sc 100 230 200 0.5 re f");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    let rep = pdf.walk_page(1, &mut r).unwrap();
+    let ys: Vec<f64> = r.rulings.iter().map(|x| x.y0).collect();
+    assert_eq!(ys, vec![100.25 + 100.0, 210.0, 220.25]);
+    assert_eq!(rep.white_paint, 4);
 }
 
 #[test]
@@ -282,6 +306,52 @@ fn malformed_tounicode_entry_loses_only_its_character() {
     // positions still advance over the undecodable glyph
     assert_xy(r.glyph("支"), 124.0, 300.0);
     assert_xy(r.glyph("合"), 148.0, 300.0);
+}
+
+#[test]
+fn identity_without_tounicode_uses_the_embedded_cmap_or_counts_undecodable() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.text(
+        p,
+        FontKind::IdentityEmbedded,
+        10.0,
+        100.0,
+        200.0,
+        "部门预算2025",
+    );
+    b.text(p, FontKind::IdentityBare, 10.0, 100.0, 100.0, "收支总表");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    let rep = pdf.walk_page(1, &mut r).unwrap();
+    assert_eq!(r.text(), "部门预算2025");
+    assert_xy(r.glyph("2"), 140.0, 200.0);
+    assert_xy(r.glyph("0"), 145.0, 200.0);
+    // the bare font's four characters: counted, never emitted as junk
+    assert_eq!(rep.undecodable, 4);
+    assert_eq!(rep.glyphs, 8);
+}
+
+#[test]
+fn vertical_writing_advances_downwards() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    // text position (100, 500), 10pt, default DW2 [880 -1000]: each glyph's
+    // horizontal origin is 5pt left and 8.8pt below its vertical origin, and the
+    // position moves 10pt down per glyph (plus Tc = 2 going up: 8pt net)
+    b.raw(p, "q 2 Tc Q");
+    b.text(p, FontKind::IdentityVertical, 10.0, 100.0, 500.0, "项目");
+    b.raw(p, "q 2 Tc");
+    b.text(p, FontKind::IdentityVertical, 10.0, 200.0, 500.0, "合计");
+    b.raw(p, "Q");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    pdf.walk_page(1, &mut r).unwrap();
+    assert_eq!(r.text(), "项目合计");
+    assert_xy(r.glyph("项"), 95.0, 491.2);
+    assert_xy(r.glyph("目"), 95.0, 481.2);
+    assert_xy(r.glyph("合"), 195.0, 491.2);
+    assert_xy(r.glyph("计"), 195.0, 483.2);
 }
 
 #[test]
@@ -475,6 +545,216 @@ fn form_xobjects_inline_images_and_missing_fonts() {
 }
 
 #[test]
+fn nested_forms_within_and_beyond_the_limit() {
+    // F0 draws F1 … draws F{n-1}, each shifting 10pt right; the last shows "7"
+    let chain = |n: usize| {
+        let mut b = PdfBuilder::new();
+        for i in 0..n {
+            if i + 1 < n {
+                b.form(&format!("F{i}"), &format!("1 0 0 1 10 0 cm /F{} Do", i + 1));
+            } else {
+                b.form(
+                    &format!("F{i}"),
+                    "BT /FWin 10 Tf 1 0 0 1 0 100 Tm (7) Tj ET",
+                );
+            }
+        }
+        let p = b.page();
+        b.raw(p, "/F0 Do");
+        open(&b)
+    };
+    let mut r = Rec::default();
+    chain(10).walk_page(1, &mut r).unwrap();
+    assert_xy(r.glyph("7"), 90.0, 100.0);
+    let e = chain(40).walk_page(1, &mut r).unwrap_err();
+    assert!(matches!(e, PdfError::Limit { page: 1, .. }), "{e}");
+    // a form that draws itself through the shared XObject dictionary
+    let mut b = PdfBuilder::new();
+    b.form("Fm1", "0 0 10 0.5 re f /Fm1 Do");
+    let p = b.page();
+    b.raw(p, "/Fm1 Do");
+    let rep = open(&b).walk_page(1, &mut r).unwrap();
+    assert_eq!(rep.rulings, 1);
+}
+
+#[test]
+fn garbage_content_does_not_panic_or_stop_the_page() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.raw(
+        p,
+        "Tf Tj TJ cm re Do 1 2 Tm /X Tf (x) 5 Tj [1 (a) /N] TJ ] >> } { ) q q Q Q Q Q",
+    );
+    b.raw(p, "BT /FWin Tf (1) Tj /FWin (2) Tj 10 /FWin Tf ET");
+    b.raw(p, "(unterminated [ << /A [1 2");
+    b.raw(p, "BT /FWin 10 Tf 1 0 0 1 50 50 Tm (3) Tj ET");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    pdf.walk_page(1, &mut r).unwrap();
+    // the last text object sits inside the unterminated string, so it is not drawn;
+    // the page still ends normally
+    assert!(!r.text().contains('3'), "{:?}", r.text());
+    assert!(r.ended.is_some());
+}
+
+#[test]
+fn random_operator_soup_never_panics() {
+    // grammar-shaped junk: real operators with operands of any type and count
+    const WORDS: &[&str] = &[
+        "q",
+        "Q",
+        "cm",
+        "BT",
+        "ET",
+        "Tf",
+        "Tj",
+        "TJ",
+        "'",
+        "\"",
+        "Td",
+        "TD",
+        "Tm",
+        "T*",
+        "Tc",
+        "Tw",
+        "Tz",
+        "TL",
+        "Ts",
+        "Tr",
+        "m",
+        "l",
+        "c",
+        "v",
+        "y",
+        "h",
+        "re",
+        "S",
+        "s",
+        "f",
+        "F",
+        "f*",
+        "B",
+        "b",
+        "n",
+        "W",
+        "g",
+        "rg",
+        "k",
+        "G",
+        "RG",
+        "K",
+        "sc",
+        "scn",
+        "cs",
+        "w",
+        "Do",
+        "BI",
+        "ID",
+        "EI",
+        "/FId",
+        "/FWin",
+        "/FGbk",
+        "/FBad",
+        "/Im1",
+        "/Nope",
+        "0",
+        "1",
+        "-1",
+        "1e308",
+        "99999999999",
+        "-0.0001",
+        "0.5",
+        "(12)",
+        "<00>",
+        "<FFFF>",
+        "<4E2D",
+        "[",
+        "]",
+        "<<",
+        ">>",
+        "[(1) -99999 (2)]",
+        "NaN",
+        "%",
+        "\n",
+    ];
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..150 {
+        let mut src = String::new();
+        for _ in 0..60 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            src.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
+            src.push(' ');
+        }
+        let mut b = PdfBuilder::new();
+        let p = b.page();
+        b.raw(p, &src);
+        let pdf = open(&b);
+        let _ = pdf.walk_page(1, &mut TextLines::default());
+    }
+}
+
+#[test]
+fn rotated_text_reports_its_angle() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.raw(p, "BT /FWin 10 Tf 0 1 -1 0 100 100 Tm (12) Tj ET");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    pdf.walk_page(1, &mut r).unwrap();
+    // rotated 90°: the second digit sits 5.56pt above the first
+    assert_xy(r.glyph("1"), 100.0, 100.0);
+    assert_xy(r.glyph("2"), 100.0, 105.56);
+    let mut a = AngleSink::default();
+    pdf.walk_page(1, &mut a).unwrap();
+    assert_eq!(a.0, vec![90.0, 90.0]);
+}
+
+#[derive(Default)]
+struct AngleSink(Vec<f64>);
+impl PageSink for AngleSink {
+    fn glyph(&mut self, g: &Glyph) {
+        self.0.push(g.angle);
+    }
+}
+
+#[test]
+fn invisible_render_modes_are_flagged() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.raw(
+        p,
+        "q BT /FWin 10 Tf 3 Tr 1 0 0 1 10 10 Tm (1) Tj 7 Tr (2) Tj 2 Tr (3) Tj ET Q",
+    );
+    b.image(p, 0.0, 0.0, 842.0, 595.0);
+    let pdf = open(&b);
+    let mut inv = Vec::new();
+    struct S<'a>(&'a mut Vec<(String, bool)>);
+    impl PageSink for S<'_> {
+        fn glyph(&mut self, g: &Glyph) {
+            self.0.push((g.text.to_string(), g.invisible));
+        }
+    }
+    let rep = pdf.walk_page(1, &mut S(&mut inv)).unwrap();
+    assert_eq!(
+        inv,
+        vec![("1".into(), true), ("2".into(), true), ("3".into(), false)]
+    );
+    assert!(!rep.scanned);
+}
+
+#[test]
+fn small_logo_alone_is_not_a_scan() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.image(p, 10.0, 10.0, 50.0, 50.0);
+    let rep = open(&b).walk_page(1, &mut ()).unwrap();
+    assert!(!rep.scanned);
+    assert!(rep.warnings.iter().any(|w| w.starts_with("no text")));
+}
+
+#[test]
 fn scanned_page_is_reported() {
     let mut b = PdfBuilder::new();
     let p1 = b.page();
@@ -539,12 +819,40 @@ fn random_bytes_and_text_files_are_not_pdf() {
 }
 
 #[test]
-fn truncated_pdf_is_corrupt() {
+fn truncated_pdf_is_refused() {
+    // lopdf could rebuild the cross-reference table of a cut file by scanning and
+    // return fewer pages or glyphs; a cut file must be refused instead.
     let full = table_fixture().build();
-    let e = err(&full[..full.len() / 2]);
+    for cut in [
+        full.len() / 4,
+        full.len() / 2,
+        full.len() * 9 / 10,
+        full.len() - 8,
+    ] {
+        let e = err(&full[..cut]);
+        assert!(matches!(e, PdfError::Truncated { .. }), "cut at {cut}: {e}");
+        assert_eq!(e.code(), "truncated");
+    }
+    let e = err(b"%PDF-1.7\n%%EOF\n");
     assert!(matches!(e, PdfError::Corrupt { .. }), "{e}");
-    let e = err(b"%PDF-1.7\n");
-    assert!(matches!(e, PdfError::Corrupt { .. }), "{e}");
+}
+
+#[test]
+fn broken_xref_offsets_of_a_complete_file_are_repaired() {
+    // Shift every byte after the header by inserting a comment line: all xref
+    // offsets now point 21 bytes early, but the file is whole.
+    let full = table_fixture().build();
+    let nl = full.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut moved = full[..nl].to_vec();
+    moved.extend_from_slice(b"% inserted 21 bytes\n\n");
+    moved.extend_from_slice(&full[nl..]);
+    let pdf = PdfFile::from_bytes(&moved, "moved.pdf").unwrap();
+    assert!(pdf.repaired().is_some());
+    let mut tl = TextLines::default();
+    pdf.walk_page(1, &mut tl).unwrap();
+    assert_eq!(tl.lines()[0].text(), "部门财务收支预算总表");
+    let pdf = open(&table_fixture());
+    assert_eq!(pdf.repaired(), None);
 }
 
 #[test]

@@ -51,8 +51,12 @@ pub enum CodeSpace {
 }
 
 impl CodeSpace {
-    /// Length in bytes of the code starting at `bytes[0]` (at least 1, at most `bytes.len()`).
+    /// Length in bytes of the code starting at `bytes[0]` (at least 1, at most
+    /// `bytes.len()`; 0 for empty input).
     pub fn code_len(&self, bytes: &[u8]) -> usize {
+        if bytes.is_empty() {
+            return 0;
+        }
         let n = match self {
             CodeSpace::Fixed(n) => *n,
             CodeSpace::Euc => {
@@ -116,6 +120,17 @@ impl ToUnicode {
     /// The Unicode text for a code of `len` bytes.
     pub fn get(&self, len: usize, code: u32) -> Option<&str> {
         self.map.get(&key(len, code)).map(|s| &**s)
+    }
+
+    /// Like [`ToUnicode::get`], but when no entry has the code's byte length, takes
+    /// one with the same value at another length: some producers write `<20>`
+    /// entries for 2-byte Identity-H codes, or `<0031>` for 1-byte simple-font codes.
+    pub fn get_lenient(&self, len: usize, code: u32) -> Option<&str> {
+        self.get(len, code).or_else(|| {
+            (1..=4usize)
+                .filter(|&l| l != len && (l >= 4 || code < (1u32 << (8 * l))))
+                .find_map(|l| self.get(l, code))
+        })
     }
 
     /// Number of mapped codes.
@@ -267,9 +282,80 @@ impl ToUnicode {
     }
 }
 
-/// Parses only the code-space ranges of an embedded encoding CMap.
-pub fn parse_codespace(data: &[u8]) -> Vec<CodeRange> {
-    ToUnicode::parse(data).codespace
+/// Code → CID mapping of an embedded encoding CMap (cidchar / cidrange).
+#[derive(Debug, Default, Clone)]
+pub struct CidMap {
+    /// Code-space ranges declared by the CMap.
+    pub codespace: Vec<CodeRange>,
+    /// (code length, low, high, first CID), sorted.
+    ranges: Vec<(usize, u32, u32, u32)>,
+}
+
+impl CidMap {
+    /// Parses cidchar and cidrange sections, skipping malformed entries.
+    pub fn parse(data: &[u8]) -> CidMap {
+        let toks = tokenize(data);
+        let mut m = CidMap::default();
+        let mut i = 0;
+        while i < toks.len() {
+            match &toks[i] {
+                CTok::Kw(k) if k == b"begincodespacerange" => {
+                    let end = section_end(&toks, i + 1, b"endcodespacerange");
+                    for w in toks[i + 1..end].chunks(2) {
+                        if let [CTok::Hex(Some(lo)), CTok::Hex(Some(hi))] = w {
+                            m.codespace.extend(CodeRange::new(lo, hi));
+                        }
+                    }
+                    i = end + 1;
+                }
+                CTok::Kw(k) if k == b"begincidchar" || k == b"begincidrange" => {
+                    let range = k == b"begincidrange";
+                    let end = section_end(&toks, i + 1, b"end");
+                    let n = if range { 3 } else { 2 };
+                    let mut j = i + 1;
+                    while j + n <= end {
+                        let entry = if range {
+                            match (&toks[j], &toks[j + 1], &toks[j + 2]) {
+                                (CTok::Hex(Some(lo)), CTok::Hex(Some(hi)), CTok::Num(cid))
+                                    if lo.len() == hi.len() && (1..=4).contains(&lo.len()) =>
+                                {
+                                    Some((lo.len(), code_value(lo), code_value(hi), *cid))
+                                }
+                                _ => None,
+                            }
+                        } else {
+                            match (&toks[j], &toks[j + 1]) {
+                                (CTok::Hex(Some(c)), CTok::Num(cid))
+                                    if (1..=4).contains(&c.len()) =>
+                                {
+                                    Some((c.len(), code_value(c), code_value(c), *cid))
+                                }
+                                _ => None,
+                            }
+                        };
+                        match entry {
+                            Some(e) if e.2 >= e.1 => {
+                                m.ranges.push(e);
+                                j += n;
+                            }
+                            _ => j += 1,
+                        }
+                    }
+                    i = end + 1;
+                }
+                _ => i += 1,
+            }
+        }
+        m.ranges.sort();
+        m
+    }
+
+    /// The CID of a code of `len` bytes, if the CMap maps it.
+    pub fn get(&self, len: usize, code: u32) -> Option<u32> {
+        let i = self.ranges.partition_point(|r| (r.0, r.1) <= (len, code));
+        let r = self.ranges[..i].last()?;
+        (r.0 == len && code <= r.2).then(|| r.3.saturating_add(code - r.1))
+    }
 }
 
 fn section_end(toks: &[CTok], from: usize, end_kw: &[u8]) -> usize {
@@ -312,6 +398,8 @@ enum CTok {
     Array(Vec<Option<Vec<u8>>>),
     Name(Vec<u8>),
     Kw(Vec<u8>),
+    /// A non-negative integer (CIDs).
+    Num(u32),
     Other,
 }
 
@@ -407,6 +495,8 @@ fn tokenize(data: &[u8]) -> Vec<CTok> {
                 let w = &data[s..i];
                 if w.first().is_some_and(|b| b.is_ascii_alphabetic()) {
                     out.push(CTok::Kw(w.to_vec()));
+                } else if let Some(n) = std::str::from_utf8(w).ok().and_then(|t| t.parse().ok()) {
+                    out.push(CTok::Num(n));
                 } else {
                     out.push(CTok::Other);
                 }
@@ -566,10 +656,55 @@ endcmap";
     }
 
     #[test]
+    fn lenient_lookup_across_code_lengths() {
+        let tu = ToUnicode::parse(b"beginbfchar <20> <0041> <0031> <0042> endbfchar");
+        assert_eq!(tu.get(2, 0x20), None);
+        assert_eq!(tu.get_lenient(2, 0x20), Some("A"));
+        assert_eq!(tu.get_lenient(1, 0x31), Some("B"));
+        assert_eq!(tu.get_lenient(2, 0x0120), None);
+    }
+
+    #[test]
     fn ligature_and_surrogates() {
         let tu = ToUnicode::parse(b"beginbfchar <01> <00660069> <02> <D840DC00> endbfchar");
         assert_eq!(tu.get(1, 1), Some("fi"));
         assert_eq!(tu.get(1, 2), Some("\u{20000}"));
+    }
+
+    #[test]
+    fn cid_ranges_and_chars() {
+        let m = CidMap::parse(
+            b"1 begincodespacerange <00> <FF> endcodespacerange
+2 begincidrange <41> <5A> 100 <G1> <G2> 5 <61> <7A> 200 endcidrange
+1 begincidchar <20> 1 endcidchar",
+        );
+        assert_eq!(m.codespace.len(), 1);
+        assert_eq!(m.get(1, 0x41), Some(100));
+        assert_eq!(m.get(1, 0x42), Some(101));
+        assert_eq!(m.get(1, 0x5a), Some(125));
+        assert_eq!(m.get(1, 0x5b), None);
+        assert_eq!(m.get(1, 0x62), Some(201));
+        assert_eq!(m.get(1, 0x20), Some(1));
+        assert_eq!(m.get(2, 0x41), None);
+    }
+
+    #[test]
+    fn junk_never_panics() {
+        let mut x: u32 = 12345;
+        for len in [0usize, 1, 7, 100, 3000] {
+            let junk: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    b"<>[]()0123456789abcdefABCDEF beginbfchar endbfchar beginbfrange endbfrange /%\n"
+                        [(x % 70) as usize]
+                })
+                .collect();
+            let _ = ToUnicode::parse(&junk);
+        }
+        let t = ToUnicode::parse(b"beginbfrange <0000> <FFFFFFFF> <0041> endbfrange");
+        assert!(t.is_empty());
     }
 
     #[test]

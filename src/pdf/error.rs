@@ -21,6 +21,10 @@ pub enum PdfError {
     /// The PDF structure (xref, trailer, objects) could not be loaded: truncated or corrupt.
     #[error("{file}: truncated or corrupt PDF: {detail}")]
     Corrupt { file: String, detail: String },
+    /// The file ends early (no `%%EOF` near its end) and its structure is damaged:
+    /// pages or objects may be missing, so it is not read.
+    #[error("{file}: truncated PDF (no %%EOF at its end; cross-reference data damaged): {detail}")]
+    Truncated { file: String, detail: String },
     /// The PDF is encrypted with a non-empty user password, which we do not have.
     #[error("{file}: PDF is encrypted with a user password; cannot read it without the password")]
     Encrypted { file: String },
@@ -55,6 +59,7 @@ impl PdfError {
             PdfError::Empty { .. } => "empty",
             PdfError::NotPdf { .. } => "not-pdf",
             PdfError::Corrupt { .. } => "corrupt",
+            PdfError::Truncated { .. } => "truncated",
             PdfError::Encrypted { .. } => "encrypted",
             PdfError::NoSuchPage { .. } => "no-such-page",
             PdfError::Page { .. } => "page",

@@ -8,6 +8,10 @@
 //!   use, ToUnicode map; W gives 1000 for non-ASCII, 500 for ASCII.
 //! - [`FontKind::IdentityBrokenMap`]: the same, but its ToUnicode has a malformed
 //!   entry for [`BROKEN_CHAR`] and a malformed bfrange; everything else maps.
+//! - [`FontKind::IdentityEmbedded`]: Identity-H, no ToUnicode, an embedded TrueType
+//!   holding only a cmap (char → GID = CID).
+//! - [`FontKind::IdentityBare`]: Identity-H, no ToUnicode, no font program: its
+//!   text cannot be decoded.
 //! - [`FontKind::Gbk`]: Type0, GBK-EUC-H, no ToUnicode; W \[1 95 500\], DW 1000;
 //!   its BaseFont is raw GBK bytes ("宋体").
 //! - [`FontKind::Ucs2`]: Type0, UniGB-UCS2-H, no ToUnicode; same widths as Gbk.
@@ -34,6 +38,13 @@ pub enum FontKind {
     Identity,
     /// Type0 Identity-H whose ToUnicode map has malformed entries.
     IdentityBrokenMap,
+    /// Type0 Identity-H without ToUnicode, with an embedded TrueType whose cmap
+    /// maps characters to glyphs (GID = CID).
+    IdentityEmbedded,
+    /// Type0 Identity-H without ToUnicode and without an embedded font: undecodable.
+    IdentityBare,
+    /// Type0 Identity-V (vertical writing) with a ToUnicode map; default DW2.
+    IdentityVertical,
     /// Type0 GBK-EUC-H without ToUnicode.
     Gbk,
     /// Type0 UniGB-UCS2-H without ToUnicode.
@@ -47,6 +58,9 @@ impl FontKind {
         match self {
             FontKind::Identity => "FId",
             FontKind::IdentityBrokenMap => "FBad",
+            FontKind::IdentityEmbedded => "FEmb",
+            FontKind::IdentityBare => "FBare",
+            FontKind::IdentityVertical => "FVert",
             FontKind::Gbk => "FGbk",
             FontKind::Ucs2 => "FUcs",
             FontKind::WinAnsi => "FWin",
@@ -161,7 +175,11 @@ impl PdfBuilder {
     /// The hex string (with angle brackets) that shows `s` in `font`.
     pub fn encode(&mut self, font: FontKind, s: &str) -> String {
         let bytes: Vec<u8> = match font {
-            FontKind::Identity | FontKind::IdentityBrokenMap => {
+            FontKind::Identity
+            | FontKind::IdentityBrokenMap
+            | FontKind::IdentityEmbedded
+            | FontKind::IdentityBare
+            | FontKind::IdentityVertical => {
                 let map = self.cids.entry(font).or_default();
                 let mut out = Vec::new();
                 for c in s.chars() {
@@ -239,7 +257,8 @@ impl PdfBuilder {
         self.raw(page, &ops);
     }
 
-    /// Adds a form XObject named `name` with `content` (sharing the page resources).
+    /// Adds a form XObject named `name` with `content`; it shares the page's fonts
+    /// and XObjects (so forms can draw forms).
     pub fn form(&mut self, name: &str, content: &str) {
         self.forms
             .push((name.to_string(), content.as_bytes().to_vec()));
@@ -310,8 +329,9 @@ impl PdfBuilder {
         encoding: &str,
         w: Vec<Object>,
         to_unicode: Option<ObjectId>,
+        font_file: Option<ObjectId>,
     ) -> ObjectId {
-        let desc = doc.add_object(dictionary! {
+        let mut desc = dictionary! {
             "Type" => "Font",
             "Subtype" => "CIDFontType2",
             "BaseFont" => base.clone(),
@@ -322,7 +342,20 @@ impl PdfBuilder {
             },
             "DW" => 1000,
             "W" => w,
-        });
+        };
+        if let Some(ff) = font_file {
+            desc.set(
+                "FontDescriptor",
+                dictionary! {
+                    "Type" => "FontDescriptor",
+                    "FontName" => base.clone(),
+                    "Flags" => 4,
+                    "FontFile2" => Object::Reference(ff),
+                },
+            );
+            desc.set("CIDToGIDMap", "Identity");
+        }
+        let desc = doc.add_object(desc);
         let mut d = dictionary! {
             "Type" => "Font",
             "Subtype" => "Type0",
@@ -370,13 +403,33 @@ impl PdfBuilder {
         let mut doc = Document::with_version("1.5");
         let pages_id = doc.new_object_id();
         let mut fonts = Dictionary::new();
-        for kind in [FontKind::Identity, FontKind::IdentityBrokenMap] {
+        for kind in [
+            FontKind::Identity,
+            FontKind::IdentityBrokenMap,
+            FontKind::IdentityEmbedded,
+            FontKind::IdentityBare,
+            FontKind::IdentityVertical,
+        ] {
             let empty = BTreeMap::new();
             let map = self.cids.get(&kind).unwrap_or(&empty);
-            let tu = doc.add_object(Stream::new(
-                dictionary! {},
-                Self::to_unicode(map, kind == FontKind::IdentityBrokenMap),
-            ));
+            let tu = matches!(
+                kind,
+                FontKind::Identity | FontKind::IdentityBrokenMap | FontKind::IdentityVertical
+            )
+            .then(|| {
+                doc.add_object(Stream::new(
+                    dictionary! {},
+                    Self::to_unicode(map, kind == FontKind::IdentityBrokenMap),
+                ))
+            });
+            let ff = (kind == FontKind::IdentityEmbedded).then(|| {
+                // GID = CID (CIDToGIDMap Identity); the font's cmap maps char → GID
+                let pairs: Vec<(char, u16)> = map.iter().map(|(c, g)| (*c, *g)).collect();
+                doc.add_object(Stream::new(
+                    dictionary! {},
+                    crate::pdf::truetype::minimal_font_with_cmap(&pairs),
+                ))
+            });
             let mut w = Vec::new();
             for (c, cid) in map {
                 w.push(Object::Integer(*cid as i64));
@@ -385,9 +438,14 @@ impl PdfBuilder {
             let id = Self::type0(
                 &mut doc,
                 Object::Name(b"ABCDEF+SimSun".to_vec()),
-                "Identity-H",
+                if kind == FontKind::IdentityVertical {
+                    "Identity-V"
+                } else {
+                    "Identity-H"
+                },
                 w,
-                Some(tu),
+                tu,
+                ff,
             );
             fonts.set(kind.res_name(), Object::Reference(id));
         }
@@ -404,6 +462,7 @@ impl PdfBuilder {
             "GBK-EUC-H",
             gb_w(),
             None,
+            None,
         );
         fonts.set(FontKind::Gbk.res_name(), Object::Reference(gbk));
         let ucs = Self::type0(
@@ -411,6 +470,7 @@ impl PdfBuilder {
             Object::Name(b"STSong-Light".to_vec()),
             "UniGB-UCS2-H",
             gb_w(),
+            None,
             None,
         );
         fonts.set(FontKind::Ucs2.res_name(), Object::Reference(ucs));
@@ -437,12 +497,17 @@ impl PdfBuilder {
         ));
         let mut xobjects = dictionary! { "Im1" => Object::Reference(image) };
         let fonts_id = doc.add_object(fonts);
+        // forms share the page's fonts and XObjects, so they can draw each other
+        let xobjects_id = doc.new_object_id();
         for (name, content) in &self.forms {
             let f = doc.add_object(Stream::new(
                 dictionary! {
                     "Type" => "XObject", "Subtype" => "Form",
                     "BBox" => vec![0.into(), 0.into(), PAGE_W.into(), PAGE_H.into()],
-                    "Resources" => dictionary! { "Font" => Object::Reference(fonts_id) },
+                    "Resources" => dictionary! {
+                        "Font" => Object::Reference(fonts_id),
+                        "XObject" => Object::Reference(xobjects_id),
+                    },
                 },
                 content.clone(),
             ));
@@ -463,9 +528,11 @@ impl PdfBuilder {
             doc.objects.insert(id, Object::Stream(st));
             xobjects.set("Loop", Object::Reference(id));
         }
+        doc.objects
+            .insert(xobjects_id, Object::Dictionary(xobjects));
         let resources = doc.add_object(dictionary! {
             "Font" => Object::Reference(fonts_id),
-            "XObject" => xobjects,
+            "XObject" => Object::Reference(xobjects_id),
         });
         let mut kids = Vec::new();
         for p in &self.pages {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
-use super::cmap::{code_value, CodeSpace, Predefined, ToUnicode};
+use super::cmap::{code_value, CidMap, CodeSpace, Predefined, ToUnicode};
 use super::encoding::{acceptable, glyph_name_to_unicode, BaseEncoding};
 
 /// A decoded font: code splitting, text per code, widths.
@@ -22,6 +22,9 @@ pub struct Font {
     width_scale: f64,
     /// Vertical writing mode (Identity-V and other -V CMaps).
     pub vertical: bool,
+    /// Vertical metrics (DW2): origin height v_y and advance w1_y, per 1000 units.
+    /// Per-CID W2 entries are not read.
+    pub dw2: [f64; 2],
 }
 
 #[derive(Debug)]
@@ -35,8 +38,66 @@ enum Kind {
         predefined: Option<Predefined>,
         dw: f64,
         widths: HashMap<u32, f64>,
+        /// Last resort without ToUnicode: GID → Unicode from the embedded font's cmap.
+        by_glyph: Option<GlyphMap>,
+        /// Code → CID of an embedded encoding CMap (else CID = code for Identity).
+        cids: Option<CidMap>,
     },
 }
+
+/// CID → GID (CIDToGIDMap; `None` is Identity) and GID → Unicode (embedded cmap).
+#[derive(Debug)]
+struct GlyphMap {
+    cid_to_gid: Option<Vec<u16>>,
+    unicode: HashMap<u16, char>,
+}
+
+impl GlyphMap {
+    fn get(&self, cid: u32) -> Option<char> {
+        let gid = match &self.cid_to_gid {
+            None => u16::try_from(cid).ok()?,
+            Some(v) => *v.get(cid as usize)?,
+        };
+        self.unicode.get(&gid).copied()
+    }
+}
+
+/// Reads the embedded TrueType/OpenType program of a CID font and its CIDToGIDMap.
+fn glyph_map(doc: &Document, desc: &Dictionary) -> Option<GlyphMap> {
+    let fd = get(doc, desc, b"FontDescriptor")?.as_dict().ok()?;
+    let file = get(doc, fd, b"FontFile2").or_else(|| {
+        let f3 = get(doc, fd, b"FontFile3")?;
+        let st = f3.as_stream().ok()?;
+        (st.dict.get(b"Subtype").ok()?.as_name().ok()? == b"OpenType").then_some(f3)
+    })?;
+    let bytes = deref(doc, file)
+        .as_stream()
+        .ok()?
+        .get_plain_content_with_limit(MAX_FONT_BYTES)
+        .ok()?;
+    let unicode = super::truetype::glyph_to_unicode(&bytes);
+    if unicode.is_empty() {
+        return None;
+    }
+    let cid_to_gid = match get(doc, desc, b"CIDToGIDMap") {
+        Some(o @ Object::Stream(_)) => {
+            let b = stream_bytes(doc, o)?;
+            Some(
+                b.chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect(),
+            )
+        }
+        _ => None,
+    };
+    Some(GlyphMap {
+        cid_to_gid,
+        unicode,
+    })
+}
+
+/// Size limit for an embedded font program read for its cmap.
+pub const MAX_FONT_BYTES: usize = 64 << 20;
 
 /// One code of a shown string, as decoded by [`Font::decode`].
 #[derive(Debug, Clone, Copy)]
@@ -78,9 +139,13 @@ pub fn lossless_name(bytes: &[u8]) -> String {
     }
 }
 
+/// Size limit for a decoded ToUnicode or encoding CMap stream.
+pub const MAX_CMAP_BYTES: usize = 16 << 20;
+
 fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
     let s = deref(doc, o).as_stream().ok()?;
-    s.get_plain_content().ok()
+    // CMaps are small; a huge one is a decompression bomb, not a font.
+    s.get_plain_content_with_limit(MAX_CMAP_BYTES).ok()
 }
 
 impl Font {
@@ -108,6 +173,7 @@ impl Font {
         let enc = get(doc, d, b"Encoding");
         let mut predefined = None;
         let mut vertical = false;
+        let mut cids: Option<CidMap> = None;
         let codespace = match enc {
             Some(Object::Name(n)) => {
                 vertical = n.ends_with(b"-V");
@@ -127,9 +193,11 @@ impl Font {
                 if let Ok(Object::Name(n)) = s.dict.get(b"UseCMap") {
                     predefined = Predefined::from_name(n);
                 }
-                let ranges = stream_bytes(doc, o)
-                    .map(|b| super::cmap::parse_codespace(&b))
+                let map = stream_bytes(doc, o)
+                    .map(|b| CidMap::parse(&b))
                     .unwrap_or_default();
+                let ranges = map.codespace.clone();
+                cids = Some(map);
                 if !ranges.is_empty() {
                     CodeSpace::Ranges(ranges)
                 } else if let Some(p) = predefined {
@@ -147,7 +215,20 @@ impl Font {
             .and_then(|o| o.as_dict().ok());
         let mut dw = 1000.0;
         let mut widths = HashMap::new();
+        let mut by_glyph = None;
+        let mut dw2 = [880.0, -1000.0];
         if let Some(desc) = desc {
+            if let Some(a) = get(doc, desc, b"DW2").and_then(|o| o.as_array().ok()) {
+                if let (Some(v), Some(w)) = (
+                    a.first().and_then(|o| num(deref(doc, o))),
+                    a.get(1).and_then(|o| num(deref(doc, o))),
+                ) {
+                    dw2 = [v, w];
+                }
+            }
+            if tu.is_none() && matches!(predefined, Some(Predefined::Identity) | None) {
+                by_glyph = glyph_map(doc, desc);
+            }
             if let Some(v) = get(doc, desc, b"DW").and_then(num) {
                 dw = v;
             }
@@ -163,9 +244,12 @@ impl Font {
                 predefined,
                 dw,
                 widths,
+                by_glyph,
+                cids,
             },
             width_scale: 0.001,
             vertical,
+            dw2,
         }
     }
 
@@ -199,7 +283,7 @@ impl Font {
                                 if (0..256).contains(&code) {
                                     diffs.push((code as u8, n.clone()));
                                 }
-                                code += 1;
+                                code = code.saturating_add(1);
                             }
                             _ => {}
                         }
@@ -216,7 +300,7 @@ impl Font {
         }
         if let Some(t) = &tu {
             for (c, slot) in text.iter_mut().enumerate() {
-                if let Some(s) = t.get(1, c as u32).filter(|s| acceptable(s)) {
+                if let Some(s) = t.get_lenient(1, c as u32).filter(|s| acceptable(s)) {
                     *slot = Some(s.into());
                 }
             }
@@ -238,7 +322,7 @@ impl Font {
         let mut widths = vec![fallback; 256];
         if let Some(w) = warr {
             for (i, o) in w.iter().enumerate() {
-                let c = first + i as i64;
+                let c = first.saturating_add(i as i64);
                 if (0..256).contains(&c) {
                     if let Some(v) = num(deref(doc, o)) {
                         widths[c as usize] = v;
@@ -262,12 +346,21 @@ impl Font {
             kind: Kind::Simple { text, widths },
             width_scale,
             vertical: false,
+            dw2: [880.0, -1000.0],
         }
     }
 
     /// Decodes the code at the start of `bytes`, writing its text (if any) into `out`.
     pub fn decode(&self, bytes: &[u8], out: &mut String) -> Code {
         out.clear();
+        if bytes.is_empty() {
+            return Code {
+                len: 1,
+                advance: 0.0,
+                is_space: false,
+                decoded: false,
+            };
+        }
         let len = self.codespace.code_len(bytes);
         let code_bytes = &bytes[..len];
         let code = code_value(code_bytes);
@@ -292,12 +385,18 @@ impl Font {
                 predefined,
                 dw,
                 widths,
+                by_glyph,
+                cids,
             } => {
+                let cid = match cids {
+                    Some(m) => m.get(len, code).unwrap_or(code),
+                    None => code,
+                };
                 let mut decoded = false;
                 if let Some(s) = self
                     .to_unicode
                     .as_ref()
-                    .and_then(|t| t.get(len, code))
+                    .and_then(|t| t.get_lenient(len, code))
                     .filter(|s| acceptable(s))
                 {
                     out.push_str(s);
@@ -308,12 +407,20 @@ impl Font {
                 {
                     out.push_str(&s);
                     decoded = true;
+                } else if let Some(c) = by_glyph
+                    .as_ref()
+                    .and_then(|g| g.get(cid))
+                    .filter(|c| acceptable(c.encode_utf8(&mut [0; 4])))
+                {
+                    out.push(c);
+                    decoded = true;
                 }
-                // Widths: Identity (or unknown) CMaps have CID = code. For the GB
-                // CMaps the ASCII range maps to Adobe-GB1 CIDs 1–95 (half width);
-                // other codes take DW.
+                // Widths: an embedded CMap gives the CID; Identity (or unknown)
+                // CMaps have CID = code. For the GB CMaps the ASCII range maps to
+                // Adobe-GB1 CIDs 1–95 (half width); other codes take DW.
                 let w = match predefined {
-                    Some(Predefined::Identity) | None => widths.get(&code).copied().unwrap_or(*dw),
+                    _ if cids.is_some() => widths.get(&cid).copied().unwrap_or(*dw),
+                    Some(Predefined::Identity) | None => widths.get(&cid).copied().unwrap_or(*dw),
                     _ if (0x20..=0x7e).contains(&code) => {
                         widths.get(&(code - 31)).copied().unwrap_or(500.0)
                     }
@@ -342,7 +449,7 @@ fn parse_w(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
             Some(Object::Array(ws)) => {
                 for (k, o) in ws.iter().enumerate() {
                     if let Some(v) = num(deref(doc, o)) {
-                        out.insert(first as u32 + k as u32, v);
+                        out.insert((first as u32).wrapping_add(k as u32), v);
                     }
                 }
                 i += 2;
@@ -387,6 +494,67 @@ mod tests {
         assert_eq!(m.get(&2), Some(&600.0));
         assert_eq!(m.get(&11), Some(&1000.0));
         assert_eq!(m.get(&13), None);
+    }
+
+    #[test]
+    fn embedded_encoding_cmap_gives_cids_for_widths() {
+        let mut doc = Document::with_version("1.5");
+        let enc = doc.add_object(Stream::new(
+            dictionary! { "Type" => "CMap", "CMapName" => "Test-H" },
+            b"1 begincodespacerange <00> <FF> endcodespacerange
+1 begincidrange <41> <5A> 100 endcidrange"
+                .to_vec(),
+        ));
+        let tu = doc.add_object(Stream::new(
+            dictionary! {},
+            b"1 begincodespacerange <00> <FF> endcodespacerange
+1 beginbfrange <41> <5A> <0041> endbfrange"
+                .to_vec(),
+        ));
+        let desc = dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X",
+            "W" => vec![Object::Integer(100), Object::Array(vec![300.into(), 400.into()])],
+        };
+        let f = dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X",
+            "Encoding" => Object::Reference(enc), "ToUnicode" => Object::Reference(tu),
+            "DescendantFonts" => vec![Object::Dictionary(desc)],
+        };
+        let font = Font::load(&doc, &f);
+        let mut s = String::new();
+        // one-byte codes (from the CMap's code space), CID 100 and 101
+        let c = font.decode(b"AB", &mut s);
+        assert_eq!((c.len, s.as_str(), c.advance), (1, "A", 0.3));
+        let c = font.decode(b"B", &mut s);
+        assert_eq!((s.as_str(), c.advance), ("B", 0.4));
+        // not in the W array: DW (1000)
+        let c = font.decode(b"C", &mut s);
+        assert_eq!(c.advance, 1.0);
+    }
+
+    #[test]
+    fn hostile_numbers_do_not_panic() {
+        let doc = Document::with_version("1.5");
+        let enc = dictionary! {
+            "Differences" => vec![Object::Integer(i64::MAX), Object::Name(b"A".to_vec()), Object::Name(b"B".to_vec())],
+        };
+        let f = dictionary! {
+            "Subtype" => "TrueType", "FirstChar" => i64::MAX,
+            "Widths" => vec![Object::Integer(1), Object::Integer(2)], "Encoding" => enc,
+        };
+        let font = Font::load(&doc, &f);
+        let mut s = String::new();
+        assert_eq!(font.decode(b"", &mut s).len, 1);
+        let mut m = HashMap::new();
+        parse_w(
+            &doc,
+            &[
+                Object::Real(4.0e9),
+                Object::Array(vec![1.into(), 2.into()]),
+                Object::Integer(-5),
+            ],
+            &mut m,
+        );
     }
 
     #[test]

@@ -20,6 +20,11 @@ pub const MAX_OPS_PER_PAGE: usize = 20_000_000;
 /// Zero: a Word export's overflow line with its baseline 0.95pt below the page
 /// edge is repeated on the next page, and poppler drops it too.
 pub const OFFPAGE_TOLERANCE: f64 = 0.0;
+/// Paint lighter than this is white: its lines are not emitted as rulings.
+pub const WHITE_LIGHTNESS: f64 = 0.95;
+/// A page without visible text is reported scanned when its images cover at
+/// least this share of the crop box.
+pub const SCANNED_MIN_COVER: f64 = 0.25;
 /// Deeper `q` nesting is ignored (its `Q` too).
 pub const MAX_GSTATE_DEPTH: usize = 1024;
 
@@ -66,6 +71,22 @@ struct GState {
     fs: f64,
     render: i64,
     font: Option<Arc<Font>>,
+    /// Lightness of the fill and stroke colours, 0 = black … 1 = white.
+    fill_light: f64,
+    stroke_light: f64,
+    line_width: f64,
+}
+
+/// Lightness (0 black … 1 white) of a colour given by 1 (gray), 3 (RGB) or 4 (CMYK)
+/// components; other counts (patterns, Lab, …) count as dark enough to see.
+fn lightness(ops: &[Operand]) -> f64 {
+    let v: Vec<f64> = ops.iter().filter_map(Operand::num).collect();
+    match v.as_slice() {
+        [g] => *g,
+        [r, g, b] => 0.3 * r + 0.59 * g + 0.11 * b,
+        [c, m, y, k] => 1.0 - (0.3 * c + 0.59 * m + 0.11 * y + k).min(1.0),
+        _ => 0.0,
+    }
 }
 
 struct SubPath {
@@ -86,6 +107,8 @@ struct Interp<'a, S: PageSink> {
     path: Vec<SubPath>,
     report: PageReport,
     visible_glyphs: usize,
+    /// Sum of image areas, clipped to the crop box.
+    image_area: f64,
     ops: usize,
     text: String,
     form_stack: Vec<ObjectId>,
@@ -195,6 +218,9 @@ pub(super) fn walk<S: PageSink>(
             fs: 0.0,
             render: 0,
             font: None,
+            fill_light: 0.0,
+            stroke_light: 0.0,
+            line_width: 1.0,
         },
         stack: Vec::new(),
         skipped_q: 0,
@@ -206,6 +232,7 @@ pub(super) fn walk<S: PageSink>(
             ..Default::default()
         },
         visible_glyphs: 0,
+        image_area: 0.0,
         ops: 0,
         text: String::new(),
         form_stack: Vec::new(),
@@ -226,7 +253,10 @@ pub(super) fn walk<S: PageSink>(
         };
         for p in parts {
             match pdf.deref(p).as_stream() {
-                Ok(s) => match s.get_plain_content() {
+                Ok(s) => match s.get_plain_content_with_limit(MAX_STREAM_BYTES) {
+                    Err(lopdf::Error::Decompress(
+                        lopdf::DecompressError::MemoryLimitExceeded { .. },
+                    )) => return Err(it.limit("page content larger than 256 MiB".into())),
                     Ok(b) => {
                         data.extend_from_slice(&b);
                         data.push(b'\n');
@@ -248,11 +278,19 @@ pub(super) fn walk<S: PageSink>(
     }
     it.run(&data, resources, 0)?;
     let mut report = std::mem::take(&mut it.report);
-    report.scanned = report.images > 0 && it.visible_glyphs == 0;
-    if report.scanned {
-        report
-            .warnings
-            .push("scanned: page has images but no text layer".to_string());
+    let page_area = (crop_box.x1 - crop_box.x0) * (crop_box.y1 - crop_box.y0);
+    if report.images > 0 && it.visible_glyphs == 0 {
+        // a logo alone on an empty page is not a scan: images must cover a good part
+        if it.image_area >= SCANNED_MIN_COVER * page_area {
+            report.scanned = true;
+            report
+                .warnings
+                .push("scanned: page is an image with no text layer".to_string());
+        } else {
+            report
+                .warnings
+                .push("no text: page has only small images".to_string());
+        }
     }
     it.sink.end_page(&report);
     Ok(report)
@@ -315,6 +353,16 @@ impl<S: PageSink> Interp<'_, S> {
                     self.gs.ctm = M(m).mul(&self.gs.ctm);
                 }
             }
+            // colours (only their lightness matters: white rules are invisible)
+            b"g" | b"rg" | b"k" | b"sc" | b"scn" => self.gs.fill_light = lightness(ops),
+            b"G" | b"RG" | b"K" | b"SC" | b"SCN" => self.gs.stroke_light = lightness(ops),
+            b"w" => {
+                if let Some([v]) = nums::<1>(ops) {
+                    self.gs.line_width = v.abs();
+                }
+            }
+            b"cs" => self.gs.fill_light = 0.0,
+            b"CS" => self.gs.stroke_light = 0.0,
             // text objects and state
             b"BT" => {
                 self.tm = ID;
@@ -488,9 +536,7 @@ impl<S: PageSink> Interp<'_, S> {
             b"n" => self.path.clear(),
             // images and forms
             b"BI" => {
-                let bbox = self.unit_square();
-                self.report.images += 1;
-                self.sink.image(&bbox);
+                self.draw_image();
             }
             b"Do" => {
                 if let Some(Operand::Name(n)) = ops.last() {
@@ -534,14 +580,21 @@ impl<S: PageSink> Interp<'_, S> {
         };
         let fs = self.gs.fs;
         let th = self.gs.th;
-        let invisible = self.gs.render == 3;
+        // 3: neither fill nor stroke; 7: clip only — both draw nothing
+        let invisible = matches!(self.gs.render, 3 | 7);
         let mut i = 0;
         while i < s.len() {
             let code = font.decode(&s[i..], &mut self.text);
             i += code.len;
             let trm = self.tm.mul(&self.gs.ctm);
             let [a, b, c, d, _, _] = trm.0;
-            let (x, y) = trm.apply(0.0, self.gs.rise);
+            // vertical writing: the text position is the glyph's vertical origin,
+            // (w0/2, v_y) above-right of its horizontal origin, which we report
+            let (x, y) = if font.vertical {
+                trm.apply(-code.advance * fs / 2.0, -font.dw2[0] / 1000.0 * fs)
+            } else {
+                trm.apply(0.0, self.gs.rise)
+            };
             let v = &self.visible;
             if !(x >= v.x0 && x <= v.x1 && y >= v.y0 && y <= v.y1) {
                 // drawn outside the visible page (overflow of a Word export, ...)
@@ -555,6 +608,8 @@ impl<S: PageSink> Interp<'_, S> {
                     size: (fs * c.hypot(d)).abs(),
                     font: &font.name,
                     invisible,
+                    angle: b.atan2(a).to_degrees(),
+                    vertical: font.vertical,
                 };
                 self.sink.glyph(&g);
                 self.report.glyphs += 1;
@@ -566,13 +621,24 @@ impl<S: PageSink> Interp<'_, S> {
             }
             let spacing = self.gs.tc + if code.is_space { self.gs.tw } else { 0.0 };
             if font.vertical {
-                // default vertical metrics: advance one em downwards
-                self.tm.translate_pre(0.0, -(fs + spacing));
+                // ty = w1_y × Tfs + Tc + Tw (w1_y is negative: downwards)
+                self.tm
+                    .translate_pre(0.0, font.dw2[1] / 1000.0 * fs + spacing);
             } else {
                 self.tm
                     .translate_pre((code.advance * fs + spacing) * th, 0.0);
             }
         }
+    }
+
+    fn draw_image(&mut self) {
+        let bbox = self.unit_square();
+        let v = &self.visible;
+        let w = (bbox.x1.min(v.x1) - bbox.x0.max(v.x0)).max(0.0);
+        let h = (bbox.y1.min(v.y1) - bbox.y0.max(v.y0)).max(0.0);
+        self.image_area += w * h;
+        self.report.images += 1;
+        self.sink.image(&bbox);
     }
 
     fn unit_square(&self) -> Rect {
@@ -586,7 +652,17 @@ impl<S: PageSink> Interp<'_, S> {
         bbox(&pts)
     }
 
-    fn emit(&mut self, a: (f64, f64), b: (f64, f64), source: RulingSource) {
+    /// True when paint of this lightness is visible; counts white paint otherwise.
+    fn white_check(&mut self, light: f64) -> bool {
+        if light > WHITE_LIGHTNESS {
+            self.report.white_paint += 1;
+            false
+        } else {
+            true
+        }
+    }
+
+    fn emit(&mut self, a: (f64, f64), b: (f64, f64), source: RulingSource, thickness: f64) {
         const EPS: f64 = 0.5;
         let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
         let r = if dy < EPS && dx >= EPS {
@@ -596,6 +672,7 @@ impl<S: PageSink> Interp<'_, S> {
                 y0: y,
                 x1: a.0.max(b.0),
                 y1: y,
+                thickness,
                 source,
             }
         } else if dx < EPS && dy >= EPS {
@@ -605,6 +682,7 @@ impl<S: PageSink> Interp<'_, S> {
                 y0: a.1.min(b.1),
                 x1: x,
                 y1: a.1.max(b.1),
+                thickness,
                 source,
             }
         } else {
@@ -616,13 +694,26 @@ impl<S: PageSink> Interp<'_, S> {
 
     fn paint(&mut self, stroke: bool, fill: bool) {
         let path = std::mem::take(&mut self.path);
+        // white on (presumably) white paper: not a visible rule
+        let (stroke, fill) = (
+            stroke && self.white_check(self.gs.stroke_light),
+            fill && self.white_check(self.gs.fill_light),
+        );
+        // line width in page space (the CTM's mean scale)
+        let [a, b, c, d, _, _] = self.gs.ctm.0;
+        let lw = self.gs.line_width * (a * d - b * c).abs().sqrt();
         for sp in &path {
             if stroke && !sp.curved {
                 for w in sp.pts.windows(2) {
-                    self.emit(w[0], w[1], RulingSource::Stroke);
+                    self.emit(w[0], w[1], RulingSource::Stroke, lw);
                 }
                 if sp.closed && sp.pts.len() > 2 {
-                    self.emit(sp.pts[sp.pts.len() - 1], sp.pts[0], RulingSource::Stroke);
+                    self.emit(
+                        sp.pts[sp.pts.len() - 1],
+                        sp.pts[0],
+                        RulingSource::Stroke,
+                        lw,
+                    );
                 }
             }
             if fill && !sp.curved {
@@ -630,10 +721,10 @@ impl<S: PageSink> Interp<'_, S> {
                     let (w, h) = (r.x1 - r.x0, r.y1 - r.y0);
                     if h < THIN_RECT && w >= h {
                         let y = (r.y0 + r.y1) / 2.0;
-                        self.emit((r.x0, y), (r.x1, y), RulingSource::ThinFill);
+                        self.emit((r.x0, y), (r.x1, y), RulingSource::ThinFill, h);
                     } else if w < THIN_RECT && h > w {
                         let x = (r.x0 + r.x1) / 2.0;
-                        self.emit((x, r.y0), (x, r.y1), RulingSource::ThinFill);
+                        self.emit((x, r.y0), (x, r.y1), RulingSource::ThinFill, w);
                     }
                 }
             }
@@ -670,9 +761,7 @@ impl<S: PageSink> Interp<'_, S> {
             .unwrap_or(b"");
         match subtype {
             b"Image" => {
-                let bbox = self.unit_square();
-                self.report.images += 1;
-                self.sink.image(&bbox);
+                self.draw_image();
             }
             b"Form" => {
                 if depth + 1 > MAX_XOBJECT_DEPTH {
@@ -690,7 +779,7 @@ impl<S: PageSink> Interp<'_, S> {
                     }
                     self.form_stack.push(id);
                 }
-                let data = match stream.get_plain_content() {
+                let data = match stream.get_plain_content_with_limit(MAX_STREAM_BYTES) {
                     Ok(d) => d,
                     Err(e) => {
                         self.report

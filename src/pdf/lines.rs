@@ -149,3 +149,91 @@ impl TextLines {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(tl: &mut TextLines, text: &str, x: f64, y: f64) {
+        gw(tl, text, x, y, 5.0)
+    }
+
+    fn gw(tl: &mut TextLines, text: &str, x: f64, y: f64, width: f64) {
+        tl.glyph(&Glyph {
+            text,
+            x,
+            y,
+            width,
+            size: 10.0,
+            font: "F",
+            invisible: false,
+            angle: 0.0,
+            vertical: false,
+        });
+    }
+
+    #[test]
+    fn gaps_split_runs_and_baselines_split_lines() {
+        let mut tl = TextLines::default();
+        // "12" touching, then a 2pt gap (0.2 em: same run), then a 4pt gap (new run)
+        g(&mut tl, "3", 12.0, 100.0);
+        g(&mut tl, "1", 0.0, 100.0);
+        g(&mut tl, "2", 5.0, 100.0);
+        g(&mut tl, "4", 21.0, 100.0);
+        // 1pt lower: same line; 5pt lower: next line
+        g(&mut tl, "x", 40.0, 99.0);
+        g(&mut tl, "y", 0.0, 95.0);
+        g(&mut tl, " ", 30.0, 95.0);
+        let lines = tl.lines();
+        assert_eq!(lines.len(), 2);
+        let runs: Vec<(&str, f64, f64)> = lines[0]
+            .runs
+            .iter()
+            .map(|r| (r.text.as_str(), r.x0, r.x1))
+            .collect();
+        assert_eq!(
+            runs,
+            vec![("123", 0.0, 17.0), ("4", 21.0, 26.0), ("x", 40.0, 45.0)]
+        );
+        assert_eq!(lines[1].text(), "y");
+        assert_eq!(tl.text(), "123 4 x\ny\n");
+    }
+
+    #[test]
+    fn fake_bold_duplicates_collapse() {
+        let mut tl = TextLines::default();
+        // each CJK glyph 10pt wide, drawn twice 0.5pt apart
+        gw(&mut tl, "合", 0.0, 50.0, 10.0);
+        gw(&mut tl, "合", 0.5, 50.0, 10.0);
+        gw(&mut tl, "计", 10.0, 50.0, 10.0);
+        gw(&mut tl, "计", 10.5, 50.0, 10.0);
+        let lines = tl.lines();
+        assert_eq!(lines[0].text(), "合计");
+        assert_eq!(lines[0].runs[0].x1, 20.0);
+    }
+
+    #[test]
+    fn invisible_glyphs_are_dropped_unless_asked() {
+        let mut tl = TextLines::default();
+        tl.glyph(&Glyph {
+            text: "z",
+            x: 0.0,
+            y: 0.0,
+            width: 5.0,
+            size: 10.0,
+            font: "F",
+            invisible: true,
+            angle: 0.0,
+            vertical: false,
+        });
+        assert_eq!(tl.text(), "");
+        tl.keep_invisible = true;
+        tl.begin_page(&PageInfo {
+            index: 1,
+            media_box: Default::default(),
+            crop_box: Default::default(),
+            rotate: 0,
+        });
+        assert_eq!(tl.text(), "");
+    }
+}

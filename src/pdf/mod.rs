@@ -2,9 +2,21 @@
 //! reporting what each page draws — glyphs with their decoded text and position,
 //! ruling lines, images — to a [`PageSink`]. It knows nothing about tables.
 //!
-//! Coordinates are PDF user space after the CTM: points, y up, origin at the
-//! media box's lower-left corner as the file defines it (page rotation is
-//! reported in [`PageInfo::rotate`], not applied).
+//! Coordinates are PDF user space after the CTM: points, y up, in the file's own
+//! frame (usually origin at the media box's lower-left corner); page rotation is
+//! reported in [`PageInfo::rotate`], not applied.
+//!
+//! What a sink can rely on:
+//! - A [`Glyph`]'s text is real text: codes that cannot be decoded (no ToUnicode,
+//!   no usable encoding or embedded cmap) are counted in
+//!   [`PageReport::undecodable`], never emitted as U+FFFD or private-use junk.
+//! - Glyphs whose origin lies outside the crop box are not emitted
+//!   ([`PageReport::offpage`]); invisible (render mode 3) ones are, flagged.
+//! - Rulings are axis-aligned segments from stroked lines and rectangles and from
+//!   filled rectangles thinner than [`THIN_RECT`]; white paint makes none
+//!   ([`PageReport::white_paint`]). Duplicates and touching pieces are not merged.
+//! - [`PageReport::scanned`]: no visible text, images over a quarter of the page.
+//! - Bad files get a typed [`PdfError`] naming the file (and page); no input panics.
 //!
 //! ```no_run
 //! use budget_tables::pdf::{PdfFile, TextLines};
@@ -23,11 +35,13 @@ pub mod fixture;
 pub mod font;
 mod interp;
 mod lines;
+pub mod truetype;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use lopdf::xref::XrefRecovery;
 use lopdf::{Document, Object, ObjectId};
 
 pub use error::PdfError;
@@ -75,8 +89,14 @@ pub struct Glyph<'a> {
     pub size: f64,
     /// The font's BaseFont name.
     pub font: &'a str,
-    /// True for text render mode 3 (invisible, e.g. an OCR layer).
+    /// True for text render modes 3 and 7 (nothing painted, e.g. an OCR layer).
     pub invisible: bool,
+    /// Direction of the baseline in degrees, counter-clockwise (0 = normal
+    /// left-to-right text, 90 = rotated to run bottom to top).
+    pub angle: f64,
+    /// Vertical writing mode (an Identity-V or other -V CMap): glyphs advance
+    /// downwards; `x, y` is still the glyph's lower-left (horizontal) origin.
+    pub vertical: bool,
 }
 
 /// Where a ruling line came from.
@@ -99,6 +119,8 @@ pub struct Ruling {
     pub x1: f64,
     /// End y.
     pub y1: f64,
+    /// Line width in page space (stroke width, or the thin side of a filled rectangle).
+    pub thickness: f64,
     /// How it was drawn.
     pub source: RulingSource,
 }
@@ -128,7 +150,10 @@ pub struct PageReport {
     pub images: usize,
     /// Ruling lines emitted.
     pub rulings: usize,
-    /// Images but no visible glyph: probably a scanned page without a text layer.
+    /// Paths painted white (stroke or fill), whose lines are not emitted as rulings.
+    pub white_paint: usize,
+    /// No visible glyph and images covering at least a quarter of the page:
+    /// a scanned page without a text layer.
     pub scanned: bool,
     /// Non-fatal problems (missing font or XObject, undecodable stream, ...).
     pub warnings: Vec<String>,
@@ -156,6 +181,7 @@ pub struct PdfFile {
     name: String,
     doc: Document,
     pages: Vec<ObjectId>,
+    repaired: Option<String>,
     fonts: Mutex<HashMap<ObjectId, Arc<Font>>>,
 }
 
@@ -190,6 +216,11 @@ impl PdfFile {
         if !head.windows(5).any(|w| w == b"%PDF-") {
             return Err(PdfError::NotPdf { file });
         }
+        // A file cut short has no %%EOF near its end. lopdf (lenient mode) rebuilds a
+        // damaged cross-reference table by scanning, which on a truncated file
+        // silently loses pages or objects: such a file is refused, not half read.
+        let tail = &bytes[bytes.len().saturating_sub(1024)..];
+        let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
         // lopdf should not panic on bad input, but a batch must go on if it does.
         let loaded = std::panic::catch_unwind(|| Document::load_mem(bytes)).map_err(|_| {
             PdfError::Corrupt {
@@ -197,10 +228,40 @@ impl PdfFile {
                 detail: "the PDF parser gave up (internal panic)".into(),
             }
         })?;
-        let doc = loaded.map_err(|e| PdfError::Corrupt {
-            file: file.clone(),
-            detail: e.to_string(),
-        })?;
+        let doc = match loaded {
+            Ok(doc) => doc,
+            Err(lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_)) => {
+                return Err(PdfError::Encrypted { file })
+            }
+            Err(e) if !has_eof => {
+                return Err(PdfError::Truncated {
+                    file,
+                    detail: e.to_string(),
+                })
+            }
+            Err(e) => {
+                return Err(PdfError::Corrupt {
+                    file,
+                    detail: e.to_string(),
+                })
+            }
+        };
+        let repaired = match doc.xref_recovery {
+            Some(XrefRecovery::Reconstructed) if !has_eof => {
+                return Err(PdfError::Truncated {
+                    file,
+                    detail: "cross-reference table had to be rebuilt by scanning".into(),
+                })
+            }
+            Some(XrefRecovery::Reconstructed) => {
+                Some("cross-reference table rebuilt by scanning the file".to_string())
+            }
+            Some(XrefRecovery::OffsetCorrected) => {
+                Some("cross-reference offset corrected".to_string())
+            }
+            Some(_) => Some("cross-reference data repaired".to_string()),
+            None => None,
+        };
         // lopdf decrypts files whose user password is empty while loading; for
         // any other password it leaves the document encrypted and unreadable.
         if doc.is_encrypted() && doc.encryption_state.is_none() {
@@ -217,6 +278,7 @@ impl PdfFile {
             name: file,
             doc,
             pages,
+            repaired,
             fonts: Mutex::new(HashMap::new()),
         })
     }
@@ -224,6 +286,12 @@ impl PdfFile {
     /// The name given at opening (path or label), used in errors.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Set when lopdf had to repair the file's cross-reference data while loading
+    /// (the file is complete, but its structure was damaged).
+    pub fn repaired(&self) -> Option<&str> {
+        self.repaired.as_deref()
     }
 
     /// Number of pages.

@@ -1,0 +1,524 @@
+//! The table rules: hierarchies, column identities, cross-table equalities and sums, rows
+//! matched by name, printed shares.
+
+use super::rules::{HierarchyKind, ShareBase};
+use super::select::{self, norm_name, Addr, Resolved};
+use super::{Engine, Role, Term};
+use crate::model::{Row, Table};
+use std::collections::HashMap;
+
+fn amount_columns(t: &Table) -> Vec<usize> {
+    (0..t.columns.len())
+        .filter(|&ci| select::is_amount(t, ci))
+        .collect()
+}
+
+fn row_label(r: &Row) -> String {
+    match &r.code {
+        Some(c) => format!("{c} {}", r.name),
+        None => r.name.clone(),
+    }
+}
+
+/// Parent = Σ children in every amount column.
+fn check_family(e: &mut Engine, rule: &str, ti: usize, parent: usize, children: &[usize]) {
+    let t = &e.doc.tables[ti];
+    let label = e.table_label(ti);
+    let what_row = row_label(&t.rows[parent]);
+    for ci in amount_columns(t) {
+        let col = t.columns[ci].label.clone();
+        let total = e.term((ti, parent, ci), Role::Stated);
+        let parts: Vec<Term> = children
+            .iter()
+            .map(|&c| e.term((ti, c, ci), Role::Part))
+            .collect();
+        let what = format!(
+            "{label} {what_row} [{col}] against the sum of its {} child rows",
+            children.len()
+        );
+        e.compare_sum(rule, &what, total, parts);
+    }
+}
+
+/// Code and outline hierarchies of the tables the rules name.
+pub fn hierarchies(e: &mut Engine) {
+    let rules = e.rules.hierarchy.clone();
+    let mut done = std::collections::HashSet::new();
+    for h in &rules {
+        for ti in e.tables(&h.table, h.family.as_deref()) {
+            if !done.insert(ti) || e.doc.tables[ti].empty {
+                continue;
+            }
+            match h.kind {
+                HierarchyKind::Code => code_hierarchy(e, ti),
+                HierarchyKind::Outline => outline_hierarchy(e, ti, &h.sections),
+            }
+        }
+    }
+}
+
+fn code_hierarchy(e: &mut Engine, ti: usize) {
+    let t = &e.doc.tables[ti];
+    let coded: Vec<usize> = (0..t.rows.len())
+        .filter(|&i| t.rows[i].code.as_ref().is_some_and(|c| !c.is_empty()))
+        .collect();
+    // Parent of a coded row: the coded row (same section and code kind) whose code is the
+    // longest proper prefix of its code.
+    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut top: Vec<usize> = Vec::new();
+    for &i in &coded {
+        let r = &t.rows[i];
+        let code = r.code.as_deref().unwrap_or_default();
+        let parent = coded
+            .iter()
+            .copied()
+            .filter(|&j| j != i)
+            .filter(|&j| {
+                let p = &t.rows[j];
+                p.section == r.section
+                    && p.code_kind == r.code_kind
+                    && p.code
+                        .as_deref()
+                        .is_some_and(|pc| pc.len() < code.len() && code.starts_with(pc))
+            })
+            .max_by_key(|&j| t.rows[j].code.as_ref().map_or(0, |c| c.len()));
+        match parent {
+            Some(p) => children.entry(p).or_default().push(i),
+            None => top.push(i),
+        }
+    }
+    let totals: Vec<usize> = (0..t.rows.len())
+        .filter(|&i| t.rows[i].level == 0 && t.rows[i].code.is_none())
+        .collect();
+    let mut parents: Vec<_> = children.into_iter().collect();
+    parents.sort();
+    for (p, kids) in parents {
+        check_family(e, "hierarchy.code", ti, p, &kids);
+    }
+    for tot in totals {
+        let section = e.doc.tables[ti].rows[tot].section.clone();
+        let kids: Vec<usize> = top
+            .iter()
+            .copied()
+            .filter(|&i| e.doc.tables[ti].rows[i].section == section)
+            .collect();
+        if !kids.is_empty() {
+            check_family(e, "hierarchy.total", ti, tot, &kids);
+        }
+    }
+}
+
+fn outline_hierarchy(e: &mut Engine, ti: usize, only: &[String]) {
+    let t = &e.doc.tables[ti];
+    let mut sections: Vec<Option<String>> = Vec::new();
+    for r in &t.rows {
+        let wanted = only.is_empty() || r.section.as_ref().is_some_and(|s| only.contains(s));
+        if wanted && !sections.contains(&r.section) {
+            sections.push(r.section.clone());
+        }
+    }
+    let mut families: Vec<(usize, Vec<usize>)> = Vec::new();
+    for s in &sections {
+        let idx: Vec<usize> = (0..t.rows.len())
+            .filter(|&i| &t.rows[i].section == s)
+            .collect();
+        let mut prev_total: Option<usize> = None;
+        let mut since: Vec<usize> = Vec::new();
+        for (k, &i) in idx.iter().enumerate() {
+            let level = t.rows[i].level;
+            if level == 0 {
+                let mut parts: Vec<usize> = prev_total.into_iter().collect();
+                parts.append(&mut since);
+                if !parts.is_empty() {
+                    families.push((i, parts));
+                }
+                prev_total = Some(i);
+                continue;
+            }
+            if level == 1 {
+                since.push(i);
+            }
+            // Children: the following deeper rows at the next level present (a reader may
+            // skip a level: "一、财政拨款收入" then "1.一般公共预算资金").
+            let deeper: Vec<usize> = idx[k + 1..]
+                .iter()
+                .copied()
+                .take_while(|&j| t.rows[j].level > level)
+                .collect();
+            let next = deeper.iter().map(|&j| t.rows[j].level).min();
+            let kids: Vec<usize> = deeper
+                .into_iter()
+                .filter(|&j| Some(t.rows[j].level) == next)
+                .collect();
+            if !kids.is_empty() {
+                families.push((i, kids));
+            }
+        }
+    }
+    for (p, kids) in families {
+        let rule = if e.doc.tables[ti].rows[p].level == 0 {
+            "hierarchy.total"
+        } else {
+            "hierarchy.outline"
+        };
+        check_family(e, rule, ti, p, &kids);
+    }
+}
+
+/// Column identities (合计 = 基本支出 + 项目支出; 年末 = 年初 + 收入 − 支出) in every row.
+pub fn identities(e: &mut Engine) {
+    let rules = e.rules.identities.clone();
+    for id in &rules {
+        for ti in e.tables(&id.table, id.family.as_deref()) {
+            let t = &e.doc.tables[ti];
+            let Some(tc) = t.column_index(&id.total) else {
+                continue;
+            };
+            let cols = |ids: &[String]| {
+                ids.iter()
+                    .map(|p| t.column_index(p))
+                    .collect::<Option<Vec<usize>>>()
+            };
+            let (Some(pcs), Some(mcs)) = (cols(&id.parts), cols(&id.minus)) else {
+                continue;
+            };
+            let label = e.table_label(ti);
+            let mut names: Vec<String> = pcs.iter().map(|&c| t.columns[c].label.clone()).collect();
+            names.extend(mcs.iter().map(|&c| format!("− {}", t.columns[c].label)));
+            let total_label = t.columns[tc].label.clone();
+            let rule = format!("identity.{}.{}", id.table, id.total);
+            for ri in 0..t.rows.len() {
+                let what = format!(
+                    "{label} {} [{total_label}] against {}",
+                    row_label(&e.doc.tables[ti].rows[ri]),
+                    names.join(" + ")
+                );
+                let total = e.term((ti, ri, tc), Role::Stated);
+                let mut parts: Vec<Term> = pcs
+                    .iter()
+                    .map(|&c| e.term((ti, ri, c), Role::Part))
+                    .collect();
+                for &c in &mcs {
+                    let mut m = e.term((ti, ri, c), Role::Part);
+                    if let Some(p) = m.printed.as_mut() {
+                        p.value = -p.value;
+                    }
+                    parts.push(m);
+                }
+                e.compare_sum(&rule, &what, total, parts);
+            }
+        }
+    }
+}
+
+/// What a selector resolves to: a term, nothing to check, or a missing figure.
+enum Got {
+    Term(Box<Term>),
+    Skip,
+    Missing(String),
+}
+
+fn get(
+    e: &Engine,
+    sel: &super::rules::CellSel,
+    family: &Option<String>,
+    number: Option<&str>,
+) -> Got {
+    let mut tables = e.tables(&sel.table, family.as_deref());
+    if let Some(n) = number {
+        tables.retain(|&ti| e.doc.tables[ti].number.as_deref() == Some(n));
+    }
+    match select::resolve_cell(e.doc, &tables, sel) {
+        Resolved::Cell(a) => Got::Term(Box::new(e.term(a, Role::Part))),
+        Resolved::NoTable => Got::Skip,
+        // A table printed empty ("本表为空表") says the figure is nothing: an empty cell.
+        Resolved::EmptyTable(ti) => Got::Term(Box::new(Term {
+            cell: super::CellRef {
+                table: e.table_label(ti),
+                table_kind: e.doc.tables[ti].kind.clone(),
+                row: "(table printed empty)".into(),
+                column: Some(sel.column.clone()),
+                value: None,
+                unit: e.doc.tables[ti].unit.label().into(),
+                role: Role::Part,
+                page: Some(e.doc.tables[ti].first_page),
+                lines: e.doc.tables[ti].line.map(|l| (l, l)),
+            },
+            printed: None,
+            addr: None,
+            unit: Some(e.doc.tables[ti].unit),
+        })),
+        Resolved::NotFound { .. } if sel.optional => Got::Skip,
+        Resolved::NotFound { table, what } => {
+            Got::Missing(format!("{} has no {what}", e.table_label(table)))
+        }
+    }
+}
+
+/// Resolves a rule's cells; `None` when the rule does not apply or a figure is missing (then a
+/// finding is recorded).
+fn get_all(
+    e: &mut Engine,
+    rule: &str,
+    sels: &[&super::rules::CellSel],
+    family: &Option<String>,
+    number: Option<&str>,
+) -> Option<Vec<Option<Term>>> {
+    let mut out = Vec::new();
+    for s in sels {
+        match get(e, s, family, number) {
+            Got::Term(t) => out.push(Some(*t)),
+            Got::Skip => {
+                if s.optional {
+                    out.push(None);
+                    continue;
+                }
+                return None;
+            }
+            Got::Missing(m) => {
+                e.missing(rule, format!("{m}, which rule {rule} needs"), Vec::new());
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The table numbers a rule runs for: every number of the first cell's tables when the rule
+/// is `same_number` (each 表12-N on its own), else once over the whole document.
+fn instances(
+    e: &Engine,
+    first: &super::rules::CellSel,
+    family: &Option<String>,
+    same_number: bool,
+) -> Vec<Option<String>> {
+    if !same_number {
+        return vec![None];
+    }
+    let mut out: Vec<Option<String>> = Vec::new();
+    for ti in e.tables(&first.table, family.as_deref()) {
+        let n = e.doc.tables[ti].number.clone();
+        if n.is_some() && !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Cells that must hold the same figure.
+pub fn equalities(e: &mut Engine) {
+    let rules = e.rules.equal.clone();
+    for r in &rules {
+        let Some(first) = r.cells.first() else {
+            continue;
+        };
+        for number in instances(e, first, &r.family, r.same_number) {
+            equality(e, r, number.as_deref());
+        }
+    }
+}
+
+fn equality(e: &mut Engine, r: &super::rules::EqualRule, number: Option<&str>) {
+    let sels: Vec<_> = r.cells.iter().collect();
+    let Some(terms) = get_all(e, &r.id, &sels, &r.family, number) else {
+        return;
+    };
+    // Optional cells that are absent drop out; empty tables count as empty cells.
+    let present: Vec<Term> = terms.into_iter().flatten().collect();
+    let Some((first, rest)) = present.split_first() else {
+        return;
+    };
+    let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
+    for other in rest {
+        e.compare_sum(&r.id, &what, first.clone(), vec![other.clone()]);
+    }
+}
+
+/// total = Σ parts, cells anywhere in the document.
+pub fn sums(e: &mut Engine) {
+    let rules = e.rules.sums.clone();
+    for r in &rules {
+        for number in instances(e, &r.total, &r.family, r.same_number) {
+            let sels: Vec<_> = std::iter::once(&r.total).chain(r.parts.iter()).collect();
+            let Some(mut terms) = get_all(e, &r.id, &sels, &r.family, number.as_deref()) else {
+                continue;
+            };
+            let Some(total) = terms.remove(0) else {
+                continue;
+            };
+            let parts: Vec<Term> = terms.into_iter().flatten().collect();
+            let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
+            e.compare_sum(&r.id, &what, total, parts);
+        }
+    }
+}
+
+/// total = Σ a column over selected rows of a table (a list whose total is printed elsewhere,
+/// or, with column "*", the table's own total row in every amount column).
+pub fn row_sums(e: &mut Engine) {
+    let rules = e.rules.row_sums.clone();
+    for r in &rules {
+        let Some(&ti) = e.tables(&r.rows.table, r.family.as_deref()).first() else {
+            continue;
+        };
+        if e.doc.tables[ti].empty {
+            continue;
+        }
+        let t = &e.doc.tables[ti];
+        let columns: Vec<(usize, String)> = if r.rows.column == "*" {
+            amount_columns(t)
+                .into_iter()
+                .map(|ci| (ci, t.columns[ci].id.clone()))
+                .collect()
+        } else {
+            t.column_index(&r.rows.column)
+                .map(|ci| (ci, r.rows.column.clone()))
+                .into_iter()
+                .collect()
+        };
+        for (ci, id) in columns {
+            let Some(addrs) = select::resolve_rows_in(&e.doc.tables[ti], ti, &r.rows, ci) else {
+                continue;
+            };
+            let mut total_sel = r.total.clone();
+            if total_sel.column == "*" {
+                total_sel.column = id;
+            }
+            let Some(Some(total)) =
+                get_all(e, &r.id, &[&total_sel], &r.family, None).map(|mut v| v.remove(0))
+            else {
+                continue;
+            };
+            let parts: Vec<Term> = addrs.iter().map(|&a| e.term(a, Role::Part)).collect();
+            if parts.is_empty() {
+                continue;
+            }
+            let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
+            e.compare_sum(&r.id, &what, total, parts);
+        }
+    }
+}
+
+/// Rows of one table against the rows of the same name in others.
+pub fn matched_rows(e: &mut Engine) {
+    let rules = e.rules.match_rows.clone();
+    for r in &rules {
+        let Some(&lt) = e.tables(&r.left.table, r.family.as_deref()).first() else {
+            continue;
+        };
+        if e.doc.tables[lt].empty {
+            continue;
+        }
+        let Some(left) = select::resolve_rows(&e.doc.tables[lt], lt, &r.left) else {
+            continue;
+        };
+        let mut right: HashMap<String, Vec<Addr>> = HashMap::new();
+        let mut right_order: Vec<String> = Vec::new();
+        let mut any_right = false;
+        for rs in &r.right {
+            for ti in e.tables(&rs.table, r.family.as_deref()) {
+                any_right = true;
+                let t = &e.doc.tables[ti];
+                if t.empty {
+                    continue;
+                }
+                for a in select::resolve_rows(t, ti, rs).unwrap_or_default() {
+                    let key = norm_name(&t.rows[a.1].name);
+                    if !right.contains_key(&key) {
+                        right_order.push(key.clone());
+                    }
+                    right.entry(key).or_default().push(a);
+                }
+            }
+        }
+        if !any_right {
+            continue;
+        }
+        let what = r.sentence.clone().unwrap_or_else(|| r.id.clone());
+        let is_zero = |e: &Engine, a: Addr| {
+            e.doc.tables[a.0].rows[a.1]
+                .amounts
+                .get(a.2)
+                .copied()
+                .flatten()
+                .is_none_or(|v| v.is_zero())
+        };
+        let mut left_keys = std::collections::HashSet::new();
+        for a in left {
+            let key = norm_name(&e.doc.tables[lt].rows[a.1].name);
+            left_keys.insert(key.clone());
+            match right.get(&key) {
+                Some(addrs) => {
+                    let total = e.term(a, Role::Stated);
+                    let parts = addrs.iter().map(|&b| e.term(b, Role::Part)).collect();
+                    e.compare_sum(&r.id, &format!("{what} ({key})"), total, parts);
+                }
+                None if is_zero(e, a) => {}
+                None => {
+                    let t = e.term(a, Role::Stated);
+                    e.missing(
+                        &r.id,
+                        format!("{what}: {key} is printed in {} but has no row of that name in the other table", t.cell.table),
+                        vec![t],
+                    );
+                }
+            }
+        }
+        for key in right_order {
+            if left_keys.contains(&key) {
+                continue;
+            }
+            let addrs = &right[&key];
+            if addrs.iter().all(|&a| is_zero(e, a)) {
+                continue;
+            }
+            let terms: Vec<Term> = addrs.iter().map(|&a| e.term(a, Role::Part)).collect();
+            let left_label = e.table_label(lt);
+            e.missing(
+                &r.id,
+                format!("{what}: {key} has no line in {left_label}"),
+                terms,
+            );
+        }
+    }
+}
+
+/// Printed percentages (表11 占比) against the amounts they are shares of.
+pub fn shares(e: &mut Engine) {
+    let rules = e.rules.shares.clone();
+    for r in &rules {
+        for ti in e.tables(&r.table, r.family.as_deref()) {
+            let t = &e.doc.tables[ti];
+            let (Some(pc), Some(oc)) = (t.column_index(&r.column), t.column_index(&r.of)) else {
+                continue;
+            };
+            let label = e.table_label(ti);
+            for ri in 0..t.rows.len() {
+                let t = &e.doc.tables[ti];
+                let row = &t.rows[ri];
+                if row.amounts.get(pc).copied().flatten().is_none() {
+                    continue;
+                }
+                let base = (0..t.rows.len()).find(|&b| {
+                    t.rows[b].level == 0
+                        && (r.base == ShareBase::TableTotal || t.rows[b].section == row.section)
+                });
+                let Some(base) = base else {
+                    continue;
+                };
+                let what = format!(
+                    "{label} {}{} share",
+                    row.section
+                        .as_ref()
+                        .map(|s| format!("{s} "))
+                        .unwrap_or_default(),
+                    row.name
+                );
+                let share = e.term((ti, ri, pc), Role::Share);
+                let part = e.term((ti, ri, oc), Role::Part);
+                let whole = e.term((ti, base, oc), Role::Whole);
+                e.compare_share(&r.id, &what, share, part, whole);
+            }
+        }
+    }
+}

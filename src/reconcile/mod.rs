@@ -1,0 +1,727 @@
+//! Reconciliation: checks every total a document carries, with exact interval arithmetic
+//! for rounding, against rules kept as data (`rules/*.toml` and the grammars' identities).
+//!
+//! [`reconcile`] runs the table rules; [`reconcile_with_narrative`] adds the statements of the
+//! explanation (情况说明). A check whose figures agree exactly passes; one whose difference
+//! rounding of the printed figures can explain is a `rounding` note; otherwise a `mismatch`.
+
+mod checks;
+pub mod interval;
+pub mod narrative;
+pub mod rules;
+mod select;
+
+#[cfg(test)]
+mod tests;
+
+pub use narrative::{check_narrative, explanation_lines, explanation_section, NarrativeSummary};
+pub use rules::{RuleError, RuleSet};
+pub use select::norm_name;
+
+use crate::convert::Converted;
+use crate::model::{Document, Table, Unit};
+use interval::{check_ratio, check_sum, Outcome, Printed};
+use rust_decimal::Decimal;
+use select::Addr;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The figures differ by no more than rounding of the printed values explains.
+    Rounding,
+    /// The figures differ by more than rounding explains.
+    Mismatch,
+    /// A figure a rule needs is not printed (an empty total, a row the other table lacks).
+    Missing,
+    /// A statement or cell that could not be read well enough to check.
+    Unparsed,
+}
+
+/// The part a cell plays in a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The printed total (or the first of equal figures).
+    Stated,
+    /// A part of the sum (or another printing of the same figure).
+    Part,
+    /// A printed percentage.
+    Share,
+    /// The whole a share is taken of.
+    Whole,
+}
+
+/// One cell (or narrative figure) taking part in a finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellRef {
+    /// Table number as printed ("表3"), its title if unnumbered, or "narrative".
+    pub table: String,
+    /// Canonical table kind ("expenditure_summary"); empty for the narrative.
+    pub table_kind: String,
+    /// Row code and name ("21011 行政事业单位医疗"), or the narrative's subject.
+    pub row: String,
+    /// Column id; `None` for the narrative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The value as printed; `None` for an empty cell.
+    pub value: Option<Decimal>,
+    /// "元", "万元" or "%".
+    pub unit: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Source lines (text dumps and narrative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<(u32, u32)>,
+}
+
+/// Which figures of a failing check are likely wrong, when one can tell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suspect {
+    /// Indices into the finding's `cells`.
+    pub cells: Vec<usize>,
+    pub reason: String,
+}
+
+/// One failed or rounding-only check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Rule id ("hierarchy.code", "identity.expenditure_summary.total", "cross.income_total").
+    pub rule: String,
+    pub severity: Severity,
+    /// One plain sentence saying what disagrees.
+    pub message: String,
+    pub cells: Vec<CellRef>,
+    /// The printed figure under test (total, share or narrative figure).
+    pub stated: Option<Decimal>,
+    /// What the other figures give.
+    pub computed: Option<Decimal>,
+    /// stated − computed.
+    pub difference: Option<Decimal>,
+    /// Rounding explains a difference up to this (the sum of the figures' half-units).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<Decimal>,
+    /// Unit of stated / computed / difference ("万元", "元", "%").
+    pub unit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspect: Option<Suspect>,
+}
+
+/// Findings per severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub rounding: usize,
+    pub mismatch: usize,
+    pub missing: usize,
+    pub unparsed: usize,
+}
+
+/// How much of the document's money some check vouches for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Coverage {
+    /// Non-empty cells of amount columns.
+    pub amounts: usize,
+    /// Of those, the ones that took part in at least one check that passed or only rounded.
+    pub verified: usize,
+    pub unverified: usize,
+    /// verified / amounts, four places (1 when there are no amounts).
+    pub share: Decimal,
+    /// The unverified cells.
+    pub unverified_cells: Vec<CellRef>,
+}
+
+/// The result of reconciling one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    pub doc_id: String,
+    pub findings: Vec<Finding>,
+    pub counts: Counts,
+    /// Checks made (each comparison of a total with its parts, each share, each statement).
+    pub checks: usize,
+    /// Checks whose figures agree exactly.
+    pub checks_passed: usize,
+    pub coverage: Coverage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<NarrativeSummary>,
+}
+
+impl Reconciliation {
+    /// Whether any finding is a mismatch (`convert --strict` fails on it).
+    pub fn has_mismatch(&self) -> bool {
+        self.counts.mismatch > 0
+    }
+}
+
+impl std::fmt::Display for Reconciliation {
+    /// One line: findings by severity, checks, coverage.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = &self.counts;
+        write!(
+            f,
+            "{}: {} mismatch, {} rounding, {} missing, {} unparsed; {} checks, {} exact; coverage {}/{} amounts ({}%), {} unverified",
+            self.doc_id,
+            c.mismatch,
+            c.rounding,
+            c.missing,
+            c.unparsed,
+            self.checks,
+            self.checks_passed,
+            self.coverage.verified,
+            self.coverage.amounts,
+            (self.coverage.share * Decimal::ONE_HUNDRED).round_dp(2).normalize(),
+            self.coverage.unverified
+        )
+    }
+}
+
+/// The explanation (情况说明) of a document, as text with its first source line.
+#[derive(Debug, Clone, Copy)]
+pub struct Narrative<'a> {
+    pub text: &'a str,
+    pub first_line: u32,
+}
+
+/// Checks a document's tables against the rules.
+pub fn reconcile(doc: &Document, rules: &RuleSet) -> Reconciliation {
+    reconcile_with_narrative(doc, rules, None)
+}
+
+/// Checks a document's tables and, when given, the statements of its explanation.
+pub fn reconcile_with_narrative(
+    doc: &Document,
+    rules: &RuleSet,
+    narrative: Option<Narrative<'_>>,
+) -> Reconciliation {
+    let lines = narrative.map(|n| narrative::numbered(n.text, n.first_line));
+    let (e, summary) = run(doc, rules, lines.as_deref());
+    e.finish(summary)
+}
+
+/// Checks a converted document: its tables and the explanation (第三部分 …情况说明) among
+/// its narrative lines.
+pub fn reconcile_converted(c: &Converted, rules: &RuleSet) -> Reconciliation {
+    let lines: Vec<(u32, &str)> = c.narrative.iter().map(|(n, l)| (*n, l.as_str())).collect();
+    let explanation = narrative::explanation_lines(&lines);
+    let narrative = (!explanation.is_empty()).then_some(explanation.as_slice());
+    let (e, summary) = run(&c.document, rules, narrative);
+    e.finish(summary)
+}
+
+/// Runs the table checks, then the narrative's when given.
+fn run<'a>(
+    doc: &'a Document,
+    rules: &'a RuleSet,
+    narrative: Option<&[(u32, &str)]>,
+) -> (Engine<'a>, Option<NarrativeSummary>) {
+    let mut e = Engine::new(doc, rules);
+    e.run_tables();
+    let summary = narrative.map(|lines| narrative::run(&mut e, lines));
+    (e, summary)
+}
+
+/// Reconciles and returns the log of passing sums too (for the mutation tests).
+#[cfg(test)]
+pub(crate) fn reconcile_logged(doc: &Document, rules: &RuleSet) -> (Reconciliation, Vec<CheckLog>) {
+    let (mut e, summary) = run(doc, rules, None);
+    let log = std::mem::take(&mut e.log);
+    (e.finish(summary), log)
+}
+
+/// A figure in a check: a table cell or a narrative figure.
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    pub cell: CellRef,
+    /// `None` for an empty cell.
+    pub printed: Option<Printed>,
+    pub addr: Option<Addr>,
+    /// The unit the figure is printed in (`None` for percentages).
+    pub unit: Option<Unit>,
+}
+
+/// Runs checks, collects findings and the cells that passing checks vouch for.
+pub(crate) struct Engine<'a> {
+    pub doc: &'a Document,
+    pub rules: &'a RuleSet,
+    pub findings: Vec<Finding>,
+    verified: HashSet<Addr>,
+    /// Findings that carry table addresses, by index, for the suspect pass.
+    finding_addrs: Vec<Vec<Option<Addr>>>,
+    pub checks: usize,
+    pub passed: usize,
+    /// Passing sums (exact or rounding): their table cells, bound and |difference| in 元.
+    #[cfg(test)]
+    pub log: Vec<CheckLog>,
+}
+
+/// A passing sum check, for tests that reason about what a change would break.
+#[cfg(test)]
+#[derive(Debug, Clone)]
+pub(crate) struct CheckLog {
+    pub cells: Vec<Addr>,
+    pub bound: Decimal,
+    pub slack_used: Decimal,
+}
+
+impl<'a> Engine<'a> {
+    fn new(doc: &'a Document, rules: &'a RuleSet) -> Engine<'a> {
+        Engine {
+            doc,
+            rules,
+            findings: Vec::new(),
+            verified: HashSet::new(),
+            finding_addrs: Vec::new(),
+            checks: 0,
+            passed: 0,
+            #[cfg(test)]
+            log: Vec::new(),
+        }
+    }
+
+    /// The family a table belongs to (from its grammar file).
+    pub fn family_of(&self, t: &Table) -> Option<String> {
+        self.rules
+            .grammar_family
+            .get(&t.grammar)
+            .cloned()
+            .or_else(|| t.grammar.split('/').next().map(str::to_string))
+    }
+
+    /// Tables of `kind` in `family`.
+    pub fn tables(&self, kind: &str, family: Option<&str>) -> Vec<usize> {
+        select::tables_of(self.doc, kind, family, &|t| self.family_of(t))
+    }
+
+    /// "表3" or the title.
+    pub fn table_label(&self, ti: usize) -> String {
+        let t = &self.doc.tables[ti];
+        t.number.clone().unwrap_or_else(|| t.title.clone())
+    }
+
+    /// A table cell as a term.
+    pub fn term(&self, (ti, ri, ci): Addr, role: Role) -> Term {
+        let t = &self.doc.tables[ti];
+        let r = &t.rows[ri];
+        let value = r.amounts.get(ci).copied().flatten();
+        let amount = select::is_amount(t, ci);
+        let row = match &r.code {
+            Some(c) => format!("{c} {}", r.name),
+            None => r.name.clone(),
+        };
+        Term {
+            cell: CellRef {
+                table: self.table_label(ti),
+                table_kind: t.kind.clone(),
+                row,
+                column: t.columns.get(ci).map(|c| c.id.clone()),
+                value,
+                unit: if amount {
+                    t.unit.label().to_string()
+                } else {
+                    "%".to_string()
+                },
+                role,
+                page: Some(r.page),
+                lines: r.lines,
+            },
+            printed: value.map(|v| {
+                if amount {
+                    Printed::new(v, t.unit)
+                } else {
+                    Printed::plain(v)
+                }
+            }),
+            addr: Some((ti, ri, ci)),
+            unit: amount.then_some(t.unit),
+        }
+    }
+
+    fn vouch(&mut self, terms: &[&Term]) {
+        for t in terms {
+            if let (Some(a), Some(_)) = (t.addr, t.printed) {
+                if select::is_amount(&self.doc.tables[a.0], a.2) {
+                    self.verified.insert(a);
+                }
+            }
+        }
+    }
+
+    /// Records a finding with the table addresses of its terms.
+    pub fn push(&mut self, f: Finding, addrs: Vec<Option<Addr>>) {
+        self.finding_addrs.push(addrs);
+        self.findings.push(f);
+    }
+
+    /// A figure a rule needs is absent.
+    pub fn missing(&mut self, rule: &str, message: String, terms: Vec<Term>) {
+        self.checks += 1;
+        let addrs = terms.iter().map(|t| t.addr).collect();
+        let unit = terms
+            .first()
+            .map(|t| t.cell.unit.clone())
+            .unwrap_or_default();
+        self.push(
+            Finding {
+                rule: rule.to_string(),
+                severity: Severity::Missing,
+                message,
+                cells: terms.into_iter().map(|t| t.cell).collect(),
+                stated: None,
+                computed: None,
+                difference: None,
+                tolerance: None,
+                unit,
+                suspect: None,
+            },
+            addrs,
+        );
+    }
+
+    /// Compares `total` with Σ `parts` (empty parts count as zero); `what` describes the
+    /// check for the finding's sentence. Returns the outcome, or `None` when nothing is printed.
+    pub fn compare_sum(
+        &mut self,
+        rule: &str,
+        what: &str,
+        mut total: Term,
+        mut parts: Vec<Term>,
+    ) -> Option<Outcome> {
+        total.cell.role = Role::Stated;
+        for p in &mut parts {
+            p.cell.role = Role::Part;
+        }
+        let Some(tp) = total.printed else {
+            let any = parts
+                .iter()
+                .any(|p| p.printed.is_some_and(|v| !v.value.is_zero()));
+            if any {
+                let mut terms = vec![total];
+                terms.extend(parts);
+                self.missing(
+                    rule,
+                    format!("{what}: the total is printed empty while its parts are not zero"),
+                    terms,
+                );
+            }
+            return None;
+        };
+        let pp: Vec<Printed> = parts
+            .iter()
+            .map(|p| p.printed.unwrap_or(Printed::exact(Decimal::ZERO)))
+            .collect();
+        let c = check_sum(tp, &pp);
+        self.checks += 1;
+        let refs: Vec<&Term> = std::iter::once(&total).chain(parts.iter()).collect();
+        #[cfg(test)]
+        if c.outcome != Outcome::Mismatch {
+            self.log.push(CheckLog {
+                cells: refs.iter().filter_map(|t| t.addr).collect(),
+                bound: c.bound,
+                slack_used: c.difference.abs(),
+            });
+        }
+        match c.outcome {
+            Outcome::Ok => {
+                self.passed += 1;
+                self.vouch(&refs);
+                return Some(Outcome::Ok);
+            }
+            Outcome::Rounding => self.vouch(&refs),
+            Outcome::Mismatch => {}
+        }
+        // Report in the total's unit.
+        let f = total.unit.map(Unit::yuan_factor).unwrap_or(Decimal::ONE);
+        let conv = |v: Decimal| (v / f).normalize();
+        let severity = if c.outcome == Outcome::Rounding {
+            Severity::Rounding
+        } else {
+            Severity::Mismatch
+        };
+        let unit = total.cell.unit.clone();
+        let stated = total.cell.value;
+        let message = match c.outcome {
+            Outcome::Rounding => format!(
+                "{what}: printed {} {unit}, the parts give {} (difference {}), within the rounding of the printed figures (≤ {})",
+                fmt_opt(stated),
+                conv(c.computed),
+                conv(c.difference),
+                conv(c.bound)
+            ),
+            _ => format!(
+                "{what}: printed {} {unit}, the parts give {} (difference {}), more than rounding explains (≤ {})",
+                fmt_opt(stated),
+                conv(c.computed),
+                conv(c.difference),
+                conv(c.bound)
+            ),
+        };
+        let addrs = refs.iter().map(|t| t.addr).collect();
+        let mut cells = vec![total.cell];
+        cells.extend(parts.into_iter().map(|p| p.cell));
+        self.push(
+            Finding {
+                rule: rule.to_string(),
+                severity,
+                message,
+                cells,
+                stated,
+                computed: Some(conv(c.computed)),
+                difference: Some(conv(c.difference)),
+                tolerance: Some(conv(c.bound)),
+                unit,
+                suspect: None,
+            },
+            addrs,
+        );
+        Some(c.outcome)
+    }
+
+    /// Compares a printed percentage with 100 × part / whole.
+    pub fn compare_share(
+        &mut self,
+        rule: &str,
+        what: &str,
+        mut share: Term,
+        mut part: Term,
+        mut whole: Term,
+    ) -> Option<Outcome> {
+        share.cell.role = Role::Share;
+        part.cell.role = Role::Part;
+        whole.cell.role = Role::Whole;
+        let pct = share.cell.value?;
+        let wp = whole.printed?;
+        let pp = part.printed.unwrap_or(Printed::exact(Decimal::ZERO));
+        let c = check_ratio(pp, wp, pct)?;
+        self.checks += 1;
+        let refs = [&part, &whole];
+        match c.outcome {
+            Outcome::Ok => {
+                self.passed += 1;
+                self.vouch(&refs);
+                return Some(Outcome::Ok);
+            }
+            Outcome::Rounding => self.vouch(&refs),
+            Outcome::Mismatch => {}
+        }
+        let severity = if c.outcome == Outcome::Rounding {
+            Severity::Rounding
+        } else {
+            Severity::Mismatch
+        };
+        let explain = if severity == Severity::Rounding {
+            "only rounding of the amounts explains it"
+        } else {
+            "no rounding of the amounts explains it"
+        };
+        let message = format!(
+            "{what}: printed {pct}%, but {} / {} = {}% (the printed amounts allow {}%–{}%); {explain}",
+            fmt_opt(part.cell.value),
+            fmt_opt(whole.cell.value),
+            c.computed.normalize(),
+            c.range.0.normalize(),
+            c.range.1.normalize()
+        );
+        let addrs = vec![share.addr, part.addr, whole.addr];
+        self.push(
+            Finding {
+                rule: rule.to_string(),
+                severity,
+                message,
+                cells: vec![share.cell, part.cell, whole.cell],
+                stated: Some(pct),
+                computed: Some(c.computed.normalize()),
+                difference: Some(c.difference.normalize()),
+                tolerance: None,
+                unit: "%".into(),
+                suspect: None,
+            },
+            addrs,
+        );
+        Some(c.outcome)
+    }
+
+    fn run_tables(&mut self) {
+        self.unparsed_tables();
+        checks::hierarchies(self);
+        checks::identities(self);
+        checks::equalities(self);
+        checks::sums(self);
+        checks::row_sums(self);
+        checks::matched_rows(self);
+        checks::shares(self);
+    }
+
+    /// Tables the reader could not rebuild or the contents list but the body lacks: their
+    /// figures go unchecked, say so.
+    fn unparsed_tables(&mut self) {
+        for name in &self.doc.missing_tables {
+            self.findings.push(Finding {
+                rule: "missing.table".into(),
+                severity: Severity::Missing,
+                message: format!(
+                    "{name} is listed in the contents but not printed, so none of its figures is checked"
+                ),
+                cells: vec![CellRef {
+                    table: name.clone(),
+                    table_kind: String::new(),
+                    row: String::new(),
+                    column: None,
+                    value: None,
+                    unit: String::new(),
+                    role: Role::Stated,
+                    page: None,
+                    lines: None,
+                }],
+                stated: None,
+                computed: None,
+                difference: None,
+                tolerance: None,
+                unit: String::new(),
+                suspect: None,
+            });
+            self.finding_addrs.push(Vec::new());
+        }
+        for w in &self.doc.warnings {
+            if w.code != "table_unparsed" {
+                continue;
+            }
+            let table = w.table.clone().unwrap_or_else(|| "(table)".into());
+            self.findings.push(Finding {
+                rule: "unparsed.table".into(),
+                severity: Severity::Unparsed,
+                message: format!(
+                    "{table} could not be rebuilt, so none of its totals is checked: {}",
+                    w.message
+                ),
+                cells: vec![CellRef {
+                    table,
+                    table_kind: String::new(),
+                    row: String::new(),
+                    column: None,
+                    value: None,
+                    unit: String::new(),
+                    role: Role::Stated,
+                    page: w.page,
+                    lines: w.line.map(|l| (l, l)),
+                }],
+                stated: None,
+                computed: None,
+                difference: None,
+                tolerance: None,
+                unit: String::new(),
+                suspect: None,
+            });
+            self.finding_addrs.push(Vec::new());
+        }
+    }
+
+    /// A figure that cannot be checked for want of what it refers to.
+    pub fn unparsed(&mut self, rule: &str, message: String, terms: Vec<Term>) {
+        let addrs = terms.iter().map(|t| t.addr).collect();
+        let unit = terms
+            .first()
+            .map(|t| t.cell.unit.clone())
+            .unwrap_or_default();
+        self.push(
+            Finding {
+                rule: rule.to_string(),
+                severity: Severity::Unparsed,
+                message,
+                cells: terms.into_iter().map(|t| t.cell).collect(),
+                stated: None,
+                computed: None,
+                difference: None,
+                tolerance: None,
+                unit,
+                suspect: None,
+            },
+            addrs,
+        );
+    }
+
+    fn finish(mut self, narrative: Option<NarrativeSummary>) -> Reconciliation {
+        // Suspects: in a mismatch, the figures no passing check vouches for, when others are.
+        for (f, addrs) in self.findings.iter_mut().zip(&self.finding_addrs) {
+            if f.severity != Severity::Mismatch {
+                continue;
+            }
+            let vouched: Vec<bool> = addrs
+                .iter()
+                .map(|a| a.is_some_and(|a| self.verified.contains(&a)))
+                .collect();
+            let doubtful: Vec<usize> = (0..vouched.len()).filter(|&i| !vouched[i]).collect();
+            if !doubtful.is_empty() && doubtful.len() < vouched.len() {
+                let names: Vec<String> = doubtful
+                    .iter()
+                    .filter_map(|&i| f.cells.get(i))
+                    .map(|c| {
+                        format!(
+                            "{} {}{}",
+                            c.table,
+                            c.row,
+                            c.column
+                                .as_ref()
+                                .map(|c| format!(" [{c}]"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                f.suspect = Some(Suspect {
+                    cells: doubtful,
+                    reason: format!(
+                        "the other figures agree with other checks; suspect: {}",
+                        names.join(", ")
+                    ),
+                });
+            }
+        }
+        let mut counts = Counts::default();
+        for f in &self.findings {
+            match f.severity {
+                Severity::Rounding => counts.rounding += 1,
+                Severity::Mismatch => counts.mismatch += 1,
+                Severity::Missing => counts.missing += 1,
+                Severity::Unparsed => counts.unparsed += 1,
+            }
+        }
+        let mut coverage = Coverage::default();
+        for (ti, t) in self.doc.tables.iter().enumerate() {
+            for (ri, r) in t.rows.iter().enumerate() {
+                for (ci, v) in r.amounts.iter().enumerate() {
+                    if v.is_none() || !select::is_amount(t, ci) {
+                        continue;
+                    }
+                    coverage.amounts += 1;
+                    if self.verified.contains(&(ti, ri, ci)) {
+                        coverage.verified += 1;
+                    } else {
+                        coverage
+                            .unverified_cells
+                            .push(self.term((ti, ri, ci), Role::Stated).cell);
+                    }
+                }
+            }
+        }
+        coverage.unverified = coverage.amounts - coverage.verified;
+        coverage.share = if coverage.amounts == 0 {
+            Decimal::ONE
+        } else {
+            (Decimal::from(coverage.verified) / Decimal::from(coverage.amounts)).round_dp(4)
+        };
+        Reconciliation {
+            doc_id: self.doc.doc_id.clone(),
+            findings: self.findings,
+            counts,
+            checks: self.checks,
+            checks_passed: self.passed,
+            coverage,
+            narrative,
+        }
+    }
+}
+
+fn fmt_opt(v: Option<Decimal>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "(empty)".into())
+}

@@ -1,0 +1,545 @@
+//! Statements of the explanation (情况说明): amounts, shares and year-on-year changes in prose,
+//! checked against the tables and against each other.
+//!
+//! Lines are joined without white space first (the prose wraps mid-number and mid-word:
+//! "基本支出 252.79 万\n\n元"); page numbers (lines of digits only) are dropped and headings
+//! ("三、支出预算安排情况") end a sentence. A statement is "<subject> <amount> 万元", optionally
+//! followed by "，占(比) P%" or "，比 2024 年(预算)增加/减少 X(万元)，增长/下降 P%". Subjects are
+//! tied to table cells by the rule files' `[[phrase]]` and `[[narrative_rows]]`; a subject
+//! that ties to nothing is skipped and counted, never guessed.
+
+use super::interval::Printed;
+use super::select::{self, norm_name, Addr, Resolved};
+use super::{CellRef, Engine, Finding, Narrative, Role, RuleSet, Term};
+use crate::model::{Document, Unit};
+use regex::Regex;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).unwrap_or_else(|e| unreachable!("static regex {s}: {e}"))
+}
+
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| re(r"(\d+(?:\.\d+)?)(万元|元)"));
+static SHARE: LazyLock<Regex> = LazyLock::new(|| re(r"^[，,]?占比?(\d+(?:\.\d+)?)%"));
+static YOY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[，,]?比(\d{4})年(?:预算)?(增加|减少)(\d+(?:\.\d+)?)(万元|元)?(?:[，,]?(增长|下降|降低|减少)(\d+(?:\.\d+)?)%)?",
+    )
+});
+static ORDINAL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．]\D)")
+});
+static TOP_HEADING: LazyLock<Regex> = LazyLock::new(|| re(r"^[一二三四五六七八九十]+、"));
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{1,4}$"));
+static YEAR_PREFIX: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{4}年(?:度)?"));
+static YEAR_SUFFIX: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\d{4}年(?:度)?)?(?:预算数)?$"));
+static PATH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(.+?)\(类\)(?:(.+?)\(款\))?(?:(.+?)\(项\))?"));
+
+/// What the narrative checks came to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NarrativeSummary {
+    /// Amount statements found.
+    pub statements: usize,
+    /// Statements whose amount was checked against a table cell.
+    pub tied: usize,
+    /// Shares ("占比 36%") and year-on-year changes checked.
+    pub shares_checked: usize,
+    pub changes_checked: usize,
+    /// Subjects that tie to no table figure (skipped, not guessed), with their lines.
+    pub skipped: Vec<(u32, String)>,
+}
+
+/// One "<subject> <amount>" statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// Subject as printed (joined, white space removed).
+    pub subject: String,
+    pub amount: Decimal,
+    pub unit: Unit,
+    pub line: u32,
+    /// Printed share ("占比 36%").
+    pub share: Option<Decimal>,
+    pub change: Option<Change>,
+    /// Whether "其中" follows the statement (it heads a breakdown).
+    pub heads_breakdown: bool,
+    /// Index of the top-level section (一、二、…) the statement is in.
+    pub section: usize,
+}
+
+/// A year-on-year change: "比 2024 年预算增加 3.23 万元，增长 0.46%".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub year: u16,
+    /// +1 for 增加, −1 for 减少.
+    pub sign: i8,
+    pub amount: Decimal,
+    pub percent: Option<Decimal>,
+}
+
+/// Joined prose with a map from byte offsets back to source lines.
+struct Joined {
+    text: String,
+    /// (byte offset where a source line's text starts, line number).
+    starts: Vec<(usize, u32)>,
+    /// Byte offsets where a top-level section heading starts.
+    headings: Vec<usize>,
+}
+
+impl Joined {
+    fn line_at(&self, off: usize) -> u32 {
+        let i = self.starts.partition_point(|&(o, _)| o <= off);
+        self.starts.get(i.saturating_sub(1)).map_or(0, |&(_, l)| l)
+    }
+    fn section_at(&self, off: usize) -> usize {
+        self.headings.partition_point(|&o| o <= off)
+    }
+}
+
+/// Numbered lines of a text whose first line is `first_line`.
+pub fn numbered(text: &str, first_line: u32) -> Vec<(u32, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (first_line + i as u32, l))
+        .collect()
+}
+
+fn join(lines: &[(u32, &str)]) -> Joined {
+    let mut j = Joined {
+        text: String::new(),
+        starts: Vec::new(),
+        headings: Vec::new(),
+    };
+    for &(no, line) in lines {
+        let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if t.is_empty() || PAGE_NUMBER.is_match(&t) {
+            continue;
+        }
+        let ordinal = ORDINAL_LINE.is_match(&t);
+        if ordinal {
+            j.text.push('。');
+            if TOP_HEADING.is_match(&t) {
+                j.headings.push(j.text.len());
+            }
+        }
+        j.starts.push((j.text.len(), no));
+        j.text.push_str(&t);
+        // A heading line (an ordinal and no punctuation) ends its own sentence.
+        if ordinal && !t.contains(['，', '。', '；', '：', ',', ';', ':']) {
+            j.text.push('。');
+        }
+    }
+    j
+}
+
+/// Finds the statements of a narrative text whose first line is `first_line`.
+pub fn statements(text: &str, first_line: u32) -> Vec<Statement> {
+    statements_of(&numbered(text, first_line))
+}
+
+/// Finds the statements of numbered narrative lines.
+pub fn statements_of(lines: &[(u32, &str)]) -> Vec<Statement> {
+    let j = join(lines);
+    let s = &j.text;
+    let mut out: Vec<Statement> = Vec::new();
+    let mut pos = 0;
+    while let Some(m) = AMOUNT.captures_at(s, pos) {
+        let (Some(whole), Some(num), Some(unit)) = (m.get(0), m.get(1), m.get(2)) else {
+            break;
+        };
+        pos = whole.end();
+        let Ok(amount) = Decimal::from_str(num.as_str()) else {
+            continue;
+        };
+        let unit = if unit.as_str() == "万元" {
+            Unit::WanYuan
+        } else {
+            Unit::Yuan
+        };
+        // The subject runs back to the previous clause delimiter.
+        let before = &s[..num.start()];
+        let from = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, '，' | '。' | '；' | '：' | '、' | ',' | ';' | ':'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let subject = before[from..].to_string();
+        let mut st = Statement {
+            subject,
+            amount,
+            unit,
+            line: j.line_at(num.start()),
+            share: None,
+            change: None,
+            heads_breakdown: false,
+            section: j.section_at(num.start()),
+        };
+        if let Some(c) = SHARE.captures(&s[pos..]) {
+            st.share = c.get(1).and_then(|p| Decimal::from_str(p.as_str()).ok());
+            pos += c.get(0).map_or(0, |m| m.end());
+        }
+        if let Some(c) = YOY.captures(&s[pos..]) {
+            let sign = if c.get(2).is_some_and(|m| m.as_str() == "增加") {
+                1
+            } else {
+                -1
+            };
+            let year = c.get(1).and_then(|y| y.as_str().parse().ok()).unwrap_or(0);
+            let amt = c.get(3).and_then(|a| Decimal::from_str(a.as_str()).ok());
+            let pct = c.get(6).and_then(|p| Decimal::from_str(p.as_str()).ok());
+            if let Some(amount) = amt {
+                st.change = Some(Change {
+                    year,
+                    sign,
+                    amount,
+                    percent: pct,
+                });
+            }
+            pos += c.get(0).map_or(0, |m| m.end());
+        }
+        // "其中" right after the statement (allowing "，占 36%" before it) heads a breakdown.
+        let rest = &s[pos..];
+        let next = rest.find(['，', '。', '；']).map_or(rest.len(), |i| i);
+        let after: String = rest.chars().take(4).collect();
+        st.heads_breakdown = after
+            .trim_start_matches(['，', '。', '；'])
+            .starts_with("其中")
+            || rest[..next].contains("其中");
+        out.push(st);
+    }
+    out
+}
+
+/// A subject as the rules compare it: normalized, leading year and trailing "预算数" removed.
+fn norm_subject(s: &str) -> String {
+    let n = norm_name(s);
+    let n = n
+        .strip_prefix("其中")
+        .map_or(n.as_str(), |r| r.trim_start_matches(':'));
+    let n = norm_name(&YEAR_PREFIX.replace(n, ""));
+    YEAR_SUFFIX.replace(&n, "").to_string()
+}
+
+/// Ties a subject to a table cell: phrase rules first, then row names and 类/款/项 paths.
+fn tie(e: &Engine, subject: &str) -> Option<Addr> {
+    let subj = norm_subject(subject);
+    if subj.is_empty() {
+        return None;
+    }
+    for p in &e.rules.phrases {
+        if p.phrases.iter().any(|ph| norm_name(ph) == subj) {
+            let tables = e.tables(&p.cell.table, p.family.as_deref());
+            if let Resolved::Cell(a) = select::resolve_cell(e.doc, &tables, &p.cell) {
+                return Some(a);
+            }
+        }
+    }
+    // "科学技术支出(类)科学技术普及(款)机构运行(项)2025年预算数": the deepest name, checked
+    // against its ancestors' names.
+    let path: Option<Vec<String>> = PATH.captures(&subj).map(|c| {
+        (1..=3)
+            .filter_map(|i| c.get(i).map(|m| norm_name(m.as_str())))
+            .collect()
+    });
+    for nr in &e.rules.narrative_rows {
+        for ti in e.tables(&nr.table, nr.family.as_deref()) {
+            let t = &e.doc.tables[ti];
+            let Some(ci) = t.column_index(&nr.column) else {
+                continue;
+            };
+            let found = match &path {
+                Some(names) => (0..t.rows.len()).find(|&ri| path_matches(t, ri, names)),
+                None => (0..t.rows.len()).find(|&ri| norm_name(&t.rows[ri].name) == subj),
+            };
+            if let Some(ri) = found {
+                return Some((ti, ri, ci));
+            }
+        }
+    }
+    None
+}
+
+/// Whether row `ri` and its code ancestors carry the names of a 类/款/项 path.
+fn path_matches(t: &crate::model::Table, ri: usize, names: &[String]) -> bool {
+    let Some(last) = names.last() else {
+        return false;
+    };
+    let r = &t.rows[ri];
+    if &norm_name(&r.name) != last {
+        return false;
+    }
+    let Some(code) = &r.code else {
+        return names.len() == 1;
+    };
+    let mut ancestors: Vec<&crate::model::Row> = t
+        .rows
+        .iter()
+        .filter(|p| {
+            p.code
+                .as_ref()
+                .is_some_and(|c| c.len() < code.len() && code.starts_with(c.as_str()))
+        })
+        .collect();
+    ancestors.sort_by_key(|p| p.code.as_ref().map_or(0, |c| c.len()));
+    let want = &names[..names.len() - 1];
+    ancestors.len() >= want.len()
+        && want
+            .iter()
+            .zip(&ancestors)
+            .all(|(n, p)| &norm_name(&p.name) == n)
+}
+
+fn narrative_term(st: &Statement, value: Decimal, unit: Unit, what: &str) -> Term {
+    Term {
+        cell: CellRef {
+            table: "narrative".into(),
+            table_kind: String::new(),
+            row: format!("{what}{}", st.subject),
+            column: None,
+            value: Some(value),
+            unit: unit.label().into(),
+            role: Role::Stated,
+            page: None,
+            lines: Some((st.line, st.line)),
+        },
+        printed: Some(Printed::new(value, unit)),
+        addr: None,
+        unit: Some(unit),
+    }
+}
+
+fn pct_term(st: &Statement, pct: Decimal) -> Term {
+    Term {
+        cell: CellRef {
+            table: "narrative".into(),
+            table_kind: String::new(),
+            row: st.subject.clone(),
+            column: None,
+            value: Some(pct),
+            unit: "%".into(),
+            role: Role::Share,
+            page: None,
+            lines: Some((st.line, st.line)),
+        },
+        printed: Some(Printed::plain(pct)),
+        addr: None,
+        unit: None,
+    }
+}
+
+/// Runs the narrative checks inside an engine (so they count for coverage and suspects).
+pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
+    let sts = statements_of(lines);
+    let mut sum = NarrativeSummary {
+        statements: sts.len(),
+        ..NarrativeSummary::default()
+    };
+    for (k, st) in sts.iter().enumerate() {
+        // 1. The amount against the table figure its subject names.
+        match tie(e, &st.subject) {
+            Some(a) => {
+                sum.tied += 1;
+                let stated = narrative_term(st, st.amount, st.unit, "");
+                let cell = e.term(a, Role::Part);
+                let what = format!("narrative line {}: {}", st.line, st.subject);
+                e.compare_sum("narrative.amount", &what, stated, vec![cell]);
+            }
+            None => sum.skipped.push((st.line, st.subject.clone())),
+        }
+        // 2. A share of the amount that heads the breakdown it belongs to.
+        if let Some(pct) = st.share {
+            let base = sts[..k]
+                .iter()
+                .rev()
+                .take_while(|b| b.section == st.section)
+                .find(|b| {
+                    b.heads_breakdown
+                        && b.amount * b.unit.yuan_factor() >= st.amount * st.unit.yuan_factor()
+                });
+            if let Some(b) = base {
+                sum.shares_checked += 1;
+                let what = format!(
+                    "narrative line {}: {} as a share of {} (line {})",
+                    st.line, st.subject, b.subject, b.line
+                );
+                e.compare_share(
+                    "narrative.share",
+                    &what,
+                    pct_term(st, pct),
+                    narrative_term(st, st.amount, st.unit, ""),
+                    narrative_term(b, b.amount, b.unit, ""),
+                );
+            } else {
+                e.unparsed(
+                    "narrative.share",
+                    format!(
+                        "narrative line {}: {} is said to be {pct}% but no amount before it heads a breakdown (其中) it belongs to",
+                        st.line, st.subject
+                    ),
+                    vec![pct_term(st, pct)],
+                );
+            }
+        }
+        // 3. A year-on-year change against the amount it changes.
+        if let Some(ch) = &st.change {
+            let Some(pct) = ch.percent else { continue };
+            let cur = Printed::new(st.amount, st.unit);
+            let delta = Printed::new(ch.amount, st.unit);
+            // Last year's figure = this year's ∓ the change; its rounding adds up.
+            let prior_value = if ch.sign > 0 {
+                cur.value - delta.value
+            } else {
+                cur.value + delta.value
+            };
+            let prior = Printed {
+                value: prior_value,
+                half: cur.half + delta.half,
+            };
+            let f = st.unit.yuan_factor();
+            let prior_printed = (prior_value / f).normalize();
+            let mut whole = narrative_term(st, prior_printed, st.unit, &format!("{} ", ch.year));
+            whole.printed = Some(prior);
+            let part = narrative_term(st, ch.amount, st.unit, "change of ");
+            sum.changes_checked += 1;
+            let what = format!(
+                "narrative line {}: {} changed by {} against {} {}",
+                st.line, st.subject, ch.amount, ch.year, prior_printed
+            );
+            e.compare_share("narrative.change", &what, pct_term(st, pct), part, whole);
+        }
+    }
+    sum
+}
+
+/// Checks the statements of a narrative text (first source line `first_line`) against the
+/// document's tables with the shipped rules; returns the narrative's findings only (the table
+/// checks run too, to tell which side of a disagreement is suspect).
+pub fn check_narrative(text: &str, first_line: u32, doc: &Document) -> Vec<Finding> {
+    let rules = RuleSet::builtin();
+    let r = super::reconcile_with_narrative(doc, &rules, Some(Narrative { text, first_line }));
+    r.findings
+        .into_iter()
+        .filter(|f| f.rule.starts_with("narrative."))
+        .collect()
+}
+
+/// The explanation part of numbered narrative lines (from the line holding "第三部分" to the
+/// line before "第四部分"); all lines when no "第三部分" is found.
+pub fn explanation_lines<'t>(lines: &[(u32, &'t str)]) -> Vec<(u32, &'t str)> {
+    let compact = |l: &str| l.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let Some(start) = lines.iter().position(|(_, l)| {
+        let t = compact(l);
+        t.starts_with("第三部分") && (t.contains("情况") || t.contains("说明"))
+    }) else {
+        return lines.to_vec();
+    };
+    lines[start..]
+        .iter()
+        .take_while(|(_, l)| !compact(l).starts_with("第四部分"))
+        .copied()
+        .collect()
+}
+
+/// The explanation part of a document's text (from the line holding "第三部分" up to the line
+/// before "第四部分"), with its first line number (1-based); `None` if there is none.
+pub fn explanation_section(text: &str) -> Option<(u32, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| {
+        let t: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+        t.starts_with("第三部分") && (t.contains("情况") || t.contains("说明"))
+    })?;
+    let end = lines[start..]
+        .iter()
+        .position(|l| l.trim_start().starts_with("第四部分"))
+        .map_or(lines.len(), |i| start + i);
+    Some((start as u32 + 1, lines[start..end].join("\n")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn wrapped_statement_with_share() {
+        // Sample lines 1675-1677: the amount's unit wraps ("万\n\n元").
+        let t = "部门预算支出 707.83 万元。其中：基本支出 252.79 万\n\n元，占比 36%；项目支出 455.04 万元，占比 64%。";
+        let s = statements(t, 1675);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].subject, "部门预算支出");
+        assert!(s[0].heads_breakdown);
+        assert_eq!(s[1].subject, "基本支出");
+        assert_eq!(s[1].amount, d("252.79"));
+        assert_eq!(s[1].share, Some(d("36")));
+        assert_eq!(s[1].line, 1675);
+        assert_eq!(s[2].line, 1677);
+        assert_eq!(s[2].share, Some(d("64")));
+    }
+
+    #[test]
+    fn year_on_year_change_split_across_lines() {
+        // Sample lines 1663-1665.
+        let t = "2025 年部门收支总预算 707.83 万元，比 2024 年预算增\n\n加 3.23 万元，增长 0.46%，主要原因是人员经费略有增加。";
+        let s = statements(t, 1663);
+        assert_eq!(s.len(), 1, "the change is not a statement of its own");
+        let c = s[0].change.as_ref().unwrap();
+        assert_eq!(
+            (c.year, c.sign, c.amount, c.percent),
+            (2024, 1, d("3.23"), Some(d("0.46")))
+        );
+        assert_eq!(norm_subject(&s[0].subject), "部门收支总预算");
+    }
+
+    #[test]
+    fn decrease_without_unit_and_path_subject() {
+        // Sample lines 1714-1718.
+        let t = "科学技术支出(类)科学技术普及(款)科普活动\n\n(项)2025 年预算数 455.04 万元，比 2024 年预算减少 12.46，\n\n下降 2.67%，主要是：2025 年聘用人员工资列支到业务补助";
+        let s = statements(t, 1714);
+        assert_eq!(s.len(), 1);
+        let c = s[0].change.as_ref().unwrap();
+        assert_eq!(
+            (c.sign, c.amount, c.percent),
+            (-1, d("12.46"), Some(d("2.67")))
+        );
+        let subj = norm_subject(&s[0].subject);
+        assert_eq!(subj, "科学技术支出(类)科学技术普及(款)科普活动(项)");
+    }
+
+    #[test]
+    fn page_numbers_and_headings_do_not_join_sentences() {
+        // Sample lines 1783-1791: page number 26 inside the sentence; a heading before it.
+        let t = "七、一般公共预算“三公”经费支出安排情况\n\n2025 年一般公共预算“三公”经费支出 0.18 万元，与\n\n26\n\n2024 年预算持平。其中：\n\n1.因公出国(境)经费 0 万元，比 2024 年预算增加 0\n\n万元，主要原因";
+        let s = statements(t, 1783);
+        assert_eq!(s.len(), 2, "{s:#?}");
+        assert_eq!(norm_subject(&s[0].subject), "一般公共预算三公经费支出");
+        assert_eq!(norm_subject(&s[1].subject), "因公出国(境)经费");
+        assert_eq!(s[1].amount, d("0"));
+        assert_eq!(s[1].change.as_ref().unwrap().percent, None);
+    }
+
+    #[test]
+    fn a_line_starting_with_a_decimal_is_not_an_ordinal() {
+        // Sample lines 1730-1732: "15.31万元" opens a line.
+        let t =
+            "机关事业单位基本养老保险缴费支出(项)2025 年预算数\n\n15.31万元，与 2024 年预算持平。";
+        let s = statements(t, 1730);
+        assert_eq!(
+            norm_subject(&s[0].subject),
+            "机关事业单位基本养老保险缴费支出(项)"
+        );
+    }
+
+    #[test]
+    fn explanation_is_found() {
+        let t = "x\n 第三部分 某部门 2025 年部门预算情况\n说明\n一、…\n 第四部分 名词解释\ny";
+        let (first, s) = explanation_section(t).unwrap();
+        assert_eq!(first, 2);
+        assert!(s.contains("说明") && !s.contains("名词解释"));
+    }
+}

@@ -1,0 +1,215 @@
+//! The PDF path end to end on PDFs the project builds itself (no corpus needed): a budget
+//! table with mixed font encodings, blank cells, a wrapped name and a page break is converted
+//! and every cell is checked against what the fixture printed.
+
+use budget_tables::convert::convert_file;
+use budget_tables::grammar::GrammarSet;
+use budget_tables::model::Document;
+use budget_tables::pdf::fixture::{FontKind, Grid, PdfBuilder, Table};
+
+const HEADER: [&str; 5] = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"];
+
+fn table<'a>(top: f64, rows: Vec<Vec<&'a str>>, grid: Grid) -> Table<'a> {
+    Table {
+        x: 40.0,
+        top,
+        cols: vec![80.0, 200.0, 110.0, 110.0, 110.0],
+        row_height: 20.0,
+        size: 10.0,
+        // Codes in WinAnsi digits without ToUnicode, names in a GBK-EUC-H font without
+        // ToUnicode, amounts in WinAnsi, Identity-H and UCS-2 fonts.
+        fonts: vec![
+            FontKind::WinAnsi,
+            FontKind::Gbk,
+            FontKind::WinAnsi,
+            FontKind::Identity,
+            FontKind::Ucs2,
+        ],
+        header: 1,
+        rows,
+        grid,
+    }
+}
+
+/// Two pages: title, department and unit, then a table that continues on page 2 under a
+/// repeated header.
+fn budget_pdf(grid: Grid) -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    let p1 = b.page();
+    b.text(
+        p1,
+        FontKind::Identity,
+        16.0,
+        300.0,
+        560.0,
+        "2025年部门支出预算总表",
+    );
+    b.text(
+        p1,
+        FontKind::Identity,
+        10.0,
+        40.0,
+        535.0,
+        "编制部门：测试局",
+    );
+    b.text(p1, FontKind::Identity, 10.0, 700.0, 535.0, "单位：元");
+    b.table(
+        p1,
+        &table(
+            520.0,
+            vec![
+                HEADER.to_vec(),
+                vec![
+                    "201",
+                    "一般公共服务支出",
+                    "21,601,733.00",
+                    "12,291,733.00",
+                    "9,310,000.00",
+                ],
+                vec![
+                    "2011302",
+                    "一般行政管理事务",
+                    "4,545,000.00",
+                    "",
+                    "4,545,000.00",
+                ],
+                vec![
+                    "2080505",
+                    "机关事业单位基本养老保\n险缴费支出",
+                    "1,410,886.00",
+                    "1,410,886.00",
+                    "",
+                ],
+            ],
+            grid,
+        ),
+    );
+    let p2 = b.page();
+    b.table(
+        p2,
+        &table(
+            560.0,
+            vec![
+                HEADER.to_vec(),
+                vec!["", "合计", "23,012,619.00", "13,702,619.00", "9,310,000.00"],
+            ],
+            grid,
+        ),
+    );
+    b.build()
+}
+
+fn convert(bytes: &[u8], name: &str) -> Document {
+    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write fixture");
+    convert_file(&path, &GrammarSet::builtin())
+        .expect("the fixture converts")
+        .document
+}
+
+fn cells(doc: &Document) -> Vec<String> {
+    let t = &doc.tables[0];
+    t.rows
+        .iter()
+        .map(|r| {
+            let a: Vec<String> = r
+                .amounts
+                .iter()
+                .map(|a| a.map(|d| d.to_string()).unwrap_or_else(|| "-".into()))
+                .collect();
+            format!(
+                "{}|{}|{}|p{}",
+                r.code.as_deref().unwrap_or(""),
+                r.name,
+                a.join(" "),
+                r.page
+            )
+        })
+        .collect()
+}
+
+fn check(grid: Grid, name: &str) {
+    let doc = convert(&budget_pdf(grid), name);
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    let t = &doc.tables[0];
+    assert_eq!(t.title, "2025年部门支出预算总表");
+    assert_eq!(t.kind, "expenditure_summary");
+    assert_eq!(t.unit.label(), "元");
+    assert_eq!((t.first_page, t.last_page), (1, 2));
+    assert_eq!(doc.department.as_deref(), Some("测试局"));
+    assert_eq!(doc.year, Some(2025));
+    assert_eq!(
+        cells(&doc),
+        [
+            "201|一般公共服务支出|21601733.00 12291733.00 9310000.00|p1",
+            "2011302|一般行政管理事务|4545000.00 - 4545000.00|p1",
+            "2080505|机关事业单位基本养老保险缴费支出|1410886.00 1410886.00 -|p1",
+            "|合计|23012619.00 13702619.00 9310000.00|p2",
+        ],
+        "grid {grid:?}"
+    );
+    assert!(doc.warnings.is_empty(), "{:#?}", doc.warnings);
+}
+
+#[test]
+fn ruled_table_with_blank_and_wrapped_cells_over_a_page_break() {
+    check(Grid::ThinFilled, "ruled.pdf");
+}
+
+#[test]
+fn stroked_grid() {
+    check(Grid::Stroked, "stroked.pdf");
+}
+
+#[test]
+fn table_without_rulings_uses_label_positions() {
+    check(Grid::None, "unruled.pdf");
+}
+
+#[test]
+fn encrypted_pdf_with_a_password_is_a_specific_error() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.text(
+        p,
+        FontKind::Identity,
+        16.0,
+        300.0,
+        560.0,
+        "2025年部门支出预算总表",
+    );
+    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-enc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("locked.pdf");
+    std::fs::write(&path, b.build_encrypted("secret", "owner")).expect("write");
+    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("needs a password");
+    assert!(e.to_string().contains("password"), "{e}");
+}
+
+#[test]
+fn scanned_pdf_is_a_specific_error() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.image(p, 0.0, 0.0, 800.0, 500.0);
+    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("scan.pdf");
+    std::fs::write(&path, b.build()).expect("write");
+    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("no text");
+    assert!(e.to_string().contains("no text layer"), "{e}");
+}
+
+#[test]
+fn a_pdf_that_is_not_a_budget_says_so() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.text(p, FontKind::Identity, 12.0, 100.0, 500.0, "会议纪要");
+    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-nb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("minutes.pdf");
+    std::fs::write(&path, b.build()).expect("write");
+    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("not a budget");
+    assert!(e.to_string().contains("not a budget"), "{e}");
+}
