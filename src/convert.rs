@@ -12,7 +12,7 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub struct Converted {
     pub document: Document,
-    /// Narrative lines outside the tables: (line or page, text).
+    /// Narrative lines outside the tables: (source line of a text dump, or page of a PDF, text).
     pub narrative: Vec<(u32, String)>,
 }
 
@@ -134,9 +134,19 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
         warnings,
     };
     assemble_all(&raws, grammars, &mut doc);
+    // Narrative: the text of pages that hold no table, each line numbered by its page.
+    let narrative = pages
+        .iter()
+        .filter(|p| {
+            !raws
+                .iter()
+                .any(|t| (t.first_page..=t.last_page).contains(&p.page))
+        })
+        .flat_map(|p| p.lines.iter().map(move |l| (p.page, l.text())))
+        .collect();
     Ok(Converted {
         document: doc,
-        narrative: Vec::new(),
+        narrative,
     })
 }
 

@@ -308,15 +308,7 @@ pub struct GrammarSet {
 impl GrammarSet {
     /// Loads every `*.toml` below `dir` (sorted by path, so the order is stable).
     pub fn load_dir(dir: &Path) -> Result<GrammarSet, GrammarError> {
-        let mut files: Vec<_> = walkdir::WalkDir::new(dir)
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml")
-            })
-            .map(|e| e.into_path())
-            .collect();
-        files.sort();
+        let files = toml_files(dir);
         if files.is_empty() {
             return Err(GrammarError {
                 file: dir.display().to_string(),
@@ -368,8 +360,20 @@ impl GrammarSet {
     }
 }
 
+/// Every `*.toml` file below `dir`, sorted by path so loading order is stable.
+pub(crate) fn toml_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
 /// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]
         .bytes()
         .filter(|&b| b == b'\n')

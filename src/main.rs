@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use budget_tables::grammar::GrammarSet;
+use budget_tables::reconcile::{Reconciliation, RuleSet, Severity};
 use budget_tables::run::{collect_inputs, convert_all, FileOutcome};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -34,6 +35,12 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Exit 1 when reconciliation finds any mismatch (gate a warehouse load on it).
+        #[arg(long)]
+        strict: bool,
+        /// Reconciliation rule folder (*.toml); default: the rules built into the binary.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
     },
     /// Show what the PDF reader sees on one page: positioned lines, ruling lines, the columns
     /// and cells found, the grammar that matched, and the rebuilt rows.
@@ -55,6 +62,50 @@ enum Command {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
+}
+
+/// Progress and outcome of one file on the terminal.
+fn report(quiet: bool, i: usize, n: usize, path: &Path, outcome: &FileOutcome) {
+    match outcome {
+        FileOutcome::Converted(c, rec) => {
+            if quiet {
+                return;
+            }
+            let d = &c.document;
+            let amounts: usize = d.tables.iter().map(|t| t.amount_count()).sum();
+            eprintln!(
+                "[{}/{n}] {}: {} tables, {amounts} amounts, {} warnings",
+                i + 1,
+                path.display(),
+                d.tables.len(),
+                d.warnings.len()
+            );
+            for w in &d.warnings {
+                eprintln!("    warning [{}]: {}", w.code, w.message);
+            }
+            for t in &d.missing_tables {
+                eprintln!("    missing: {t} is listed in the contents but not printed");
+            }
+            eprintln!("    {}", reconcile_summary(rec));
+            for f in rec
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Mismatch)
+            {
+                eprintln!("    mismatch [{}]: {}", f.rule, f.message);
+            }
+        }
+        FileOutcome::Failed(e) => eprintln!("[{}/{n}] error: {e}", i + 1),
+    }
+}
+
+/// The reconciliation line of the terminal summary; a clean document says so.
+fn reconcile_summary(rec: &Reconciliation) -> String {
+    if rec.findings.is_empty() {
+        format!("reconciliation: all {} checks pass; {}", rec.checks, rec)
+    } else {
+        format!("reconciliation: {rec}")
+    }
 }
 
 fn load_grammars(dir: Option<&Path>) -> anyhow::Result<GrammarSet> {
@@ -84,40 +135,34 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let grammars = load_grammars(cli.grammars.as_deref())?;
     match cli.command {
-        Command::Convert { inputs, out, quiet } => {
+        Command::Convert {
+            inputs,
+            out,
+            quiet,
+            strict,
+            rules,
+        } => {
+            let rules = match (rules, cli.grammars.is_some()) {
+                (Some(dir), _) => RuleSet::load_dir(&dir, &grammars)?,
+                (None, true) => RuleSet::from_grammars(&grammars),
+                (None, false) => RuleSet::builtin(),
+            };
             let files = collect_inputs(&inputs)?;
             if files.is_empty() {
                 eprintln!("error: no .pdf or .txt files found in the inputs");
                 return Ok(ExitCode::from(2));
             }
-            let outcomes = convert_all(
-                &files,
-                &out,
-                &grammars,
-                |i, n, path, outcome| match outcome {
-                    FileOutcome::Converted(c) => {
-                        if !quiet {
-                            let d = &c.document;
-                            let amounts: usize = d.tables.iter().map(|t| t.amount_count()).sum();
-                            eprintln!(
-                                "[{}/{n}] {}: {} tables, {amounts} amounts, {} warnings",
-                                i + 1,
-                                path.display(),
-                                d.tables.len(),
-                                d.warnings.len()
-                            );
-                            for w in &d.warnings {
-                                eprintln!("    warning [{}]: {}", w.code, w.message);
-                            }
-                        }
-                    }
-                    FileOutcome::Failed(e) => eprintln!("[{}/{n}] error: {e}", i + 1),
-                },
-            )
+            let outcomes = convert_all(&files, &out, &grammars, &rules, |i, n, path, outcome| {
+                report(quiet, i, n, path, outcome)
+            })
             .context("writing the run's outputs")?;
             let failed = outcomes
                 .iter()
                 .filter(|o| matches!(o, FileOutcome::Failed(_)))
+                .count();
+            let mismatched = outcomes
+                .iter()
+                .filter(|o| matches!(o, FileOutcome::Converted(_, r) if r.has_mismatch()))
                 .count();
             if !quiet {
                 eprintln!(
@@ -126,6 +171,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     outcomes.len(),
                     out.display()
                 );
+            }
+            if strict && mismatched > 0 {
+                eprintln!("--strict: {mismatched} document(s) with mismatches; see findings.json");
+                return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::from(if failed > 0 { 1 } else { 0 }))
         }

@@ -4,7 +4,8 @@
 use crate::convert::{convert_file, Converted};
 use crate::error::Error;
 use crate::grammar::GrammarSet;
-use crate::write::{CsvWriter, FactsWriter, JsonWriter, OutputWriter};
+use crate::reconcile::{reconcile_converted, Reconciliation, RuleSet};
+use crate::write::{CsvWriter, FactsWriter, FindingsWriter, JsonWriter, Output, OutputWriter};
 use std::path::{Path, PathBuf};
 
 /// Input files: each file as given, each folder walked recursively for .pdf and .txt files,
@@ -41,7 +42,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 /// What happened to one input.
 #[derive(Debug)]
 pub enum FileOutcome {
-    Converted(Box<Converted>),
+    Converted(Box<Converted>, Box<Reconciliation>),
     Failed(Error),
 }
 
@@ -51,6 +52,7 @@ pub fn convert_all(
     inputs: &[PathBuf],
     out: &Path,
     grammars: &GrammarSet,
+    rules: &RuleSet,
     mut progress: impl FnMut(usize, usize, &Path, &FileOutcome),
 ) -> Result<Vec<FileOutcome>, Error> {
     let mut writers: Vec<Box<dyn OutputWriter>> = vec![
@@ -58,6 +60,9 @@ pub fn convert_all(
             out: out.to_path_buf(),
         }),
         Box::new(CsvWriter {
+            out: out.to_path_buf(),
+        }),
+        Box::new(FindingsWriter {
             out: out.to_path_buf(),
         }),
         Box::new(FactsWriter::new(out.to_path_buf())),
@@ -73,12 +78,17 @@ pub fn convert_all(
                         format!("{}-{}", c.document.doc_id, &c.document.source.sha256[..8]);
                     used_ids.insert(c.document.doc_id.clone());
                 }
+                let rec = reconcile_converted(&c, rules);
+                let output = Output {
+                    document: &c.document,
+                    reconciliation: &rec,
+                };
                 let mut result = Ok(());
                 for w in writers.iter_mut() {
-                    result = result.and_then(|_| w.write(&c.document));
+                    result = result.and_then(|_| w.write(&output));
                 }
                 match result {
-                    Ok(()) => FileOutcome::Converted(Box::new(c)),
+                    Ok(()) => FileOutcome::Converted(Box::new(c), Box::new(rec)),
                     Err(e) => FileOutcome::Failed(e),
                 }
             }

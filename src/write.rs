@@ -4,11 +4,19 @@
 
 use crate::error::Error;
 use crate::model::{ColumnKind, Document, Table};
+use crate::reconcile::Reconciliation;
 use std::path::{Path, PathBuf};
+
+/// One finished document: the model and what reconciliation found in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Output<'a> {
+    pub document: &'a Document,
+    pub reconciliation: &'a Reconciliation,
+}
 
 /// Receives converted documents in input order, then `finish` once.
 pub trait OutputWriter {
-    fn write(&mut self, doc: &Document) -> Result<(), Error>;
+    fn write(&mut self, out: &Output) -> Result<(), Error>;
     fn finish(&mut self) -> Result<(), Error> {
         Ok(())
     }
@@ -34,7 +42,8 @@ pub struct JsonWriter {
 }
 
 impl OutputWriter for JsonWriter {
-    fn write(&mut self, doc: &Document) -> Result<(), Error> {
+    fn write(&mut self, out: &Output) -> Result<(), Error> {
+        let doc = out.document;
         let path = self.out.join(&doc.doc_id).join("document.json");
         let mut text = serde_json::to_string_pretty(doc).map_err(|e| Error::Write {
             path: path.clone(),
@@ -108,7 +117,8 @@ pub fn table_file_name(index: usize, t: &Table) -> String {
 }
 
 impl OutputWriter for CsvWriter {
-    fn write(&mut self, doc: &Document) -> Result<(), Error> {
+    fn write(&mut self, out: &Output) -> Result<(), Error> {
+        let doc = out.document;
         let dir = self.out.join(&doc.doc_id).join("tables");
         // Tables of an earlier run of this document may have other names: start clean.
         if dir.exists() {
@@ -194,8 +204,8 @@ pub fn facts(doc: &Document) -> Vec<[String; 12]> {
 }
 
 impl OutputWriter for FactsWriter {
-    fn write(&mut self, doc: &Document) -> Result<(), Error> {
-        for rec in facts(doc) {
+    fn write(&mut self, out: &Output) -> Result<(), Error> {
+        for rec in facts(out.document) {
             let _ = self.rows.write_record(&rec);
         }
         Ok(())
@@ -205,6 +215,24 @@ impl OutputWriter for FactsWriter {
         let rows = std::mem::replace(&mut self.rows, csv::Writer::from_writer(Vec::new()));
         let bytes = rows.into_inner().unwrap_or_default();
         write_atomic(&self.out.join("facts.csv"), &bytes)
+    }
+}
+
+/// out/<doc-id>/findings.json: every finding, counts per severity, checks and coverage.
+pub struct FindingsWriter {
+    pub out: PathBuf,
+}
+
+impl OutputWriter for FindingsWriter {
+    fn write(&mut self, out: &Output) -> Result<(), Error> {
+        let path = self.out.join(&out.document.doc_id).join("findings.json");
+        let mut text =
+            serde_json::to_string_pretty(out.reconciliation).map_err(|e| Error::Write {
+                path: path.clone(),
+                source: std::io::Error::other(e),
+            })?;
+        text.push('\n');
+        write_atomic(&path, text.as_bytes())
     }
 }
 

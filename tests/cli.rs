@@ -122,3 +122,39 @@ fn a_grammar_folder_with_a_broken_file_names_file_and_line() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("x.toml:4"), "{err}");
 }
+
+#[test]
+fn strict_fails_on_the_samples_mismatches_and_findings_are_written() {
+    let d = tmp("strict");
+    let o = bin()
+        .args([
+            "convert",
+            "samples/hubei-wuchang-kexie-2025-budget.txt",
+            "--strict",
+            "--out",
+        ])
+        .arg(&d)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    // 表11 prints shares 26% / 5% / 69% for 210.44 / 42.35 / 455.04 of 707.83.
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("3 mismatch"), "{err}");
+    assert!(err.contains("printed 26%"), "{err}");
+    let findings = std::fs::read_to_string(d.join("hubei-wuchang-kexie-2025-budget/findings.json"))
+        .expect("findings.json");
+    let v: serde_json::Value = serde_json::from_str(&findings).expect("json");
+    assert_eq!(v["counts"]["mismatch"], 3);
+    // Without --strict the same run succeeds: mismatches are reported, not fatal.
+    let o = bin()
+        .args([
+            "convert",
+            "samples/hubei-wuchang-kexie-2025-budget.txt",
+            "-q",
+            "--out",
+        ])
+        .arg(d.join("lenient"))
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+}

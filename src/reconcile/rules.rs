@@ -8,6 +8,7 @@
 //! `[[row_sum]]` (a column's rows against a total printed elsewhere), `[[share]]` (printed
 //! percentage columns), `[[phrase]]` and `[[narrative_rows]]` (what the
 //! narrative's subjects refer to).
+use crate::grammar::line_of;
 
 use crate::grammar::GrammarSet;
 use serde::Deserialize;
@@ -323,15 +324,7 @@ impl RuleSet {
     /// Grammar identities plus every `*.toml` below `dir` (sorted by path).
     pub fn load_dir(dir: &Path, grammars: &GrammarSet) -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::from_grammars(grammars);
-        let mut files: Vec<_> = walkdir::WalkDir::new(dir)
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml")
-            })
-            .map(|e| e.into_path())
-            .collect();
-        files.sort();
+        let files = crate::grammar::toml_files(dir);
         for f in files {
             let rel = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
             let text = std::fs::read_to_string(&f).map_err(|e| RuleError {
@@ -486,15 +479,6 @@ impl RuleSet {
             }));
         Ok(())
     }
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|&b| b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]
