@@ -5,6 +5,7 @@
 use budget_tables::convert::convert_file;
 use budget_tables::grammar::GrammarSet;
 use budget_tables::model::{Document, Row, Table, Unit};
+use budget_tables::reconcile::{reconcile, RuleSet};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 
@@ -29,6 +30,11 @@ fn convert(name: &str) -> Option<Document> {
         .unwrap_or_else(|e| panic!("{name}: {e}"))
         .document;
     assert!(doc.warnings.is_empty(), "{name}: {:?}", doc.warnings);
+    // Every rule of rules/jiangsu-provincial-budget.toml and the grammars' identities holds
+    // exactly: the documents' figures are consistent and no amount sits in a wrong cell.
+    let r = reconcile(&doc, &RuleSet::builtin());
+    assert!(r.findings.is_empty(), "{name}: {:#?}", r.findings);
+    assert!(r.checks >= 40, "{name}: only {} checks", r.checks);
     Some(doc)
 }
 

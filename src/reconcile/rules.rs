@@ -276,6 +276,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "shanghai-district-final-accounts.toml",
         include_str!("../../rules/shanghai-district-final-accounts.toml"),
     ),
+    (
+        "jiangsu-provincial-budget.toml",
+        include_str!("../../rules/jiangsu-provincial-budget.toml"),
+    ),
 ];
 
 impl RuleSet {
