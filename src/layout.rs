@@ -108,8 +108,7 @@ fn split_label(t: &str) -> (Option<String>, String) {
 /// Whether a line reads as a title: short, not prose, not a contents entry.
 fn title_like(t: &str) -> bool {
     let n = t.chars().count();
-    n >= 4
-        && n <= 60
+    (4..=60).contains(&n)
         && !t.ends_with('。')
         && !t.ends_with('，')
         && !t.contains("……")
@@ -964,9 +963,7 @@ fn rows(
         for t in toks {
             let kind = crate::token::classify(&t.text);
             let col = geo.column_at(t.x0, t.x1);
-            if kind == TokenKind::Number && col.is_some() && !two_sided
-                || kind == TokenKind::Number && two_sided
-            {
+            if kind == TokenKind::Number && (col.is_some() || two_sided) {
                 has_data = true;
                 tokens.push(Token {
                     text: t.text.clone(),

@@ -318,7 +318,7 @@ fn indicator_rows(
         let piece = t.text.as_str();
         if chunk.is_empty() {
             let cand = format!("{pending}{piece}");
-            if def.level1.iter().any(|w| *w == cand) {
+            if def.level1.contains(&cand) {
                 if level1.is_empty() && !goal_prefix.is_empty() {
                     goal_name = std::mem::take(&mut goal_prefix);
                 }
@@ -326,7 +326,7 @@ fn indicator_rows(
                 pending.clear();
                 continue;
             }
-            if def.level2.iter().any(|w| *w == cand) && !(level2_fresh && level2 == cand) {
+            if def.level2.contains(&cand) && !(level2_fresh && level2 == cand) {
                 level2 = cand;
                 pending.clear();
                 level2_fresh = true;
