@@ -2,15 +2,25 @@
 //! reconciled tables out.
 //!
 //! # Steps
-//! 1. Read: [`text`] rebuilds a text dump's lines into pages and table regions (the PDF
-//!    reader, `pdf`, produces positioned glyphs and ruling lines for the same purpose).
-//! 2. Assemble: [`grammar`] holds table definitions as data; the reader's table regions are
-//!    matched to a grammar and rebuilt into the [`model`]: [`model::Document`] →
-//!    [`model::Table`] → [`model::Row`].
-//! 3. Reconcile: every total the document carries is checked (`reconcile`).
-//! 4. Write: [`write`] turns documents into document.json, per-table CSV and facts.csv.
+//! 1. Read positioned text.
+//!    - PDF: [`pdf`] interprets each page's content stream and emits glyphs and ruling lines
+//!      to a [`pdf::PageSink`]; it knows nothing of tables. [`layout`] turns them into table
+//!      regions: titles matched against the grammars, header labels located, cells from
+//!      ruling lines, one row per ruled band or printed line.
+//!    - Text dump: [`text`] finds pages, table labels, units and headers; [`token`] holds the
+//!      small parsers that classify cells and join numbers split by a line break.
+//! 2. Assemble: both readers hand an [`assemble::RawTable`] to [`assemble::assemble`] (or
+//!    [`performance`] for 绩效目标 tables), which applies a [`grammar`] — table definitions as
+//!    data — and builds the [`model`]: [`model::Document`] → [`model::Table`] → [`model::Row`].
+//! 3. Reconcile: [`reconcile`] checks every total the document carries (hierarchies, column
+//!    identities, balances, cross-table equalities, shares, narrative statements) with exact
+//!    interval arithmetic for rounding, and returns findings and coverage.
+//! 4. Write: [`mod@write`] writers (document.json, per-table CSV, findings.json, facts.csv) share
+//!    one trait, [`write::OutputWriter`].
 //!
-//! [`convert`] runs the steps for one input file; the CLI (`src/main.rs`) is a thin shell.
+//! [`convert`] runs steps 1–2 for one file, [`run`] runs a batch through all four; the CLI
+//! (`src/main.rs`) is a thin shell. [`check`] and [`samples`] compare a conversion with a
+//! checked expected output; [`inspect`] shows what the PDF reader sees on a page.
 
 pub mod assemble;
 pub mod check;

@@ -36,7 +36,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::rename(&tmp, path).map_err(err)
 }
 
-/// out/<doc-id>/document.json: the whole model.
+/// `out/<doc-id>/document.json`: the whole model.
 pub struct JsonWriter {
     pub out: PathBuf,
 }
@@ -54,7 +54,7 @@ impl OutputWriter for JsonWriter {
     }
 }
 
-/// out/<doc-id>/tables/<NN>-<kind>.csv: code, name, then one column per canonical id.
+/// `out/<doc-id>/tables/<NN>-<kind>.csv`: code, name, then one column per canonical id.
 pub struct CsvWriter {
     pub out: PathBuf,
 }
@@ -218,7 +218,7 @@ impl OutputWriter for FactsWriter {
     }
 }
 
-/// out/<doc-id>/findings.json: every finding, counts per severity, checks and coverage.
+/// `out/<doc-id>/findings.json`: every finding, counts per severity, checks and coverage.
 pub struct FindingsWriter {
     pub out: PathBuf,
 }

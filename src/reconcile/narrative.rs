@@ -3,7 +3,7 @@
 //!
 //! Lines are joined without white space first (the prose wraps mid-number and mid-word:
 //! "基本支出 252.79 万\n\n元"); page numbers (lines of digits only) are dropped and headings
-//! ("三、支出预算安排情况") end a sentence. A statement is "<subject> <amount> 万元", optionally
+//! ("三、支出预算安排情况") end a sentence. A statement is "`<subject> <amount> 万元`", optionally
 //! followed by "，占(比) P%" or "，比 2024 年(预算)增加/减少 X(万元)，增长/下降 P%". Subjects are
 //! tied to table cells by the rule files' `[[phrase]]` and `[[narrative_rows]]`; a subject
 //! that ties to nothing is skipped and counted, never guessed.
@@ -53,7 +53,7 @@ pub struct NarrativeSummary {
     pub skipped: Vec<(u32, String)>,
 }
 
-/// One "<subject> <amount>" statement.
+/// One `<subject> <amount>` statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     /// Subject as printed (joined, white space removed).
