@@ -206,7 +206,8 @@ pub fn reconcile_converted(c: &Converted, rules: &RuleSet) -> Reconciliation {
     let lines: Vec<(u32, &str)> = c.narrative.iter().map(|(n, l)| (*n, l.as_str())).collect();
     let explanation = narrative::explanation_lines(&lines);
     let narrative = (!explanation.is_empty()).then_some(explanation.as_slice());
-    let (e, summary) = run(&c.document, rules, narrative);
+    let by_page = c.document.source.format == crate::model::SourceFormat::Pdf;
+    let (e, summary) = run_located(&c.document, rules, narrative, by_page);
     e.finish(summary)
 }
 
@@ -216,7 +217,18 @@ fn run<'a>(
     rules: &'a RuleSet,
     narrative: Option<&[(u32, &str)]>,
 ) -> (Engine<'a>, Option<NarrativeSummary>) {
+    run_located(doc, rules, narrative, false)
+}
+
+/// [`run`], saying whether the narrative's numbers are pages (PDF) or lines (text dump).
+fn run_located<'a>(
+    doc: &'a Document,
+    rules: &'a RuleSet,
+    narrative: Option<&[(u32, &str)]>,
+    by_page: bool,
+) -> (Engine<'a>, Option<NarrativeSummary>) {
     let mut e = Engine::new(doc, rules);
+    e.narrative_by_page = by_page;
     e.run_tables();
     let summary = narrative.map(|lines| narrative::run(&mut e, lines));
     (e, summary)
@@ -251,6 +263,8 @@ pub(crate) struct Engine<'a> {
     finding_addrs: Vec<Vec<Option<Addr>>>,
     pub checks: usize,
     pub passed: usize,
+    /// The narrative's numbers are pages (PDF) rather than source lines (text dump).
+    pub narrative_by_page: bool,
     /// Passing sums (exact or rounding): their table cells, bound and |difference| in 元.
     #[cfg(test)]
     pub log: Vec<CheckLog>,
@@ -266,6 +280,15 @@ pub(crate) struct CheckLog {
 }
 
 impl<'a> Engine<'a> {
+    /// How the narrative's numbers are read in messages: "page" (PDF) or "line" (text dump).
+    pub fn where_word(&self) -> &'static str {
+        if self.narrative_by_page {
+            "page"
+        } else {
+            "line"
+        }
+    }
+
     fn new(doc: &'a Document, rules: &'a RuleSet) -> Engine<'a> {
         Engine {
             doc,
@@ -275,6 +298,7 @@ impl<'a> Engine<'a> {
             finding_addrs: Vec::new(),
             checks: 0,
             passed: 0,
+            narrative_by_page: false,
             #[cfg(test)]
             log: Vec::new(),
         }

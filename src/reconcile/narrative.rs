@@ -225,7 +225,17 @@ fn norm_subject(s: &str) -> String {
 
 /// Ties a subject to a table cell: phrase rules first, then row names and 类/款/项 paths.
 fn tie(e: &Engine, subject: &str) -> Option<Addr> {
-    let subj = norm_subject(subject);
+    let mut subj = norm_subject(subject);
+    // "上海市普陀区财政局2024年度收入支出总计": the department and year open the subject.
+    if let Some(rest) = e
+        .doc
+        .department
+        .as_deref()
+        .map(norm_name)
+        .and_then(|d| subj.strip_prefix(d.as_str()).map(str::to_string))
+    {
+        subj = norm_subject(&rest);
+    }
     if subj.is_empty() {
         return None;
     }
@@ -292,7 +302,7 @@ fn path_matches(t: &crate::model::Table, ri: usize, names: &[String]) -> bool {
             .all(|(n, p)| &norm_name(&p.name) == n)
 }
 
-fn narrative_term(st: &Statement, value: Decimal, unit: Unit, what: &str) -> Term {
+fn narrative_term(by_page: bool, st: &Statement, value: Decimal, unit: Unit, what: &str) -> Term {
     Term {
         cell: CellRef {
             table: "narrative".into(),
@@ -302,8 +312,8 @@ fn narrative_term(st: &Statement, value: Decimal, unit: Unit, what: &str) -> Ter
             value: Some(value),
             unit: unit.label().into(),
             role: Role::Stated,
-            page: None,
-            lines: Some((st.line, st.line)),
+            page: by_page.then_some(st.line),
+            lines: (!by_page).then_some((st.line, st.line)),
         },
         printed: Some(Printed::new(value, unit)),
         addr: None,
@@ -311,7 +321,7 @@ fn narrative_term(st: &Statement, value: Decimal, unit: Unit, what: &str) -> Ter
     }
 }
 
-fn pct_term(st: &Statement, pct: Decimal) -> Term {
+fn pct_term(by_page: bool, st: &Statement, pct: Decimal) -> Term {
     Term {
         cell: CellRef {
             table: "narrative".into(),
@@ -321,8 +331,8 @@ fn pct_term(st: &Statement, pct: Decimal) -> Term {
             value: Some(pct),
             unit: "%".into(),
             role: Role::Share,
-            page: None,
-            lines: Some((st.line, st.line)),
+            page: by_page.then_some(st.line),
+            lines: (!by_page).then_some((st.line, st.line)),
         },
         printed: Some(Printed::plain(pct)),
         addr: None,
@@ -342,9 +352,9 @@ pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
         match tie(e, &st.subject) {
             Some(a) => {
                 sum.tied += 1;
-                let stated = narrative_term(st, st.amount, st.unit, "");
+                let stated = narrative_term(e.narrative_by_page, st, st.amount, st.unit, "");
                 let cell = e.term(a, Role::Part);
-                let what = format!("narrative line {}: {}", st.line, st.subject);
+                let what = format!("narrative {} {}: {}", e.where_word(), st.line, st.subject);
                 e.compare_sum("narrative.amount", &what, stated, vec![cell]);
             }
             None => sum.skipped.push((st.line, st.subject.clone())),
@@ -362,24 +372,31 @@ pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
             if let Some(b) = base {
                 sum.shares_checked += 1;
                 let what = format!(
-                    "narrative line {}: {} as a share of {} (line {})",
-                    st.line, st.subject, b.subject, b.line
+                    "narrative {} {}: {} as a share of {} ({} {})",
+                    e.where_word(),
+                    st.line,
+                    st.subject,
+                    b.subject,
+                    e.where_word(),
+                    b.line
                 );
                 e.compare_share(
                     "narrative.share",
                     &what,
-                    pct_term(st, pct),
-                    narrative_term(st, st.amount, st.unit, ""),
-                    narrative_term(b, b.amount, b.unit, ""),
+                    pct_term(e.narrative_by_page, st, pct),
+                    narrative_term(e.narrative_by_page, st, st.amount, st.unit, ""),
+                    narrative_term(e.narrative_by_page, b, b.amount, b.unit, ""),
                 );
             } else {
                 e.unparsed(
                     "narrative.share",
                     format!(
-                        "narrative line {}: {} is said to be {pct}% but no amount before it heads a breakdown (其中) it belongs to",
-                        st.line, st.subject
+                        "narrative {} {}: {} is said to be {pct}% but no amount before it heads a breakdown (其中) it belongs to",
+                        e.where_word(),
+                        st.line,
+                        st.subject
                     ),
-                    vec![pct_term(st, pct)],
+                    vec![pct_term(e.narrative_by_page, st, pct)],
                 );
             }
         }
@@ -400,15 +417,32 @@ pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
             };
             let f = st.unit.yuan_factor();
             let prior_printed = (prior_value / f).normalize();
-            let mut whole = narrative_term(st, prior_printed, st.unit, &format!("{} ", ch.year));
+            let mut whole = narrative_term(
+                e.narrative_by_page,
+                st,
+                prior_printed,
+                st.unit,
+                &format!("{} ", ch.year),
+            );
             whole.printed = Some(prior);
-            let part = narrative_term(st, ch.amount, st.unit, "change of ");
+            let part = narrative_term(e.narrative_by_page, st, ch.amount, st.unit, "change of ");
             sum.changes_checked += 1;
             let what = format!(
-                "narrative line {}: {} changed by {} against {} {}",
-                st.line, st.subject, ch.amount, ch.year, prior_printed
+                "narrative {} {}: {} changed by {} against {} {}",
+                e.where_word(),
+                st.line,
+                st.subject,
+                ch.amount,
+                ch.year,
+                prior_printed
             );
-            e.compare_share("narrative.change", &what, pct_term(st, pct), part, whole);
+            e.compare_share(
+                "narrative.change",
+                &what,
+                pct_term(e.narrative_by_page, st, pct),
+                part,
+                whole,
+            );
         }
     }
     sum
@@ -430,17 +464,25 @@ pub fn check_narrative(text: &str, first_line: u32, doc: &Document) -> Vec<Findi
 /// line before "第四部分"); all lines when no "第三部分" is found.
 pub fn explanation_lines<'t>(lines: &[(u32, &'t str)]) -> Vec<(u32, &'t str)> {
     let compact = |l: &str| l.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let Some(start) = lines.iter().position(|(_, l)| {
-        let t = compact(l);
-        t.starts_with("第三部分") && (t.contains("情况") || t.contains("说明"))
-    }) else {
-        return lines.to_vec();
+    let section = |start: usize| -> Vec<(u32, &'t str)> {
+        lines[start..]
+            .iter()
+            .enumerate()
+            .take_while(|(i, (_, l))| *i == 0 || !compact(l).starts_with("第四部分"))
+            .map(|(_, x)| *x)
+            .collect()
     };
-    lines[start..]
+    // A table of contents names the part too: the part itself is the longest such section.
+    let best = lines
         .iter()
-        .take_while(|(_, l)| !compact(l).starts_with("第四部分"))
-        .copied()
-        .collect()
+        .enumerate()
+        .filter(|(_, (_, l))| {
+            let t = compact(l);
+            t.starts_with("第三部分") && (t.contains("情况") || t.contains("说明"))
+        })
+        .map(|(i, _)| section(i))
+        .max_by_key(|s| s.len());
+    best.unwrap_or_else(|| lines.to_vec())
 }
 
 /// The explanation part of a document's text (from the line holding "第三部分" up to the line
@@ -464,6 +506,22 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn the_part_is_found_after_a_table_of_contents_naming_it() {
+        // Regression: the contents line "第三部分 …情况说明" was taken for the part itself.
+        let lines = [
+            (2, "第三部分 某局2024年度部门决算情况说明"),
+            (2, "第四部分 名词解释"),
+            (18, "第三部分 某局2024年度部门决算情况说明"),
+            (18, "本年收入合计 2946.25 万元"),
+            (18, "本年支出合计 2940.05 万元"),
+            (21, "第四部分 名词解释"),
+        ];
+        let got = explanation_lines(&lines);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[1].1, "本年收入合计 2946.25 万元");
     }
 
     #[test]
