@@ -695,6 +695,11 @@ fn region(
             // goes on too; a complete header without rows is an empty table.
             let header_open = !in_body && geometry(g, &header, &[], (0.0, 0.0)).is_err();
             if !goes_on || !(in_body || header_open) {
+                // A page with ruled grid but no text after the rows is the table's empty
+                // spill-over row: it belongs to the table's pages.
+                if in_body && lines.is_empty() && !next.horizontals.is_empty() {
+                    raw.last_page = next.page;
+                }
                 break;
             }
         }
