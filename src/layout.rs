@@ -898,12 +898,6 @@ fn row_bands(
             .map(|h| h.0)
             .collect();
         if ys.len() < 3 {
-            if std::env::var_os("BT_DEBUG").is_some() {
-                eprintln!(
-                    "bands rejected: page {page}: {} rulings cross x={x:.0}",
-                    ys.len()
-                );
-            }
             return None;
         }
         ys.sort_by(|a, b| b.total_cmp(a));
@@ -915,12 +909,6 @@ fn row_bands(
             if crate::token::classify(&t.text) == TokenKind::Number {
                 if let Some(c) = geo.column_at(t.x0, t.x1) {
                     if cols.contains(&c) {
-                        if std::env::var_os("BT_DEBUG").is_some() {
-                            eprintln!(
-                                "bands rejected: page {page} band {band} column {c} twice ({})",
-                                t.text
-                            );
-                        }
                         return None;
                     }
                     cols.push(c);
