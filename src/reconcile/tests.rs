@@ -1578,3 +1578,42 @@ fn shanghai_pdfs_reconcile() {
         );
     }
 }
+
+#[test]
+fn a_figure_restated_at_coarser_precision_is_exact_when_it_rounds_to_the_print() {
+    // 表1 printed in 元 (7,078,313 元 = 707.8313 万元): the narrative's "707.83 万元" loses only
+    // digits, so the check is exact; "707.84 万元" is off by 0.0087 万元, beyond the print's
+    // half unit (0.005), a mismatch.
+    let mut doc = sample_doc();
+    let t1 = doc
+        .tables
+        .iter_mut()
+        .find(|t| t.number.as_deref() == Some("表1"))
+        .expect("表1");
+    t1.unit = Unit::Yuan;
+    for r in &mut t1.rows {
+        for a in r.amounts.iter_mut().flatten() {
+            *a = *a * Decimal::from(10_000) + if a.is_zero() { Decimal::ZERO } else { d("13") };
+        }
+    }
+    let narrative = |text: &'static str| {
+        reconcile_with_narrative(
+            &doc,
+            &RuleSet::builtin(),
+            Some(Narrative {
+                text,
+                first_line: 1,
+            }),
+        )
+        .findings
+        .into_iter()
+        .filter(|f| f.rule.starts_with("narrative") && f.message.contains("部门收支总预算"))
+        .map(|f| f.severity)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(narrative("2025 年部门收支总预算 707.83 万元。"), []);
+    assert_eq!(
+        narrative("2025 年部门收支总预算 707.84 万元。"),
+        [Severity::Mismatch]
+    );
+}
