@@ -1,0 +1,76 @@
+//! Tables from PDF geometry: positioned lines and ruling lines (from [`crate::pdf`]) become
+//! table regions ([`RawTable`]) whose tokens carry the column the geometry puts them in.
+//!
+//! Steps, in order, one submodule each:
+//! 1. `pages`: lines and vertical/horizontal rulings per page ([`read_pages`], [`PageLayout`]).
+//! 2. `titles`: table titles matched against the grammars ([`find_titles`]); also what the
+//!    titles tell about the document ([`identity`], [`department_from_titles`]) and the
+//!    tables its contents list but its body lacks ([`missing_tables`]).
+//! 3. `region`: each title's region up to the next title, following page breaks (dropping
+//!    repeated headers and page numbers), split into header zone and body ([`tables`],
+//!    [`tables_traced`] drive it, one [`TableTrace`] per panel).
+//! 4. `header`: where each grammar column's label is located in the header zone; cells from
+//!    vertical rulings (or label centres where a page has none).
+//! 5. `rows`: one [`RawLine`](crate::assemble::RawLine) per printed row, lines in one ruled
+//!    band joined, wrapped text joined to its row, split 类/款/项 codes folded into one code.
+
+mod header;
+mod pages;
+mod region;
+mod rows;
+mod titles;
+
+pub use pages::{read_pages, PageLayout};
+pub use titles::{department_from_titles, find_titles, identity, missing_tables, TitleHit};
+
+use crate::assemble::RawTable;
+use crate::grammar::GrammarSet;
+use region::region;
+
+/// What the layout step decided for one table (panel): for `inspect` and debugging.
+#[derive(Debug, Clone)]
+pub struct TableTrace {
+    pub title: String,
+    pub grammar: String,
+    pub first_page: u32,
+    /// Each grammar column with the x centre of its header label.
+    pub columns: Vec<(String, f64)>,
+    /// Cell boundaries from vertical rulings (empty: label centres were used).
+    pub cells: Vec<f64>,
+    /// x where the name zone ends and amount columns begin.
+    pub name_end: f64,
+    /// Whether rows were grouped by ruled bands (else by printed lines).
+    pub banded: bool,
+}
+
+/// Builds the raw tables of a PDF: one per title found.
+pub fn tables(
+    pages: &[PageLayout],
+    grammars: &GrammarSet,
+) -> (Vec<RawTable>, Vec<(usize, String)>) {
+    let (raws, _, failures) = tables_traced(pages, grammars);
+    (raws, failures)
+}
+
+/// [`tables`], with a trace of each table's geometry.
+pub fn tables_traced(
+    pages: &[PageLayout],
+    grammars: &GrammarSet,
+) -> (Vec<RawTable>, Vec<TableTrace>, Vec<(usize, String)>) {
+    let hits = find_titles(pages, grammars);
+    let mut out = Vec::new();
+    let mut traces = Vec::new();
+    let mut failures = Vec::new();
+    for (k, h) in hits.iter().enumerate() {
+        let g = &grammars.grammars[h.grammar];
+        let end = hits
+            .get(k + 1)
+            .map(|n| (n.page_idx, n.line_idx - n.above.min(n.line_idx)))
+            .unwrap_or((pages.len(), 0));
+        match region(pages, h, end, g, &mut traces) {
+            Ok(t) => out.push(t),
+            Err(e) => failures.push((k, e)),
+        }
+    }
+    (out, traces, failures)
+}

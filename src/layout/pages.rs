@@ -1,0 +1,103 @@
+//! Page collection: each page's positioned lines and ruling lines, as [`crate::pdf`] emits
+//! them, and the positioned tokens of a line that every later step works on.
+
+use crate::pdf::{Line, PageInfo, PageReport, PageSink, PdfError, PdfFile, Ruling, TextLines};
+use crate::text::squash;
+use crate::token::TokenKind;
+
+/// One page as the layout step sees it.
+#[derive(Debug, Clone, Default)]
+pub struct PageLayout {
+    /// 1-based index of the page in the file.
+    pub page: u32,
+    /// Lines top to bottom (y down the page decreases).
+    pub lines: Vec<Line>,
+    /// Vertical ruling lines: (x, y0, y1).
+    pub verticals: Vec<(f64, f64, f64)>,
+    /// Horizontal ruling lines: (y, x0, x1).
+    pub horizontals: Vec<(f64, f64, f64)>,
+    pub report: Option<PageReport>,
+}
+
+/// A sink that keeps a page's lines and vertical rulings.
+#[derive(Default)]
+struct Collector {
+    text: TextLines,
+    verticals: Vec<(f64, f64, f64)>,
+    horizontals: Vec<(f64, f64, f64)>,
+}
+
+impl PageSink for Collector {
+    fn begin_page(&mut self, p: &PageInfo) {
+        self.text.begin_page(p);
+        self.verticals.clear();
+        self.horizontals.clear();
+    }
+    fn glyph(&mut self, g: &crate::pdf::Glyph) {
+        self.text.glyph(g);
+    }
+    fn ruling(&mut self, r: &Ruling) {
+        if (r.x0 - r.x1).abs() < 0.5 {
+            self.verticals.push((r.x0, r.y0.min(r.y1), r.y0.max(r.y1)));
+        } else if (r.y0 - r.y1).abs() < 0.5 {
+            self.horizontals
+                .push((r.y0, r.x0.min(r.x1), r.x0.max(r.x1)));
+        }
+    }
+}
+
+/// Reads every page's lines and rulings.
+pub fn read_pages(pdf: &PdfFile) -> Result<Vec<PageLayout>, PdfError> {
+    let mut out = Vec::with_capacity(pdf.page_count());
+    let mut c = Collector::default();
+    for i in 1..=pdf.page_count() {
+        let report = pdf.walk_page(i, &mut c)?;
+        out.push(PageLayout {
+            page: i as u32,
+            lines: c.text.lines(),
+            verticals: std::mem::take(&mut c.verticals),
+            horizontals: std::mem::take(&mut c.horizontals),
+            report: Some(report),
+        });
+    }
+    Ok(out)
+}
+
+pub(super) fn line_text(l: &Line) -> String {
+    squash(&l.text())
+}
+
+/// A positioned token: text with its x range.
+#[derive(Debug, Clone)]
+pub(super) struct PTok {
+    pub(super) text: String,
+    pub(super) x0: f64,
+    pub(super) x1: f64,
+}
+
+impl PTok {
+    pub(super) fn center(&self) -> f64 {
+        (self.x0 + self.x1) / 2.0
+    }
+}
+
+pub(super) fn ptoks(l: &Line) -> Vec<PTok> {
+    let mut out = Vec::new();
+    for r in &l.runs {
+        let parts: Vec<&str> = r.text.split_whitespace().collect();
+        let n = parts.len().max(1) as f64;
+        let w = (r.x1 - r.x0) / n;
+        for (i, p) in parts.iter().enumerate() {
+            out.push(PTok {
+                text: p.to_string(),
+                x0: r.x0 + w * i as f64,
+                x1: r.x0 + w * (i + 1) as f64,
+            });
+        }
+    }
+    out
+}
+
+pub(super) fn is_number(s: &str) -> bool {
+    crate::token::classify(s) == TokenKind::Number
+}

@@ -1,0 +1,266 @@
+//! The region walk: a table's lines from its title up to the next title, following page
+//! breaks (dropping page numbers, units, notes and repeated headers), split into header and
+//! body; side-by-side panels cut apart; each panel's geometry and rows built.
+
+use super::header::{geometry, HeaderTok};
+use super::pages::{is_number, line_text, ptoks, PTok, PageLayout};
+use super::rows::{group_cells, row_bands, rows};
+use super::titles::TitleHit;
+use super::TableTrace;
+use crate::assemble::RawTable;
+use crate::grammar::Grammar;
+use crate::model::Unit;
+use crate::pdf::Line;
+use crate::text::re;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A unit printed in a line: "单位：元", "单位:万元".
+fn unit_in(t: &str) -> Option<Unit> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let c = re(&R, r"单位[:：]?(万元|元)").captures(t)?;
+    Unit::parse(&c[1])
+}
+
+/// A page number or running head: a lone small number line.
+fn is_page_number(l: &Line) -> bool {
+    let t = line_text(l);
+    l.runs.len() == 1
+        && (t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+            || re(&PAGE_NO, r"^[-—－]\d+[-—－]$|^第\d+页").is_match(&t))
+}
+
+static PAGE_NO: OnceLock<Regex> = OnceLock::new();
+
+/// Whether a line starts the table body: it holds an amount, or is a code row or total row.
+fn body_line(l: &Line) -> bool {
+    let toks = ptoks(l);
+    toks.iter()
+        .any(|t| is_number(&t.text) && t.text.contains(['.', ',']))
+        || toks.len() >= 2
+            && is_number(&toks[0].text)
+            && toks.iter().skip(1).any(|t| is_number(&t.text))
+}
+
+fn is_part_heading(t: &str) -> bool {
+    re(&PART, r"^第[一二三四五六七八九十]+部分").is_match(t)
+}
+
+static PART: OnceLock<Regex> = OnceLock::new();
+
+pub(super) fn region(
+    pages: &[PageLayout],
+    h: &TitleHit,
+    end: (usize, usize),
+    g: &Grammar,
+    traces: &mut Vec<TableTrace>,
+) -> Result<RawTable, String> {
+    let mut raw = RawTable {
+        positioned: true,
+        number: h.number.clone(),
+        title: h.title.clone(),
+        first_page: pages[h.page_idx].page,
+        last_page: pages[h.page_idx].page,
+        ..Default::default()
+    };
+    // Lines of the region, page by page.
+    let mut header: Vec<HeaderTok> = Vec::new();
+    let mut geo_at: Option<(usize, f64, f64)> = None;
+    let mut body: Vec<(u32, f64, Vec<PTok>)> = Vec::new();
+    let mut header_line = 0usize;
+    let mut pi = h.page_idx;
+    let mut li = h.line_idx + h.lines;
+    let mut in_body = false;
+    let mut first_page = true;
+    'pages: while pi < pages.len() && (pi, li) < end {
+        let p = &pages[pi];
+        let mut page_started = false;
+        while li < p.lines.len() && (pi, li) < end {
+            let l = &p.lines[li];
+            li += 1;
+            let t = line_text(l);
+            if is_part_heading(&t) || t.contains("情况说明") && !in_body && !first_page {
+                break 'pages;
+            }
+            // A page number sits first or last on its page; a lone code inside is a cell.
+            if is_page_number(l) && (li <= 1 || li >= p.lines.len()) {
+                continue;
+            }
+            if let Some(u) = unit_in(&t) {
+                raw.unit.get_or_insert(u);
+                continue;
+            }
+            if t.starts_with("编制部门") || t.starts_with("编制单位") || t.starts_with("部门：")
+            {
+                continue;
+            }
+            if t.starts_with("注")
+                || t.starts_with("备注")
+                || t.contains("本表为空表")
+                || t.contains("无数据")
+            {
+                raw.note.get_or_insert_with(String::new).push_str(&t);
+                continue;
+            }
+            if !in_body {
+                if body_line(l) {
+                    in_body = true;
+                    // Some producers print the 类/款/项 labels in the first data row's band.
+                    for tok in ptoks(l) {
+                        if matches!(tok.text.as_str(), "类" | "款" | "项") {
+                            header.push(HeaderTok {
+                                line: header_line + 1,
+                                tok,
+                            });
+                        }
+                    }
+                    let ys: Vec<f64> = p.lines.iter().map(|l| l.y).collect();
+                    let lo = ys.iter().copied().fold(f64::MAX, f64::min);
+                    geo_at = Some((pi, lo, l.y + 1.0));
+                } else {
+                    raw.header.push_str(&t);
+                    header_line += 1;
+                    for tok in ptoks(l) {
+                        header.push(HeaderTok {
+                            line: header_line,
+                            tok,
+                        });
+                    }
+                    continue;
+                }
+            } else if !page_started
+                && !first_page
+                && !body_line(l)
+                && header_repeat(&t, &raw.header)
+            {
+                // A header repeated on a continuation page.
+                continue;
+            }
+            page_started = true;
+            // The 类/款/项 labels moved to the header come off the first body line only: a
+            // lone "款" further down is the tail of a wrapped name ("…财政拨" + "款").
+            let first_body_line = body.is_empty();
+            let toks: Vec<PTok> = ptoks(l)
+                .into_iter()
+                .filter(|t| !(first_body_line && matches!(t.text.as_str(), "类" | "款" | "项")))
+                .collect();
+            if toks.is_empty() {
+                continue;
+            }
+            body.push((p.page, l.y, toks));
+            raw.last_page = p.page;
+        }
+        // Next page: continue only if it goes on with table rows.
+        pi += 1;
+        li = 0;
+        first_page = false;
+        if pi < pages.len() && (pi, 0) < end {
+            let next = &pages[pi];
+            // The next page goes on with this table when table rows come before any prose:
+            // wrapped labels of a two-sided table may fill its first lines.
+            let lines: Vec<&Line> = next.lines.iter().filter(|l| !is_page_number(l)).collect();
+            let goes_on = lines.iter().position(|l| body_line(l)).is_some_and(|k| {
+                k < 25
+                    && lines[..k].iter().all(|l| {
+                        let t = line_text(l);
+                        !is_part_heading(&t) && t.chars().count() <= 30
+                    })
+            });
+            // A header that runs onto the next page (its column labels not all found yet)
+            // goes on too; a complete header without rows is an empty table.
+            let header_open = !in_body && geometry(g, &header, &[], (0.0, 0.0)).is_err();
+            if !goes_on || !(in_body || header_open) {
+                // A page with ruled grid but no text after the rows is the table's empty
+                // spill-over row: it belongs to the table's pages.
+                if in_body && lines.is_empty() && !next.horizontals.is_empty() {
+                    raw.last_page = next.page;
+                }
+                break;
+            }
+        }
+    }
+    if !in_body {
+        // Header only: an empty table (its note, if any, says so).
+        return Ok(raw);
+    }
+    let (gp, lo, hi) = geo_at.ok_or("no column geometry")?;
+    let verticals = &pages[gp].verticals;
+    // Panels side by side repeat the columns: each is read as its own table, then joined.
+    let starts: Vec<f64> = if g.panels > 1 {
+        let mut xs: Vec<f64> = header
+            .iter()
+            .filter(|h| h.tok.text == "类")
+            .map(|h| h.tok.x0 - 8.0)
+            .collect();
+        xs.sort_by(|a, b| a.total_cmp(b));
+        if xs.len() != g.panels {
+            return Err(format!(
+                "{}: expected {} side-by-side panels, found {}",
+                raw.display_name(),
+                g.panels,
+                xs.len()
+            ));
+        }
+        xs[0] = f64::MIN;
+        xs
+    } else {
+        vec![f64::MIN]
+    };
+    let mut lines = Vec::new();
+    for (k, &x0) in starts.iter().enumerate() {
+        let x1 = starts.get(k + 1).copied().unwrap_or(f64::MAX);
+        let inside = |t: &PTok| t.center() >= x0 && t.center() < x1;
+        let panel_header: Vec<HeaderTok> = header
+            .iter()
+            .filter(|h| inside(&h.tok))
+            .map(|h| HeaderTok {
+                line: h.line,
+                tok: h.tok.clone(),
+            })
+            .collect();
+        let mut panel_body: Vec<(u32, f64, Vec<PTok>)> = body
+            .iter()
+            .map(|(p, y, toks)| {
+                (
+                    *p,
+                    *y,
+                    toks.iter()
+                        .filter(|t| inside(t))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, _, toks)| !toks.is_empty())
+            .collect();
+        let geo = geometry(g, &panel_header, verticals, (lo, hi))
+            .map_err(|e| format!("{}: {e}", raw.display_name()))?;
+        let groups = if g.group_attribute.is_some() {
+            group_cells(&mut panel_body, pages)
+        } else {
+            vec![Vec::new(); panel_body.len()]
+        };
+        let bands = row_bands(pages, &panel_body, &geo);
+        traces.push(TableTrace {
+            title: raw.title.clone(),
+            grammar: g.file.clone(),
+            first_page: raw.first_page,
+            columns: g
+                .columns
+                .iter()
+                .map(|c| c.id.clone())
+                .zip(geo.centers.iter().copied())
+                .collect(),
+            cells: geo.cells.clone(),
+            name_end: geo.name_end,
+            banded: bands.is_some(),
+        });
+        lines.extend(rows(&panel_body, bands.as_deref(), &groups, pages, &geo, g));
+    }
+    raw.lines = lines;
+    Ok(raw)
+}
+
+/// Whether a line is part of the table's header (repeated on a continuation page).
+fn header_repeat(t: &str, header: &str) -> bool {
+    !t.is_empty() && header.contains(t)
+}
