@@ -134,15 +134,28 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
         warnings,
     };
     assemble_all(&raws, grammars, &mut doc);
-    // Narrative: the text of pages that hold no table, each line numbered by its page.
+    // Narrative: the text of pages that hold no table, and on a page shared with a table the
+    // lines from an explanation part's heading on ("第三部分 …情况说明" after the last table);
+    // each line numbered by its page.
     let narrative = pages
         .iter()
-        .filter(|p| {
-            !raws
+        .flat_map(|p| {
+            let has_table = raws
                 .iter()
-                .any(|t| (t.first_page..=t.last_page).contains(&p.page))
+                .any(|t| (t.first_page..=t.last_page).contains(&p.page));
+            let from = if has_table {
+                p.lines
+                    .iter()
+                    .position(|l| {
+                        let t = crate::text::squash(&l.text());
+                        crate::text::is_part_heading(&t) && t.contains("说明")
+                    })
+                    .unwrap_or(p.lines.len())
+            } else {
+                0
+            };
+            p.lines[from..].iter().map(move |l| (p.page, l.text()))
         })
-        .flat_map(|p| p.lines.iter().map(move |l| (p.page, l.text())))
         .collect();
     Ok(Converted {
         document: doc,

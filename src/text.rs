@@ -52,7 +52,7 @@ pub fn table_label(line: &str) -> Option<(String, String)> {
 }
 
 /// A part heading such as "第三部分 …情况说明" ends the tables before it.
-fn is_part_heading(line: &str) -> bool {
+pub(crate) fn is_part_heading(line: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"^第[一二三四五六七八九十]+部分").is_match(line.trim())
 }

@@ -400,3 +400,33 @@ fn procuratorate_2017() {
     let p = table(&doc, "procurement");
     assert_eq!(p.rows.last().map(|r| r.name.as_str()), Some("教育服务"));
 }
+
+#[test]
+fn procuratorate_narrative_growth_rate_is_a_document_error() {
+    // p22 prints "2017 年本部门一般公共预算机关运行经费预算支出 6032.55 万元，比 2016 年增加
+    // 3401.59 万元，增长 129.97 %": 3401.59 / (6032.55 − 3401.59) = 129.29 %, so the printed
+    // rate is wrong (read with pdftotext -layout -f 22 -l 22); the narrative check says so.
+    let Some(dir) = corpus() else { return };
+    let c = convert_file(
+        &dir.join("jiangsu-procuratorate-2017-budget.pdf"),
+        &GrammarSet::builtin(),
+    )
+    .expect("converts");
+    let r = budget_tables::reconcile::reconcile_converted(&c, &RuleSet::builtin());
+    let m: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == budget_tables::reconcile::Severity::Mismatch)
+        .map(|f| {
+            (
+                f.rule.as_str(),
+                f.stated.map(|d| d.to_string()),
+                f.cells[0].page,
+            )
+        })
+        .collect();
+    assert_eq!(
+        m,
+        [("narrative.change", Some("129.97".to_string()), Some(22))]
+    );
+}
