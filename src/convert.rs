@@ -146,9 +146,17 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             let from = if has_table {
                 p.lines
                     .iter()
-                    .position(|l| {
+                    .enumerate()
+                    .position(|(i, l)| {
+                        // The heading may wrap: "第三部分 …2018" + "年度预算安排情况说明".
                         let t = crate::text::squash(&l.text());
-                        crate::text::is_part_heading(&t) && t.contains("说明")
+                        let next = p
+                            .lines
+                            .get(i + 1)
+                            .map(|n| crate::text::squash(&n.text()))
+                            .unwrap_or_default();
+                        crate::text::is_part_heading(&t)
+                            && (t.contains("说明") || next.contains("说明"))
                     })
                     .unwrap_or(p.lines.len())
             } else {

@@ -476,9 +476,14 @@ pub fn explanation_lines<'t>(lines: &[(u32, &'t str)]) -> Vec<(u32, &'t str)> {
     let best = lines
         .iter()
         .enumerate()
-        .filter(|(_, (_, l))| {
-            let t = compact(l);
-            t.starts_with("第三部分") && (t.contains("情况") || t.contains("说明"))
+        .filter(|(i, (_, l))| {
+            // The heading may wrap: "第三部分 …2018" + "年度预算安排情况说明".
+            let t = compact(l)
+                + &lines
+                    .get(i + 1)
+                    .map(|(_, n)| compact(n))
+                    .unwrap_or_default();
+            compact(l).starts_with("第三部分") && (t.contains("情况") || t.contains("说明"))
         })
         .map(|(i, _)| section(i))
         .max_by_key(|s| s.len());
