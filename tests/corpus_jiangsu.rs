@@ -402,7 +402,7 @@ fn procuratorate_2017() {
 }
 
 #[test]
-fn procuratorate_narrative_growth_rate_is_a_document_error() {
+fn procuratorate_narrative_errors_are_found() {
     // p22 prints "2017 年本部门一般公共预算机关运行经费预算支出 6032.55 万元，比 2016 年增加
     // 3401.59 万元，增长 129.97 %": 3401.59 / (6032.55 − 3401.59) = 129.29 %, so the printed
     // rate is wrong (read with pdftotext -layout -f 22 -l 22); the narrative check says so.
@@ -425,8 +425,13 @@ fn procuratorate_narrative_growth_rate_is_a_document_error() {
             )
         })
         .collect();
+    // p19 also prints "基本支出预算数为 12323.46 万元" where the tables (and p20's prose) print
+    // 12,323.48: a second document error.
     assert_eq!(
         m,
-        [("narrative.change", Some("129.97".to_string()), Some(22))]
+        [
+            ("narrative.amount", Some("12323.46".to_string()), Some(19)),
+            ("narrative.change", Some("129.97".to_string()), Some(22)),
+        ]
     );
 }
