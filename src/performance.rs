@@ -45,7 +45,7 @@ pub fn assemble_all(raw: &RawTable, g: &Grammar) -> Result<Vec<Table>, TableErro
                 .iter()
                 .map(|c| Column {
                     id: c.id.clone(),
-                    label: c.label.clone(),
+                    label: with_years(&c.label, &printed_years(&lines[start..end])),
                     kind: c.kind,
                     section: c.section.clone(),
                 })
@@ -90,6 +90,44 @@ pub fn assemble_all(raw: &RawTable, g: &Grammar) -> Result<Vec<Table>, TableErro
     }
     tables[0].indicators = indicators;
     Ok(tables)
+}
+
+/// Years printed in a block's header lines ("2023 年 2024 年" → ["2023", "2024"]).
+fn printed_years(lines: &[RawLine]) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in lines {
+        for (i, t) in l.tokens.iter().enumerate() {
+            if is_year(t, l.tokens.get(i + 1)) && !out.contains(&t.text) {
+                out.push(t.text.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Fills `{year:N|fallback}` in a grammar label with the N-th printed year ("2023年"), or the
+/// fallback where the header prints fewer years.
+fn with_years(label: &str, years: &[String]) -> String {
+    let mut out = String::new();
+    let mut rest = label;
+    while let Some(open) = rest.find("{year:") {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let spec = &rest[open + 6..open + close];
+        let (n, fallback) = spec.split_once('|').unwrap_or((spec, ""));
+        match n.parse::<usize>().ok().and_then(|n| years.get(n)) {
+            Some(y) => {
+                out.push_str(y);
+                out.push('年');
+            }
+            None => out.push_str(fallback),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A year in a header ("2023 年"): not a value.
@@ -420,5 +458,33 @@ fn make_indicator(
         basis: basis.to_string(),
         page: first.page,
         lines: Some((first.line, last.line)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_placeholders_take_the_printed_years() {
+        let years = vec!["2023".to_string(), "2024".to_string()];
+        assert_eq!(
+            with_years("近两年收支金额/{year:0|前年}", &years),
+            "近两年收支金额/2023年"
+        );
+        assert_eq!(
+            with_years("近两年收支金额/{year:1|上年}", &years),
+            "近两年收支金额/2024年"
+        );
+        assert_eq!(
+            with_years("近两年收支金额/{year:1|上年}", &years[..1]),
+            "近两年收支金额/上年"
+        );
+        assert_eq!(with_years("当年金额", &years), "当年金额");
+        assert_eq!(
+            with_years("broken {year:0", &years),
+            "broken {year:0",
+            "malformed: left as is"
+        );
     }
 }

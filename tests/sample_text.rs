@@ -36,9 +36,7 @@ fn read_csv(path: &str) -> Vec<BTreeMap<String, String>> {
 fn program_label(table_title: &str, column_label: &str) -> String {
     let block = table_title.split_once('/').map(|(_, b)| b);
     match block {
-        None | Some("部门总体资金情况") => column_label
-            .replace("近两年收支金额/前年", "近两年收支金额/2023年")
-            .replace("近两年收支金额/上年", "近两年收支金额/2024年"),
+        None | Some("部门总体资金情况") => column_label.to_string(),
         Some(b) => format!("{b}/{column_label}"),
     }
 }
