@@ -107,6 +107,17 @@ pub struct BlockDef {
     /// Header label of a text cell after the amounts (项目主要支出方向和用途).
     #[serde(default)]
     pub trailing_column: Option<String>,
+    /// Rows anchored by one of these words right before the amount (支出经济分类 such as
+    /// 办公费): the text before it is the row's label cells, free text after it ending in
+    /// "。" its trailing cell.
+    #[serde(default)]
+    pub anchor_words: Vec<String>,
+    /// Header label of the anchor word's column.
+    #[serde(default)]
+    pub anchor_column: Option<String>,
+    /// Text of the last header line (the block body starts after it), for anchored blocks.
+    #[serde(default)]
+    pub header_end: Option<String>,
     pub columns: Vec<ColumnDef>,
 }
 

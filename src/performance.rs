@@ -144,7 +144,109 @@ fn block_value(t: &Token) -> Option<Decimal> {
     parse_amount(p).or_else(|| Decimal::from_str(p).ok())
 }
 
+/// Rows of an anchored block (项目支出明细测算): each row is its label lines, then a line with
+/// an anchor word (the 支出经济分类) and the amount; free text ending in "。" after a row is
+/// its trailing cell. The first label column (项目活动) is the narrower one: its lines run
+/// while they fill the column's width, the widest first line of any row.
+fn anchored_rows(b: &BlockDef, lines: &[RawLine]) -> Vec<Row> {
+    let body_start = b
+        .header_end
+        .as_ref()
+        .and_then(|h| lines.iter().position(|l| line_text(l).contains(h.as_str())))
+        .map_or(0, |p| p + 1);
+    let body = &lines[body_start.min(lines.len())..];
+    // (line index, token index of the anchor word)
+    let anchors: Vec<(usize, usize)> = body
+        .iter()
+        .enumerate()
+        .filter_map(|(li, l)| {
+            let k = l
+                .tokens
+                .iter()
+                .position(|t| b.anchor_words.contains(&t.text))?;
+            l.tokens
+                .get(k + 1)
+                .filter(|t| t.is_number())
+                .map(|_| (li, k))
+        })
+        .collect();
+    let text_of = |l: &RawLine| -> String { l.tokens.iter().map(|t| t.text.as_str()).collect() };
+    // Label lines and trailing text of each row.
+    let mut parts: Vec<(Vec<String>, String)> = Vec::new();
+    let mut from = 0;
+    for (k, &(li, _)) in anchors.iter().enumerate() {
+        let between: Vec<String> = body[from..li].iter().map(text_of).collect();
+        // Text after the previous row's anchor, up to its last sentence end, is that row's.
+        let cut = if k == 0 {
+            0
+        } else {
+            between
+                .iter()
+                .rposition(|t| t.ends_with('。'))
+                .map_or(0, |p| p + 1)
+        };
+        if let Some(prev) = parts.last_mut() {
+            prev.1 = between[..cut].concat();
+        }
+        parts.push((between[cut..].to_vec(), String::new()));
+        from = li + 1;
+    }
+    if let Some(prev) = parts.last_mut() {
+        let tail: Vec<String> = body[from..].iter().map(text_of).collect();
+        let cut = tail
+            .iter()
+            .rposition(|t| t.ends_with('。'))
+            .map_or(0, |p| p + 1);
+        prev.1 = tail[..cut].concat();
+    }
+    let width = parts
+        .iter()
+        .filter_map(|(l, _)| l.first())
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut rows = Vec::new();
+    for ((label_lines, trailing), &(li, k)) in parts.into_iter().zip(&anchors) {
+        let l = &body[li];
+        let mut n = 0;
+        while n < label_lines.len() && (n == 0 || label_lines[n - 1].chars().count() >= width) {
+            n += 1;
+        }
+        let name = label_lines[..n].concat();
+        let before_anchor: String = l.tokens[..k].iter().map(|t| t.text.as_str()).collect();
+        let content = label_lines[n..].concat() + &before_anchor;
+        let mut attributes = std::collections::BTreeMap::new();
+        if let (Some(h), false) = (b.label_columns.get(1), content.is_empty()) {
+            attributes.insert(h.clone(), content);
+        }
+        if let Some(h) = &b.anchor_column {
+            attributes.insert(h.clone(), l.tokens[k].text.clone());
+        }
+        if let (Some(h), false) = (&b.trailing_column, trailing.is_empty()) {
+            attributes.insert(h.clone(), trailing);
+        }
+        let mut amounts = vec![l.tokens[k + 1].amount()];
+        amounts.resize(b.columns.len(), None);
+        rows.push(Row {
+            code: None,
+            code_kind: None,
+            name,
+            level: 1,
+            section: None,
+            unit_name: None,
+            attributes,
+            amounts,
+            page: l.page,
+            lines: Some((l.line, l.line)),
+        });
+    }
+    rows
+}
+
 fn block_rows(raw: &RawTable, b: &BlockDef, lines: &[RawLine]) -> Result<Vec<Row>, TableError> {
+    if !b.anchor_words.is_empty() {
+        return Ok(anchored_rows(b, lines));
+    }
     let n = b.columns.len();
     // Header lines: until the first with a value or a section word.
     let is_section_start = |l: &RawLine| {
