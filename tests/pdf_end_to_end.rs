@@ -5,98 +5,39 @@
 use budget_tables::convert::convert_file;
 use budget_tables::grammar::GrammarSet;
 use budget_tables::model::Document;
-use budget_tables::pdf::fixture::{FontKind, Grid, PdfBuilder, Table};
-
-const HEADER: [&str; 5] = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"];
-
-fn table<'a>(top: f64, rows: Vec<Vec<&'a str>>, grid: Grid) -> Table<'a> {
-    Table {
-        x: 40.0,
-        top,
-        cols: vec![80.0, 200.0, 110.0, 110.0, 110.0],
-        row_height: 20.0,
-        size: 10.0,
-        // Codes in WinAnsi digits without ToUnicode, names in a GBK-EUC-H font without
-        // ToUnicode, amounts in WinAnsi, Identity-H and UCS-2 fonts.
-        fonts: vec![
-            FontKind::WinAnsi,
-            FontKind::Gbk,
-            FontKind::WinAnsi,
-            FontKind::Identity,
-            FontKind::Ucs2,
-        ],
-        header: 1,
-        rows,
-        grid,
-    }
-}
+use budget_tables::pdf::fixture::{expenditure_summary_pdf, FontKind, Grid, PdfBuilder};
 
 /// Two pages: title, department and unit, then a table that continues on page 2 under a
-/// repeated header.
+/// repeated header; a blank cell in each of two rows and a wrapped name.
 fn budget_pdf(grid: Grid) -> Vec<u8> {
-    let mut b = PdfBuilder::new();
-    let p1 = b.page();
-    b.text(
-        p1,
-        FontKind::Identity,
-        16.0,
-        300.0,
-        560.0,
-        "2025年部门支出预算总表",
-    );
-    b.text(
-        p1,
-        FontKind::Identity,
-        10.0,
-        40.0,
-        535.0,
-        "编制部门：测试局",
-    );
-    b.text(p1, FontKind::Identity, 10.0, 700.0, 535.0, "单位：元");
-    b.table(
-        p1,
-        &table(
-            520.0,
-            vec![
-                HEADER.to_vec(),
-                vec![
-                    "201",
-                    "一般公共服务支出",
-                    "21,601,733.00",
-                    "12,291,733.00",
-                    "9,310,000.00",
-                ],
-                vec![
-                    "2011302",
-                    "一般行政管理事务",
-                    "4,545,000.00",
-                    "",
-                    "4,545,000.00",
-                ],
-                vec![
-                    "2080505",
-                    "机关事业单位基本养老保\n险缴费支出",
-                    "1,410,886.00",
-                    "1,410,886.00",
-                    "",
-                ],
+    expenditure_summary_pdf(
+        "测试局",
+        &[
+            [
+                "201",
+                "一般公共服务支出",
+                "21,601,733.00",
+                "12,291,733.00",
+                "9,310,000.00",
             ],
-            grid,
-        ),
-    );
-    let p2 = b.page();
-    b.table(
-        p2,
-        &table(
-            560.0,
-            vec![
-                HEADER.to_vec(),
-                vec!["", "合计", "23,012,619.00", "13,702,619.00", "9,310,000.00"],
+            [
+                "2011302",
+                "一般行政管理事务",
+                "4,545,000.00",
+                "",
+                "4,545,000.00",
             ],
-            grid,
-        ),
-    );
-    b.build()
+            [
+                "2080505",
+                "机关事业单位基本养老保\n险缴费支出",
+                "1,410,886.00",
+                "1,410,886.00",
+                "",
+            ],
+        ],
+        ["", "合计", "23,012,619.00", "13,702,619.00", "9,310,000.00"],
+        grid,
+    )
 }
 
 fn convert(bytes: &[u8], name: &str) -> Document {

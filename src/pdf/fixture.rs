@@ -600,3 +600,64 @@ impl PdfBuilder {
         out
     }
 }
+
+/// A two-page 部门支出预算总表 as budget PDFs print it: title, 编制部门 and 单位：元, then a
+/// ruled table whose `rows` fill page 1 and whose `last` row (the 合计) stands on page 2 under
+/// a repeated header. Codes are WinAnsi digits and names a GBK-EUC-H font, both without
+/// ToUnicode; amounts use WinAnsi, Identity-H and UCS-2 fonts. A "\n" in a cell wraps it.
+pub fn expenditure_summary_pdf(
+    department: &str,
+    rows: &[[&str; 5]],
+    last: [&str; 5],
+    grid: Grid,
+) -> Vec<u8> {
+    fn layout<'a>(top: f64, rows: Vec<Vec<&'a str>>, grid: Grid) -> Table<'a> {
+        Table {
+            x: 40.0,
+            top,
+            cols: vec![80.0, 200.0, 110.0, 110.0, 110.0],
+            row_height: 20.0,
+            size: 10.0,
+            fonts: vec![
+                FontKind::WinAnsi,
+                FontKind::Gbk,
+                FontKind::WinAnsi,
+                FontKind::Identity,
+                FontKind::Ucs2,
+            ],
+            header: 1,
+            rows,
+            grid,
+        }
+    }
+    const HEADER: [&str; 5] = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"];
+    let mut b = PdfBuilder::new();
+    let p1 = b.page();
+    b.text(
+        p1,
+        FontKind::Identity,
+        16.0,
+        300.0,
+        560.0,
+        "2025年部门支出预算总表",
+    );
+    b.text(
+        p1,
+        FontKind::Identity,
+        10.0,
+        40.0,
+        535.0,
+        &format!("编制部门：{department}"),
+    );
+    b.text(p1, FontKind::Identity, 10.0, 700.0, 535.0, "单位：元");
+    let page1: Vec<Vec<&str>> = std::iter::once(HEADER.to_vec())
+        .chain(rows.iter().map(|r| r.to_vec()))
+        .collect();
+    b.table(p1, &layout(520.0, page1, grid));
+    let p2 = b.page();
+    b.table(
+        p2,
+        &layout(560.0, vec![HEADER.to_vec(), last.to_vec()], grid),
+    );
+    b.build()
+}

@@ -176,13 +176,18 @@ pub fn minimal_font_with_cmap(pairs: &[(char, u16)]) -> Vec<u8> {
     }
     let len = sub.len() as u16;
     sub[2..4].copy_from_slice(&len.to_be_bytes());
+    sfnt_with_cmap_subtable(&sub)
+}
+
+/// An sfnt whose only table is a `cmap` with one (3,1) subtable.
+fn sfnt_with_cmap_subtable(sub: &[u8]) -> Vec<u8> {
     // cmap header: version 0, one subtable (3,1) at offset 12
     let mut cmap = Vec::new();
     for v in [0u16, 1, 3, 1] {
         cmap.extend_from_slice(&v.to_be_bytes());
     }
     cmap.extend_from_slice(&12u32.to_be_bytes());
-    cmap.extend_from_slice(&sub);
+    cmap.extend_from_slice(sub);
     // sfnt: version, 1 table, then the table record
     let mut f = Vec::new();
     f.extend_from_slice(&0x0001_0000u32.to_be_bytes());
@@ -222,22 +227,7 @@ mod tests {
             sub.extend_from_slice(&v.to_be_bytes());
         }
         // idRangeOffset[0] = 4 bytes from its own position → glyphIdArray[0]
-        let mut cmap = Vec::new();
-        for v in [0u16, 1, 3, 1] {
-            cmap.extend_from_slice(&v.to_be_bytes());
-        }
-        cmap.extend_from_slice(&12u32.to_be_bytes());
-        cmap.extend_from_slice(&sub);
-        let mut f = Vec::new();
-        f.extend_from_slice(&0x0001_0000u32.to_be_bytes());
-        for v in [1u16, 16, 0, 0] {
-            f.extend_from_slice(&v.to_be_bytes());
-        }
-        f.extend_from_slice(b"cmap");
-        f.extend_from_slice(&0u32.to_be_bytes());
-        f.extend_from_slice(&28u32.to_be_bytes());
-        f.extend_from_slice(&(cmap.len() as u32).to_be_bytes());
-        f.extend_from_slice(&cmap);
+        let f = sfnt_with_cmap_subtable(&sub);
         let m = glyph_to_unicode(&f);
         assert_eq!(m.get(&7), Some(&'A'));
         assert_eq!(m.get(&9), Some(&'B'));

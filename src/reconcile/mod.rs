@@ -381,6 +381,11 @@ impl<'a> Engine<'a> {
     /// A figure a rule needs is absent.
     pub fn missing(&mut self, rule: &str, message: String, terms: Vec<Term>) {
         self.checks += 1;
+        self.unvalued(Severity::Missing, rule, message, terms);
+    }
+
+    /// A finding without figures to compare (a missing or unreadable figure).
+    fn unvalued(&mut self, severity: Severity, rule: &str, message: String, terms: Vec<Term>) {
         let addrs = terms.iter().map(|t| t.addr).collect();
         let unit = terms
             .first()
@@ -389,7 +394,7 @@ impl<'a> Engine<'a> {
         self.push(
             Finding {
                 rule: rule.to_string(),
-                severity: Severity::Missing,
+                severity,
                 message,
                 cells: terms.into_iter().map(|t| t.cell).collect(),
                 stated: None,
@@ -650,26 +655,7 @@ impl<'a> Engine<'a> {
 
     /// A figure that cannot be checked for want of what it refers to.
     pub fn unparsed(&mut self, rule: &str, message: String, terms: Vec<Term>) {
-        let addrs = terms.iter().map(|t| t.addr).collect();
-        let unit = terms
-            .first()
-            .map(|t| t.cell.unit.clone())
-            .unwrap_or_default();
-        self.push(
-            Finding {
-                rule: rule.to_string(),
-                severity: Severity::Unparsed,
-                message,
-                cells: terms.into_iter().map(|t| t.cell).collect(),
-                stated: None,
-                computed: None,
-                difference: None,
-                tolerance: None,
-                unit,
-                suspect: None,
-            },
-            addrs,
-        );
+        self.unvalued(Severity::Unparsed, rule, message, terms);
     }
 
     fn finish(mut self, narrative: Option<NarrativeSummary>) -> Reconciliation {
