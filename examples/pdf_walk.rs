@@ -25,7 +25,7 @@ fn main() {
     let target = args
         .first()
         .cloned()
-        .unwrap_or_else(|| "/work/shared/corpus".to_string());
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus").to_string());
     if let Some(pos) = args.iter().position(|a| a == "--glyphs") {
         let page: usize = args.get(pos + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
         struct Dump;

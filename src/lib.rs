@@ -38,3 +38,8 @@ pub mod samples;
 pub mod text;
 pub mod token;
 pub mod write;
+
+/// The corpus helper of the integration tests, shared with the unit tests that read the corpus.
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+mod corpus_support;

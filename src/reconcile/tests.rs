@@ -723,15 +723,9 @@ pub(super) fn sample_doc() -> Document {
 }
 
 fn sample_text() -> Option<String> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/hubei-wuchang-kexie-2025-budget.txt");
-    match std::fs::read_to_string(&p) {
-        Ok(t) => Some(t),
-        Err(_) => {
-            println!("skipped: sample {} not found", p.display());
-            None
-        }
-    }
+    let p = crate::corpus_support::corpus_dir("reconcile test on the Hubei text dump")?
+        .join("hubei-wuchang-kexie-2025-budget.txt");
+    Some(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
 }
 
 fn d(s: &str) -> Decimal {
@@ -1483,13 +1477,7 @@ fn mutations_of_the_sample_text_are_caught() {
 // ------------------------------------------------------------------ the Shanghai PDFs
 
 fn corpus_pdf(name: &str) -> Option<crate::convert::Converted> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(name);
-    if !p.exists() {
-        println!("skipped: {} not found", p.display());
-        return None;
-    }
+    let p = crate::corpus_support::corpus_dir(&format!("reconcile test on {name}"))?.join(name);
     Some(
         crate::convert::convert_file(&p, &crate::grammar::GrammarSet::builtin()).expect("converts"),
     )
