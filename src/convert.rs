@@ -144,7 +144,7 @@ pub fn convert_bytes(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result
 }
 
 /// Warning code of a document with more table regions than [`MAX_TABLES_PER_DOCUMENT`]
-/// (none is assembled; [`convert_file`] turns it into an [`Error::Limit`]).
+/// (none is assembled; [`convert_bytes`] turns it into an [`Error::Limit`]).
 pub const TOO_MANY_TABLES: &str = "too_many_tables";
 /// Warning code of a converted document in which no table could be rebuilt.
 pub const NO_TABLES: &str = "no_tables";

@@ -272,7 +272,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .collect();
                 if !gated.is_empty() || failed > 0 || !collected.skipped.is_empty() {
                     eprintln!(
-                        "--strict: {} document(s) fail the gate, {failed} file(s) failed, {} skipped; see findings.json",
+                        "--strict: {} document(s) fail the gate, {failed} file(s) failed, {} skipped; see document.json and findings.json",
                         gated.len(),
                         collected.skipped.len()
                     );
