@@ -16,24 +16,141 @@ pub struct Converted {
     pub narrative: Vec<(u32, String)>,
 }
 
+/// Largest text dump read, in bytes (64 MiB; the largest real dump is well under 1 MiB).
+/// Checked on the file's size before reading, and on what is read, so a file growing
+/// meanwhile is bounded too.
+pub const MAX_TEXT_DUMP_BYTES: u64 = 64 << 20;
+/// Most lines in a text dump (a real budget dump has a few thousand).
+pub const MAX_TEXT_DUMP_LINES: usize = 1_000_000;
+/// Largest PDF read, in bytes (512 MiB; real budget PDFs are a few MiB).
+pub const MAX_PDF_BYTES: u64 = 512 << 20;
+/// Most table regions (titles found) in one document; real documents have at most a few
+/// hundred (one 绩效目标 table per project). More means a generated or broken file.
+pub const MAX_TABLES_PER_DOCUMENT: usize = 2_000;
+/// Longest part of a document id taken from the file name, in bytes, cut on a character
+/// boundary: with "-" and [`ID_HASH_HEX`] digits an id stays under the 255-byte name limit
+/// of common file systems.
+pub const MAX_ID_STEM_BYTES: usize = 200;
+/// Hex digits of the file's SHA-256 that end a document id.
+pub const ID_HASH_HEX: usize = 12;
+
 /// Converts one file (a .txt dump or a .pdf) into the table model.
 pub fn convert_file(path: &Path, grammars: &GrammarSet) -> Result<Converted, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let looks_pdf = bytes.starts_with(b"%PDF")
+    let bytes = read_input(path)?;
+    convert_bytes(path, &bytes, grammars)
+}
+
+/// Whether `bytes` read from `path` are taken as a PDF: the header, or the file name.
+fn looks_pdf(path: &Path, bytes: &[u8]) -> bool {
+    bytes.starts_with(b"%PDF")
         || path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    if looks_pdf {
-        return convert_pdf(path, &bytes, grammars);
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+}
+
+/// What a file that is not a regular file is, for the error message.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
     }
-    let text = decode_text(&bytes).ok_or_else(|| Error::Unsupported {
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads an input file: only a regular file (checked before it is opened, since opening a
+/// FIFO blocks), at most [`MAX_PDF_BYTES`] for a PDF and [`MAX_TEXT_DUMP_BYTES`] for a
+/// text dump.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let not_regular = |m: &std::fs::Metadata| Error::NotRegularFile {
+        path: path.to_path_buf(),
+        kind: file_kind(&m.file_type()),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    // The path may have been replaced between the check and the open.
+    let meta = f.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut bytes = Vec::new();
+    (&mut f).take(4).read_to_end(&mut bytes).map_err(io)?;
+    let (limit, what) = if looks_pdf(path, &bytes) {
+        (MAX_PDF_BYTES, "PDF")
+    } else {
+        (MAX_TEXT_DUMP_BYTES, "text dump")
+    };
+    let over = |size: String| Error::Limit {
+        path: path.to_path_buf(),
+        what: format!("{what} of {size} bytes; the limit is {limit} bytes"),
+    };
+    if meta.len() > limit {
+        return Err(over(meta.len().to_string()));
+    }
+    let head = bytes.len() as u64;
+    bytes.reserve(usize::try_from(meta.len().saturating_sub(head)).unwrap_or(0));
+    f.take(limit + 1 - head)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(over(format!("more than {limit} (it grew while read)")));
+    }
+    Ok(bytes)
+}
+
+/// Converts the bytes of an input file; `path` names it (and its extension picks the reader
+/// along with a `%PDF` header).
+pub fn convert_bytes(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Converted, Error> {
+    if looks_pdf(path, bytes) {
+        let c = convert_pdf(path, bytes, grammars)?;
+        if let Some(w) = c
+            .document
+            .warnings
+            .iter()
+            .find(|w| w.code == TOO_MANY_TABLES)
+        {
+            return Err(Error::Limit {
+                path: path.to_path_buf(),
+                what: w.message.clone(),
+            });
+        }
+        return Ok(c);
+    }
+    let text = decode_text(bytes).ok_or_else(|| Error::Unsupported {
         path: path.to_path_buf(),
         reason: "not UTF-8 or GBK text (binary data?)".into(),
     })?;
-    convert_text(path, &bytes, &text, grammars)
+    convert_text(path, bytes, &text, grammars)
+}
+
+/// Warning code of a document with more table regions than [`MAX_TABLES_PER_DOCUMENT`]
+/// (none is assembled; [`convert_bytes`] turns it into an [`Error::Limit`]).
+pub const TOO_MANY_TABLES: &str = "too_many_tables";
+/// Warning code of a converted document in which no table could be rebuilt.
+pub const NO_TABLES: &str = "no_tables";
+
+fn too_many_tables(found: usize) -> String {
+    format!("{found} table regions; the limit is {MAX_TABLES_PER_DOCUMENT} tables per document")
 }
 
 /// Reads a PDF: positioned lines and rulings per page, tables from geometry, then the same
@@ -109,7 +226,7 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
         .collect();
     let meta = crate::layout::identity(&pages);
     let mut doc = Document {
-        doc_id: doc_id(path),
+        doc_id: doc_id(path, &sha256_hex(bytes)),
         source: SourceFile {
             path: path.display().to_string(),
             sha256: sha256_hex(bytes),
@@ -171,8 +288,36 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
     })
 }
 
-/// Applies the best grammar to each raw table; failures become coded warnings.
+/// Applies the best grammar to each raw table; failures become coded warnings. More than
+/// [`MAX_TABLES_PER_DOCUMENT`] raw tables: none is assembled, a [`TOO_MANY_TABLES`]
+/// warning says so. No table rebuilt: a [`NO_TABLES`] warning.
 fn assemble_all(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc: &mut Document) {
+    if raws.len() > MAX_TABLES_PER_DOCUMENT {
+        doc.warnings.push(Warning {
+            code: TOO_MANY_TABLES.into(),
+            message: too_many_tables(raws.len()),
+            page: None,
+            line: None,
+            table: None,
+        });
+        return;
+    }
+    assemble_each(raws, grammars, doc);
+    if doc.tables.is_empty() {
+        doc.warnings.push(Warning {
+            code: NO_TABLES.into(),
+            message: format!(
+                "none of the {} table titles found gave a table (see the other warnings)",
+                raws.len()
+            ),
+            page: None,
+            line: None,
+            table: None,
+        });
+    }
+}
+
+fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc: &mut Document) {
     let family = majority_family(raws, grammars);
     for raw in raws {
         let Some(g) = grammars.best_for(&raw.title, &raw.header, family.as_deref()) else {
@@ -225,7 +370,20 @@ pub fn convert_text(
     text: &str,
     grammars: &GrammarSet,
 ) -> Result<Converted, Error> {
+    let lines = text.lines().count();
+    if lines > MAX_TEXT_DUMP_LINES {
+        return Err(Error::Limit {
+            path: path.to_path_buf(),
+            what: format!("text dump of {lines} lines; the limit is {MAX_TEXT_DUMP_LINES} lines"),
+        });
+    }
     let reading = crate::text::read(text, grammars);
+    if reading.tables.len() > MAX_TABLES_PER_DOCUMENT {
+        return Err(Error::Limit {
+            path: path.to_path_buf(),
+            what: too_many_tables(reading.tables.len()),
+        });
+    }
     if reading.tables.is_empty() {
         let reason = if reading.kind.is_some() {
             "it mentions 预算/决算 but no table label (表 N.…) was found".to_string()
@@ -238,7 +396,7 @@ pub fn convert_text(
         });
     }
     let mut doc = Document {
-        doc_id: doc_id(path),
+        doc_id: doc_id(path, &sha256_hex(bytes)),
         source: SourceFile {
             path: path.display().to_string(),
             sha256: sha256_hex(bytes),
@@ -277,24 +435,43 @@ fn majority_family(tables: &[crate::assemble::RawTable], grammars: &GrammarSet) 
         .map(|(f, _)| f.to_string())
 }
 
-/// The document id: the file stem with characters unsafe in folder names replaced.
-pub fn doc_id(path: &Path) -> String {
+/// The document id: `<safe-stem>-<first 12 hex digits of the SHA-256>`, from the file's own
+/// name and content only (never from the rest of the batch), so it is stable across runs.
+/// The stem keeps letters and digits of any script, '-' and '_'; every other character
+/// ('.', separators, spaces, control characters) becomes '_'; leading and trailing '_'/'-'
+/// are dropped (so `...txt` or `..txt` cannot give a dot name), it is cut to
+/// [`MAX_ID_STEM_BYTES`] on a character boundary, and an empty stem is "document". An id
+/// never contains '.', so it is never one of the run's own file names
+/// ([`crate::write::RESERVED_NAMES`]); that is checked again when writing.
+pub fn doc_id(path: &Path, sha256_hex: &str) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let id: String = stem
+    let safe: String = stem
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
                 c
             } else {
                 '_'
             }
         })
         .collect();
-    if id.is_empty() {
-        "document".into()
+    let trimmed = safe.trim_matches(['_', '-']);
+    let mut stem = String::new();
+    for c in trimmed.chars() {
+        if stem.len() + c.len_utf8() > MAX_ID_STEM_BYTES {
+            break;
+        }
+        stem.push(c);
+    }
+    let stem = stem.trim_end_matches(['_', '-']);
+    let stem = if stem.is_empty() { "document" } else { stem };
+    let hash: String = sha256_hex.chars().take(ID_HASH_HEX).collect();
+    let id = format!("{stem}-{hash}");
+    if crate::write::RESERVED_NAMES.contains(&id.as_str()) {
+        format!("document-{id}")
     } else {
         id
     }
@@ -304,4 +481,106 @@ pub fn doc_id(path: &Path) -> String {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
     d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHA: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    fn id(name: &str) -> String {
+        doc_id(Path::new(name), SHA)
+    }
+
+    #[test]
+    fn doc_ids_are_safe_names_ending_in_the_hash() {
+        // Stems "..", "." and "": no dot name, no empty name.
+        assert_eq!(id("...txt"), "document-0123456789ab");
+        assert_eq!(id("..txt"), "document-0123456789ab");
+        // A name starting with '.' has no extension: the stem of ".txt" is ".txt".
+        assert_eq!(id(".txt"), "txt-0123456789ab");
+        assert_eq!(id("_.txt"), "document-0123456789ab");
+        assert_eq!(id("facts.csv.txt"), "facts_csv-0123456789ab");
+        assert_eq!(id("manifest.csv.pdf"), "manifest_csv-0123456789ab");
+        assert_eq!(id(".hidden.txt"), "hidden-0123456789ab");
+        assert_eq!(id("d1/report.txt"), "report-0123456789ab");
+        assert_eq!(id("a b\u{7}c\\d:e.txt"), "a_b_c_d_e-0123456789ab");
+        assert_eq!(id("-rf.txt"), "rf-0123456789ab");
+        // Letters of any script stay.
+        assert_eq!(
+            id("武昌区科协2025年预算.pdf"),
+            "武昌区科协2025年预算-0123456789ab"
+        );
+        for name in [
+            "...txt",
+            "..txt",
+            "facts.csv.txt",
+            "a/b/../c.txt",
+            "x..y.txt",
+        ] {
+            let i = id(name);
+            assert!(
+                !i.contains('.') && !i.contains('/') && !i.starts_with(['_', '-']),
+                "{i}"
+            );
+            assert!(!crate::write::RESERVED_NAMES.contains(&i.as_str()));
+        }
+    }
+
+    #[test]
+    fn doc_ids_are_bounded_and_cut_on_a_character_boundary() {
+        // 100 three-byte characters: 300 bytes, cut to 66 characters (198 bytes).
+        let name = format!("{}.txt", "预".repeat(100));
+        let i = id(&name);
+        assert_eq!(i, format!("{}-0123456789ab", "预".repeat(66)));
+        assert!(i.len() <= MAX_ID_STEM_BYTES + 1 + ID_HASH_HEX);
+        // A cut that would end in '_' drops it.
+        let name = format!("{}.{}.txt", "a".repeat(199), "b".repeat(10));
+        assert_eq!(id(&name), format!("{}-0123456789ab", "a".repeat(199)));
+    }
+
+    fn raw(title: &str) -> crate::assemble::RawTable {
+        crate::assemble::RawTable {
+            title: title.into(),
+            first_page: 1,
+            last_page: 1,
+            ..Default::default()
+        }
+    }
+
+    fn empty_doc() -> Document {
+        Document {
+            doc_id: "d".into(),
+            source: SourceFile {
+                path: "d.pdf".into(),
+                sha256: SHA.into(),
+                format: SourceFormat::Pdf,
+                pages: 1,
+            },
+            department: None,
+            year: None,
+            kind: None,
+            tables: Vec::new(),
+            missing_tables: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn more_tables_than_the_limit_are_not_assembled() {
+        let raws = vec![raw("神秘总表"); MAX_TABLES_PER_DOCUMENT + 1];
+        let mut doc = empty_doc();
+        assemble_all(&raws, &GrammarSet::builtin(), &mut doc);
+        let codes: Vec<&str> = doc.warnings.iter().map(|w| w.code.as_str()).collect();
+        assert_eq!(codes, [TOO_MANY_TABLES]);
+    }
+
+    #[test]
+    fn a_document_whose_tables_all_fail_gets_a_no_tables_warning() {
+        let mut doc = empty_doc();
+        assemble_all(&[raw("神秘总表")], &GrammarSet::builtin(), &mut doc);
+        let codes: Vec<&str> = doc.warnings.iter().map(|w| w.code.as_str()).collect();
+        assert_eq!(codes, ["table_unknown", NO_TABLES]);
+    }
 }

@@ -17,18 +17,56 @@ pub enum Error {
     Unsupported { path: PathBuf, reason: String },
     #[error(transparent)]
     Grammar(#[from] GrammarError),
-    #[error("{path}: {source}")]
+    /// The PDF layer's error; its message already names the file, so it is shown once.
+    #[error("{path}: {}", without_file_prefix(path, source.as_ref()))]
     Pdf {
         path: PathBuf,
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// Not a regular file (FIFO, device, socket, folder): refused before it is opened.
+    #[error("{path}: not a regular file ({kind}); only regular .pdf/.txt files are read")]
+    NotRegularFile { path: PathBuf, kind: &'static str },
+    /// A work limit (file size, lines, tables) was hit; `what` says which, with the limit.
+    #[error("{path}: too large: {what}")]
+    Limit { path: PathBuf, what: String },
     #[error("{path}: cannot write output: {source}")]
     Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    /// A write that would land outside the output folder (or on one of its reserved names).
+    #[error("{path}: refused to write: {reason}")]
+    UnsafeOutput { path: PathBuf, reason: String },
+    /// `--out` names something that is not a folder.
+    #[error("--out {path} is a file, not a folder")]
+    OutNotFolder { path: PathBuf },
+    /// Two different contents map to one document id (a SHA-256 prefix collision): the second
+    /// is refused so that it never overwrites the first.
+    #[error(
+        "{path}: document id {doc_id} is already used by {other} (a different file \
+         with the same SHA-256 prefix); not written"
+    )]
+    IdCollision {
+        path: PathBuf,
+        doc_id: String,
+        other: String,
+    },
+}
+
+/// The message of `source` without a leading "`path`: " (the PDF layer names its file in
+/// every message; [`Error::Pdf`] names it already).
+fn without_file_prefix(
+    path: &std::path::Path,
+    source: &(dyn std::error::Error + Send + Sync),
+) -> String {
+    let msg = source.to_string();
+    let prefix = format!("{}: ", path.display());
+    match msg.strip_prefix(&prefix) {
+        Some(rest) => rest.to_string(),
+        None => msg,
+    }
 }
 
 /// A grammar data file that cannot be loaded: names the file and line.

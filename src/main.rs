@@ -3,7 +3,8 @@
 use anyhow::Context;
 use budget_tables::grammar::GrammarSet;
 use budget_tables::reconcile::{Reconciliation, RuleSet, Severity};
-use budget_tables::run::{collect_inputs, convert_all, FileOutcome};
+use budget_tables::run::{collect, convert_all, FileOutcome, RunOutcome};
+use budget_tables::write::OutDir;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,7 +25,9 @@ struct Cli {
 enum Command {
     /// Convert files or folders (walked recursively for .pdf and .txt) into tables.
     ///
-    /// Writes OUT/<doc-id>/document.json, OUT/<doc-id>/tables/NN-<kind>.csv and OUT/facts.csv.
+    /// Writes OUT/<doc-id>/document.json, OUT/<doc-id>/tables/NN-<kind>.csv and OUT/facts.csv;
+    /// <doc-id> is the file name's safe part and the first 12 hex digits of its SHA-256.
+    /// A file given twice (or the same bytes under two names) is converted once.
     Convert {
         /// Input files or folders.
         #[arg(required = true, value_name = "INPUT")]
@@ -35,7 +38,8 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
-        /// Exit 1 when reconciliation finds any mismatch (gate a warehouse load on it).
+        /// Exit 1 when any file fails or is skipped, or a document has a mismatch, no tables,
+        /// a table that could not be rebuilt or a damaged stream (gate a warehouse load on it).
         #[arg(long)]
         strict: bool,
         /// Reconciliation rule folder (*.toml); default: the rules built into the binary.
@@ -96,7 +100,89 @@ fn report(quiet: bool, i: usize, n: usize, path: &Path, outcome: &FileOutcome) {
             }
         }
         FileOutcome::Failed(e) => eprintln!("[{}/{n}] error: {e}", i + 1),
+        FileOutcome::Duplicate { of, same_file } => {
+            if !quiet {
+                eprintln!("[{}/{n}] {}", i + 1, duplicate_line(path, of, *same_file));
+            }
+        }
     }
+}
+
+fn duplicate_line(path: &Path, of: &Path, same_file: bool) -> String {
+    let what = if same_file {
+        "the same file as"
+    } else {
+        "the same content as"
+    };
+    format!(
+        "{}: duplicate: {what} {}; converted once",
+        path.display(),
+        of.display()
+    )
+}
+
+/// The end of a run: one line per file that failed, was a duplicate or was skipped, with
+/// its reason, after the per-file lines. With `quiet`, only failures and skips.
+fn summary(
+    quiet: bool,
+    files: &[PathBuf],
+    run: &RunOutcome,
+    collected: &budget_tables::run::Collected,
+    out: &Path,
+) {
+    let converted = run
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o, FileOutcome::Converted(..)))
+        .count();
+    if !quiet {
+        eprintln!(
+            "{converted} of {} files converted; output in {}",
+            run.outcomes.len(),
+            out.display()
+        );
+    }
+    for (path, o) in files.iter().zip(&run.outcomes) {
+        match o {
+            FileOutcome::Failed(e) => eprintln!("  failed: {e}"),
+            FileOutcome::Duplicate { of, same_file } if !quiet => {
+                eprintln!("  {}", duplicate_line(path, of, *same_file))
+            }
+            _ => {}
+        }
+    }
+    for s in &collected.skipped {
+        eprintln!("  skipped: {}: {}", s.path.display(), s.reason);
+    }
+    if collected.other_files > 0 && !quiet {
+        eprintln!(
+            "  skipped: {} file(s) in the folders whose names end neither in .pdf nor .txt",
+            collected.other_files
+        );
+    }
+}
+
+/// A `--rules`/`--grammars` folder must exist, be a folder and hold at least one *.toml
+/// file; otherwise the run would silently use fewer rules or grammars.
+fn toml_folder(flag: &str, dir: &Path) -> anyhow::Result<()> {
+    let m = match std::fs::metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            anyhow::bail!("{flag} {}: no such folder", dir.display())
+        }
+        Err(e) => anyhow::bail!("{flag} {}: {e}", dir.display()),
+    };
+    if !m.is_dir() {
+        anyhow::bail!("{flag} {} is not a folder", dir.display());
+    }
+    let has_toml = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml"));
+    if !has_toml {
+        anyhow::bail!("{flag} {}: no *.toml files in the folder", dir.display());
+    }
+    Ok(())
 }
 
 /// The reconciliation line of the terminal summary; a clean document says so.
@@ -110,7 +196,10 @@ fn reconcile_summary(rec: &Reconciliation) -> String {
 
 fn load_grammars(dir: Option<&Path>) -> anyhow::Result<GrammarSet> {
     Ok(match dir {
-        Some(d) => GrammarSet::load_dir(d)?,
+        Some(d) => {
+            toml_folder("--grammars", d)?;
+            GrammarSet::load_dir(d)?
+        }
         None => GrammarSet::builtin(),
     })
 }
@@ -143,38 +232,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rules,
         } => {
             let rules = match (rules, cli.grammars.is_some()) {
-                (Some(dir), _) => RuleSet::load_dir(&dir, &grammars)?,
+                (Some(dir), _) => {
+                    toml_folder("--rules", &dir)?;
+                    RuleSet::load_dir(&dir, &grammars)?
+                }
                 (None, true) => RuleSet::from_grammars(&grammars),
                 (None, false) => RuleSet::builtin(),
             };
-            let files = collect_inputs(&inputs)?;
-            if files.is_empty() {
+            let collected = collect(&inputs)?;
+            if collected.files.is_empty() {
                 eprintln!("error: no .pdf or .txt files found in the inputs");
+                for s in &collected.skipped {
+                    eprintln!("  skipped: {}: {}", s.path.display(), s.reason);
+                }
                 return Ok(ExitCode::from(2));
             }
-            let outcomes = convert_all(&files, &out, &grammars, &rules, |i, n, path, outcome| {
+            let out_dir = OutDir::create(&out)?;
+            let files = &collected.files;
+            let run = convert_all(files, &out_dir, &grammars, &rules, |i, n, path, outcome| {
                 report(quiet, i, n, path, outcome)
-            })
-            .context("writing the run's outputs")?;
-            let failed = outcomes
+            });
+            summary(quiet, files, &run, &collected, &out);
+            if let Err(e) = &run.finish {
+                eprintln!("error: the run's facts.csv could not be written: {e}");
+                return Ok(ExitCode::from(1));
+            }
+            let failed = run
+                .outcomes
                 .iter()
                 .filter(|o| matches!(o, FileOutcome::Failed(_)))
                 .count();
-            let mismatched = outcomes
-                .iter()
-                .filter(|o| matches!(o, FileOutcome::Converted(_, r) if r.has_mismatch()))
-                .count();
-            if !quiet {
-                eprintln!(
-                    "{} of {} files converted; output in {}",
-                    outcomes.len() - failed,
-                    outcomes.len(),
-                    out.display()
-                );
-            }
-            if strict && mismatched > 0 {
-                eprintln!("--strict: {mismatched} document(s) with mismatches; see findings.json");
-                return Ok(ExitCode::from(1));
+            if strict {
+                let gated: Vec<(String, Vec<String>)> = files
+                    .iter()
+                    .zip(&run.outcomes)
+                    .filter(|(_, o)| matches!(o, FileOutcome::Converted(..)))
+                    .map(|(p, o)| (p.display().to_string(), o.strict_reasons()))
+                    .filter(|(_, r)| !r.is_empty())
+                    .collect();
+                if !gated.is_empty() || failed > 0 || !collected.skipped.is_empty() {
+                    eprintln!(
+                        "--strict: {} document(s) fail the gate, {failed} file(s) failed, {} skipped; see document.json and findings.json",
+                        gated.len(),
+                        collected.skipped.len()
+                    );
+                    for (p, reasons) in &gated {
+                        eprintln!("  {p}: {}", reasons.join(", "));
+                    }
+                    return Ok(ExitCode::from(1));
+                }
             }
             Ok(ExitCode::from(if failed > 0 { 1 } else { 0 }))
         }

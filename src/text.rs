@@ -64,6 +64,9 @@ pub fn split_pages(text: &str) -> Vec<DumpLine<'_>> {
     let mut out = Vec::with_capacity(raw.len());
     let mut page = 1u32;
     let mut after_number = false;
+    // The last non-blank line before this one (kept as we go: a backward search per line
+    // made a long run of blank lines quadratic).
+    let mut prev_nonblank: Option<&str> = None;
     for (i, l) in raw.iter().enumerate() {
         let t = l.trim();
         let starts_page =
@@ -74,11 +77,10 @@ pub fn split_pages(text: &str) -> Vec<DumpLine<'_>> {
         }
         let mut page_number = false;
         // A page number has no leading zero and does not complete a split number ("0." + "00").
-        let prev_dangles = raw[..i]
-            .iter()
-            .rev()
-            .find(|p| !p.trim().is_empty())
-            .is_some_and(|p| p.trim_end().ends_with('.'));
+        let prev_dangles = prev_nonblank.is_some_and(|p| p.trim_end().ends_with('.'));
+        if !t.is_empty() {
+            prev_nonblank = Some(l);
+        }
         if !t.is_empty()
             && t.len() <= 3
             && t.bytes().all(|b| b.is_ascii_digit())

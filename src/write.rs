@@ -1,11 +1,18 @@
 //! Writers: document.json, one CSV per table, and the run's facts.csv. Each implements
-//! [`OutputWriter`]; files are written to a temporary name and renamed, so nothing is
-//! half-written.
+//! [`OutputWriter`]. Every file goes through one function, [`OutDir::write`], which refuses
+//! any path not strictly inside the output folder and writes through a uniquely named
+//! temporary file that is renamed into place, so nothing is half-written.
 
 use crate::error::Error;
 use crate::model::{ColumnKind, Document, Table};
 use crate::reconcile::Reconciliation;
-use std::path::{Path, PathBuf};
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Names the run itself writes at the root of the output folder; no document folder may
+/// take one of them (document ids cannot anyway: they never contain a '.').
+pub const RESERVED_NAMES: [&str; 2] = ["facts.csv", "manifest.csv"];
 
 /// One finished document: the model and what reconciliation found in it.
 #[derive(Debug, Clone, Copy)]
@@ -22,45 +29,249 @@ pub trait OutputWriter {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let err = |source| Error::Write {
+/// The output folder (`--out`). All writes and removals go through it; each checks that the
+/// path is strictly inside the folder: only plain name components (no `..`, root, prefix or
+/// absolute paths), and the canonical path of the folder it lands in is under the canonical
+/// root, so a symbolic link inside the output folder cannot redirect a write elsewhere.
+#[derive(Debug, Clone)]
+pub struct OutDir {
+    root: PathBuf,
+}
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Write {
         path: path.to_path_buf(),
         source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(err)?;
     }
-    let tmp = path.with_extension("tmp~");
-    std::fs::write(&tmp, bytes).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+}
+
+fn unsafe_out(path: &Path, reason: impl Into<String>) -> Error {
+    Error::UnsafeOutput {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Distinguishes temporary files of one process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl OutDir {
+    /// Creates the folder if needed. A path naming an existing file is
+    /// [`Error::OutNotFolder`].
+    pub fn create(path: &Path) -> Result<OutDir, Error> {
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_dir() => {
+                return Err(Error::OutNotFolder {
+                    path: path.to_path_buf(),
+                })
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(path).map_err(write_err(path))?
+            }
+            Err(e) => return Err(write_err(path)(e)),
+        }
+        let root = std::fs::canonicalize(path).map_err(write_err(path))?;
+        Ok(OutDir { root })
+    }
+
+    /// The canonical output folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `root/rel` after checking `rel` is made of plain names only, and that a document
+    /// folder (a first component followed by more) is not one of [`RESERVED_NAMES`].
+    fn checked(&self, rel: &Path) -> Result<PathBuf, Error> {
+        let shown = self.root.join(rel);
+        let mut n = 0;
+        for c in rel.components() {
+            match c {
+                Component::Normal(name) => {
+                    let name = name.to_string_lossy();
+                    if name.starts_with('.') {
+                        return Err(unsafe_out(&shown, "a name starting with '.'"));
+                    }
+                    n += 1;
+                }
+                Component::ParentDir => return Err(unsafe_out(&shown, "'..' in the path")),
+                Component::CurDir => return Err(unsafe_out(&shown, "'.' in the path")),
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err(unsafe_out(&shown, "an absolute path"))
+                }
+            }
+        }
+        if n == 0 {
+            return Err(unsafe_out(&shown, "the output folder itself"));
+        }
+        if n > 1 {
+            if let Some(Component::Normal(first)) = rel.components().next() {
+                if RESERVED_NAMES.iter().any(|r| first == *r) {
+                    return Err(unsafe_out(
+                        &shown,
+                        format!(
+                            "{} is reserved for the run's own file",
+                            first.to_string_lossy()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(shown)
+    }
+
+    /// Creates the folders of `rel`'s parent one by one inside the root (never through a
+    /// link leading out of it) and returns the parent's canonical path.
+    fn make_parent(&self, rel: &Path, shown: &Path) -> Result<PathBuf, Error> {
+        let mut cur = self.root.clone();
+        if let Some(parent) = rel.parent() {
+            for c in parent.components() {
+                cur.push(c);
+                match std::fs::symlink_metadata(&cur) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(m) if m.file_type().is_symlink() => {
+                        // Allowed only when it leads to a folder inside the root: checked below.
+                        let target = std::fs::canonicalize(&cur).map_err(write_err(&cur))?;
+                        if !target.starts_with(&self.root) || !target.is_dir() {
+                            return Err(unsafe_out(
+                                shown,
+                                format!(
+                                    "{} is a link leading out of the output folder",
+                                    cur.display()
+                                ),
+                            ));
+                        }
+                    }
+                    Ok(_) => {
+                        return Err(unsafe_out(
+                            shown,
+                            format!("{} exists and is not a folder", cur.display()),
+                        ))
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        match std::fs::create_dir(&cur) {
+                            Ok(()) => {}
+                            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                            Err(e) => return Err(write_err(&cur)(e)),
+                        }
+                    }
+                    Err(e) => return Err(write_err(&cur)(e)),
+                }
+            }
+        }
+        let canon = std::fs::canonicalize(&cur).map_err(write_err(&cur))?;
+        if !canon.starts_with(&self.root) {
+            return Err(unsafe_out(
+                shown,
+                "its folder resolves outside the output folder",
+            ));
+        }
+        Ok(canon)
+    }
+
+    /// Writes `bytes` to `root/rel` through a temporary file `.<name>.<pid>.<n>.tmp` in the
+    /// same folder (created new, so it never replaces another file), renamed into place; the
+    /// temporary file is removed on any error.
+    pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<(), Error> {
+        let shown = self.checked(rel)?;
+        let parent = self.make_parent(rel, &shown)?;
+        let Some(name) = rel.file_name() else {
+            return Err(unsafe_out(&shown, "no file name"));
+        };
+        let target = parent.join(name);
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            return Err(unsafe_out(&shown, "a folder of that name exists"));
+        }
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let tmp = parent.join(format!(
+            ".{}.{}.{n}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let result = (|| {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)?;
+            f.write_all(bytes)?;
+            f.flush()?;
+            drop(f);
+            std::fs::rename(&tmp, &target)
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(write_err(&shown)(e));
+        }
+        Ok(())
+    }
+
+    /// Removes the folder `root/rel` and everything in it, if it exists. A link there is
+    /// removed itself, never followed.
+    pub fn remove_dir_all(&self, rel: &Path) -> Result<(), Error> {
+        let shown = self.checked(rel)?;
+        let parent = self.make_parent(rel, &shown)?;
+        let Some(name) = rel.file_name() else {
+            return Err(unsafe_out(&shown, "no folder name"));
+        };
+        let target = parent.join(name);
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(&target).map_err(write_err(&shown)),
+            Ok(_) => std::fs::remove_file(&target).map_err(write_err(&shown)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(write_err(&shown)(e)),
+        }
+    }
+}
+
+/// `<doc-id>/<file>` after checking the id is one safe folder name.
+fn doc_rel(doc_id: &str, rest: &[&str]) -> Result<PathBuf, Error> {
+    let mut p = PathBuf::from(doc_id);
+    if p.components().count() != 1
+        || !matches!(p.components().next(), Some(Component::Normal(_)))
+        || doc_id.starts_with('.')
+        || RESERVED_NAMES.contains(&doc_id)
+    {
+        return Err(unsafe_out(
+            &p,
+            format!("{doc_id:?} is not a safe document id"),
+        ));
+    }
+    for r in rest {
+        p.push(r);
+    }
+    Ok(p)
+}
+
+fn json_text(value: &impl serde::Serialize, path: &Path) -> Result<String, Error> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e),
+    })?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// `out/<doc-id>/document.json`: the whole model.
 pub struct JsonWriter {
-    pub out: PathBuf,
+    pub out: OutDir,
 }
 
 impl OutputWriter for JsonWriter {
     fn write(&mut self, out: &Output) -> Result<(), Error> {
         let doc = out.document;
-        let path = self.out.join(&doc.doc_id).join("document.json");
-        let mut text = serde_json::to_string_pretty(doc).map_err(|e| Error::Write {
-            path: path.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        text.push('\n');
-        write_atomic(&path, text.as_bytes())
+        let rel = doc_rel(&doc.doc_id, &["document.json"])?;
+        let text = json_text(doc, &rel)?;
+        self.out.write(&rel, text.as_bytes())
     }
 }
 
 /// `out/<doc-id>/tables/<NN>-<kind>.csv`: code, name, then one column per canonical id.
 pub struct CsvWriter {
-    pub out: PathBuf,
+    pub out: OutDir,
 }
 
 /// The per-table CSV text.
-pub fn table_csv(t: &Table) -> String {
+pub fn table_csv(t: &Table) -> Result<String, csv::Error> {
     let two_sided = t.rows.iter().any(|r| r.section.is_some());
     let has_unit = t.rows.iter().any(|r| r.unit_name.is_some());
     // Text cells (attributes) by label, in order of first appearance.
@@ -85,7 +296,7 @@ pub fn table_csv(t: &Table) -> String {
     }
     head.extend(attrs.iter().copied());
     head.extend(t.columns.iter().map(|c| c.id.as_str()));
-    let _ = w.write_record(&head);
+    w.write_record(&head)?;
     for r in &t.rows {
         let mut rec: Vec<String> = Vec::new();
         if two_sided {
@@ -106,9 +317,24 @@ pub fn table_csv(t: &Table) -> String {
                 .iter()
                 .map(|a| a.map(|d| d.to_string()).unwrap_or_default()),
         );
-        let _ = w.write_record(&rec);
+        w.write_record(&rec)?;
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    csv_text(w)
+}
+
+/// The text a CSV writer over a buffer holds; a failure is an error, never an empty file.
+fn csv_text(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))?;
+    String::from_utf8(bytes).map_err(|e| csv::Error::from(std::io::Error::other(e)))
+}
+
+fn csv_err(path: &Path) -> impl FnOnce(csv::Error) -> Error + '_ {
+    move |e| Error::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e),
+    }
 }
 
 /// File name of a table's CSV: its position in the document and its kind.
@@ -119,16 +345,15 @@ pub fn table_file_name(index: usize, t: &Table) -> String {
 impl OutputWriter for CsvWriter {
     fn write(&mut self, out: &Output) -> Result<(), Error> {
         let doc = out.document;
-        let dir = self.out.join(&doc.doc_id).join("tables");
-        // Tables of an earlier run of this document may have other names: start clean.
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|source| Error::Write {
-                path: dir.clone(),
-                source,
-            })?;
-        }
+        // Tables of an earlier run of this document may have other names: start clean (only
+        // `OUT/<doc-id>/tables`, after the path checks).
+        self.out
+            .remove_dir_all(&doc_rel(&doc.doc_id, &["tables"])?)?;
         for (i, t) in doc.tables.iter().enumerate() {
-            write_atomic(&dir.join(table_file_name(i, t)), table_csv(t).as_bytes())?;
+            let name = table_file_name(i, t);
+            let rel = doc_rel(&doc.doc_id, &["tables", &name])?;
+            let text = table_csv(t).map_err(csv_err(&rel))?;
+            self.out.write(&rel, text.as_bytes())?;
         }
         Ok(())
     }
@@ -136,8 +361,9 @@ impl OutputWriter for CsvWriter {
 
 /// out/facts.csv: one line per amount of every document of the run.
 pub struct FactsWriter {
-    pub out: PathBuf,
-    rows: csv::Writer<Vec<u8>>,
+    pub out: OutDir,
+    /// The CSV lines (without the header) of the documents written so far.
+    rows: String,
 }
 
 /// The columns of facts.csv, in order.
@@ -157,13 +383,27 @@ pub const FACTS_COLUMNS: [&str; 12] = [
 ];
 
 impl FactsWriter {
-    pub fn new(out: PathBuf) -> FactsWriter {
-        let mut rows = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        let _ = rows.write_record(FACTS_COLUMNS);
-        FactsWriter { out, rows }
+    pub fn new(out: OutDir) -> FactsWriter {
+        FactsWriter {
+            out,
+            rows: String::new(),
+        }
     }
+}
+
+/// CSV lines of `records`, each a list of fields.
+fn facts_csv<R>(records: impl IntoIterator<Item = R>) -> Result<String, csv::Error>
+where
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    for r in records {
+        w.write_record(r)?;
+    }
+    csv_text(w)
 }
 
 /// The facts lines of one document.
@@ -205,34 +445,30 @@ pub fn facts(doc: &Document) -> Vec<[String; 12]> {
 
 impl OutputWriter for FactsWriter {
     fn write(&mut self, out: &Output) -> Result<(), Error> {
-        for rec in facts(out.document) {
-            let _ = self.rows.write_record(&rec);
-        }
+        // A document's lines are added only once all of them are formatted.
+        let text = facts_csv(facts(out.document)).map_err(csv_err(Path::new("facts.csv")))?;
+        self.rows.push_str(&text);
         Ok(())
     }
 
     fn finish(&mut self) -> Result<(), Error> {
-        let rows = std::mem::replace(&mut self.rows, csv::Writer::from_writer(Vec::new()));
-        let bytes = rows.into_inner().unwrap_or_default();
-        write_atomic(&self.out.join("facts.csv"), &bytes)
+        let rel = Path::new("facts.csv");
+        let mut text = facts_csv([FACTS_COLUMNS]).map_err(csv_err(rel))?;
+        text.push_str(&self.rows);
+        self.out.write(rel, text.as_bytes())
     }
 }
 
 /// `out/<doc-id>/findings.json`: every finding, counts per severity, checks and coverage.
 pub struct FindingsWriter {
-    pub out: PathBuf,
+    pub out: OutDir,
 }
 
 impl OutputWriter for FindingsWriter {
     fn write(&mut self, out: &Output) -> Result<(), Error> {
-        let path = self.out.join(&out.document.doc_id).join("findings.json");
-        let mut text =
-            serde_json::to_string_pretty(out.reconciliation).map_err(|e| Error::Write {
-                path: path.clone(),
-                source: std::io::Error::other(e),
-            })?;
-        text.push('\n');
-        write_atomic(&path, text.as_bytes())
+        let rel = doc_rel(&out.document.doc_id, &["findings.json"])?;
+        let text = json_text(out.reconciliation, &rel)?;
+        self.out.write(&rel, text.as_bytes())
     }
 }
 
@@ -286,8 +522,87 @@ mod tests {
             line: None,
         };
         assert_eq!(
-            table_csv(&t),
+            table_csv(&t).expect("csv"),
             "code,name,专项名称,采购物品名称,amount\n,合计,,,3.00\n,复印机,办公,复印机,3.00\n"
+        );
+    }
+
+    fn out_dir(name: &str) -> (PathBuf, OutDir) {
+        let t = std::env::temp_dir().join(format!(
+            "budget-tables-outdir-{}-{name}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&t);
+        std::fs::create_dir_all(&t).expect("temp");
+        let out = OutDir::create(&t.join("out")).expect("out");
+        (t, out)
+    }
+
+    #[test]
+    fn paths_not_strictly_inside_the_output_folder_are_refused() {
+        let (t, out) = out_dir("refuse");
+        for rel in [
+            "../x.json",
+            "a/../../x.json",
+            "/tmp/x.json",
+            "",
+            ".",
+            "./x",
+            ".x/y",
+            "facts.csv/tables/01.csv",
+            "manifest.csv/x",
+        ] {
+            let e = out.write(Path::new(rel), b"x").expect_err(rel);
+            assert!(matches!(e, Error::UnsafeOutput { .. }), "{rel}: {e}");
+        }
+        for rel in ["..", "", "/", "a/.."] {
+            let e = out.remove_dir_all(Path::new(rel)).expect_err(rel);
+            assert!(matches!(e, Error::UnsafeOutput { .. }), "{rel}: {e}");
+        }
+        // Nothing appeared beside or inside the output folder.
+        let beside: Vec<_> = std::fs::read_dir(&t).expect("t").collect();
+        assert_eq!(beside.len(), 1);
+        assert_eq!(std::fs::read_dir(out.root()).expect("out").count(), 0);
+        out.write(Path::new("a/b.json"), b"ok").expect("inside");
+        assert_eq!(
+            std::fs::read(out.root().join("a/b.json")).expect("b"),
+            b"ok"
+        );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file_and_keeps_names_free() {
+        let (_t, out) = out_dir("tmp");
+        // A folder where the file goes: refused, nothing left behind.
+        std::fs::create_dir_all(out.root().join("d/document.json")).expect("dir");
+        assert!(out.write(Path::new("d/document.json"), b"x").is_err());
+        let names: Vec<String> = std::fs::read_dir(out.root().join("d"))
+            .expect("d")
+            .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["document.json"]);
+        // The temporary name never takes a real one: "facts.tmp~" or "facts.csv.txt" stay.
+        std::fs::write(out.root().join("facts.tmp~"), "mine").expect("w");
+        out.write(Path::new("facts.csv"), b"a\n").expect("facts");
+        assert_eq!(
+            std::fs::read_to_string(out.root().join("facts.tmp~")).expect("r"),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.root().join("facts.csv")).expect("r"),
+            "a\n"
+        );
+    }
+
+    #[test]
+    fn an_out_path_naming_a_file_is_refused() {
+        let (t, _) = out_dir("file");
+        let f = t.join("plain");
+        std::fs::write(&f, "x").expect("w");
+        let e = OutDir::create(&f).expect_err("a file");
+        assert_eq!(
+            e.to_string(),
+            format!("--out {} is a file, not a folder", f.display())
         );
     }
 }
