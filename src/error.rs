@@ -29,6 +29,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A PDF gave no usable text or tables and its structure says why: damaged
+    /// streams, page-tree or reference cycles, work limits reached.
+    #[error("{path}: damaged PDF: {reason}")]
+    Damaged { path: PathBuf, reason: String },
 }
 
 /// A grammar data file that cannot be loaded: names the file and line.

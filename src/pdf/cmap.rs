@@ -106,6 +106,11 @@ fn key(len: usize, code: u32) -> u64 {
     ((len as u64) << 32) | code as u64
 }
 
+/// Codes one ToUnicode map may define: four times the 65,536 two-byte codes a CID
+/// font can use. Entries beyond it are not kept ([`ToUnicode::truncated`]), so a
+/// map of a million full-range bfranges costs bounded memory and time.
+pub const MAX_TOUNICODE_ENTRIES: usize = 1 << 18;
+
 /// A parsed ToUnicode map.
 #[derive(Debug, Default, Clone)]
 pub struct ToUnicode {
@@ -114,6 +119,8 @@ pub struct ToUnicode {
     map: HashMap<u64, Box<str>>,
     /// Entries that could not be parsed and were skipped.
     pub skipped: usize,
+    /// The map defines more than [`MAX_TOUNICODE_ENTRIES`] codes; the rest are dropped.
+    pub truncated: bool,
 }
 
 impl ToUnicode {
@@ -144,6 +151,10 @@ impl ToUnicode {
     }
 
     fn insert(&mut self, len: usize, code: u32, s: String) {
+        if self.map.len() >= MAX_TOUNICODE_ENTRIES && !self.map.contains_key(&key(len, code)) {
+            self.truncated = true;
+            return;
+        }
         self.map.insert(key(len, code), s.into_boxed_str());
     }
 
@@ -228,6 +239,7 @@ impl ToUnicode {
                                 let (l, h) = (code_value(lo), code_value(hi));
                                 let n = lo.len();
                                 match dst {
+                                    _ if tu.truncated => {}
                                     CTok::Hex(Some(d)) => match utf16_units(d) {
                                         Some(units) if !units.is_empty() => {
                                             for c in l..=h {
@@ -705,6 +717,33 @@ endcmap";
         }
         let t = ToUnicode::parse(b"beginbfrange <0000> <FFFFFFFF> <0041> endbfrange");
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn tounicode_bomb_is_capped() {
+        // 64 full two-byte ranges = 4,194,304 codes, 16 times the cap
+        let mut src = b"64 beginbfrange\n".to_vec();
+        for i in 0..64u32 {
+            src.extend_from_slice(format!("<0000> <FFFF> <{:04X}>\n", 0x4e00 + i).as_bytes());
+        }
+        src.extend_from_slice(b"endbfrange");
+        let t0 = std::time::Instant::now();
+        let t = ToUnicode::parse(&src);
+        assert!(t.truncated);
+        assert_eq!(t.len(), 65_536);
+        assert!(t0.elapsed().as_secs() < 5);
+        // distinct codes beyond the cap: 5 ranges of 65,536 one-, two-, three-byte codes
+        let mut src = b"5 beginbfrange\n".to_vec();
+        for lo in ["000000", "010000", "020000", "030000", "040000"] {
+            let hi = format!("{}FFFF", &lo[..2]);
+            src.extend_from_slice(format!("<{lo}> <{hi}> <0041>\n").as_bytes());
+        }
+        src.extend_from_slice(b"endbfrange");
+        let t = ToUnicode::parse(&src);
+        assert_eq!(t.len(), MAX_TOUNICODE_ENTRIES);
+        assert!(t.truncated);
+        let small = ToUnicode::parse(b"1 beginbfrange <0000> <FFFF> <0041> endbfrange");
+        assert!(!small.truncated);
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub enum PdfError {
         page: usize,
         detail: String,
     },
+    /// The page tree cannot give any page (it loops on itself, ...).
+    #[error("{file}: unreadable page tree: {detail}")]
+    PageTree { file: String, detail: String },
     /// A safety limit (content size, operator count, XObject nesting) was exceeded.
     #[error("{file}: page {page}: limit exceeded: {what}")]
     Limit {
@@ -64,6 +67,7 @@ impl PdfError {
             PdfError::NoSuchPage { .. } => "no-such-page",
             PdfError::Page { .. } => "page",
             PdfError::Limit { .. } => "limit",
+            PdfError::PageTree { .. } => "page-tree",
         }
     }
 }
