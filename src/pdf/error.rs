@@ -42,6 +42,9 @@ pub enum PdfError {
         page: usize,
         detail: String,
     },
+    /// The file demands more work or memory than a limit allows before any page is read.
+    #[error("{file}: limit exceeded: {what}")]
+    FileLimit { file: String, what: String },
     /// The page tree cannot give any page (it loops on itself, ...).
     #[error("{file}: unreadable page tree: {detail}")]
     PageTree { file: String, detail: String },
@@ -68,6 +71,7 @@ impl PdfError {
             PdfError::Page { .. } => "page",
             PdfError::Limit { .. } => "limit",
             PdfError::PageTree { .. } => "page-tree",
+            PdfError::FileLimit { .. } => "limit",
         }
     }
 }

@@ -155,7 +155,11 @@ fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
 }
 
 /// A CMap stream's bytes; a stream over [`MAX_CMAP_BYTES`] sets `limited`.
-fn stream_bytes_limited(doc: &Document, o: &Object, limited: &mut Option<String>) -> Option<Vec<u8>> {
+fn stream_bytes_limited(
+    doc: &Document,
+    o: &Object,
+    limited: &mut Option<String>,
+) -> Option<Vec<u8>> {
     let s = deref(doc, o).as_stream().ok()?;
     // CMaps are small; a huge one is a decompression bomb, not a font.
     match s.get_plain_content_with_limit(MAX_CMAP_BYTES) {
@@ -569,7 +573,13 @@ mod tests {
         assert_eq!(m.len(), MAX_W_ENTRIES);
         // many ranges over the same CIDs stay one width each: no limit hit
         let w: Vec<Object> = (0..1000)
-            .flat_map(|_| [Object::Integer(0), Object::Integer(65_535), Object::Integer(1000)])
+            .flat_map(|_| {
+                [
+                    Object::Integer(0),
+                    Object::Integer(65_535),
+                    Object::Integer(1000),
+                ]
+            })
             .collect();
         let mut m = HashMap::new();
         assert!(parse_w(&doc, &w, &mut m));

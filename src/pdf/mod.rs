@@ -47,12 +47,12 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 pub use content::MAX_ARRAY_ITEMS;
 pub use error::PdfError;
+pub use font::Font;
 pub use font::{MAX_CMAP_BYTES, MAX_W_ENTRIES, MAX_W_ITEMS};
 pub use interp::{
     MAX_CONTENT_STREAMS, MAX_GLYPHS_PER_OP, MAX_GLYPHS_PER_PAGE, MAX_INHERIT_DEPTH,
     MAX_OPS_PER_PAGE, MAX_PAGE_BYTES, MAX_XOBJECT_DEPTH,
 };
-pub use font::Font;
 pub use lines::{Line, Run, TextLines};
 
 /// An axis-aligned rectangle in page space (x0 <= x1, y0 <= y1).
@@ -149,6 +149,8 @@ pub struct PageReport {
     pub page: usize,
     /// Glyphs emitted.
     pub glyphs: usize,
+    /// Content operators interpreted (form XObjects included).
+    pub ops: usize,
     /// Character codes that could not be decoded (not emitted).
     pub undecodable: usize,
     /// Glyphs whose origin lies outside the crop box (invisible; not emitted).
@@ -180,6 +182,11 @@ pub const REFERENCE_CYCLE: &str = "reference_cycle";
 /// A work limit (content streams, bytes, operators, glyphs, CMap or /W size,
 /// XObject nesting) was reached on a page: the page is not read in full.
 pub const PAGE_LIMIT: &str = "page_limit";
+
+/// Elements (tokens) one array or dictionary written in the file may have; a file
+/// with a larger one is refused before lopdf parses it. Real arrays (a CID font's
+/// /W, a /Kids or /Contents list) stay far below.
+pub const MAX_FILE_ARRAY_ELEMENTS: usize = 1 << 20;
 
 /// Page-tree nodes nested deeper than this are not followed (lopdf's own limit).
 pub const MAX_PAGE_TREE_DEPTH: usize = 256;
@@ -262,6 +269,16 @@ impl PdfFile {
         // silently loses pages or objects: such a file is refused, not half read.
         let tail = &bytes[bytes.len().saturating_sub(1024)..];
         let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
+        // lopdf parses every object into memory, ~128 bytes per array element: a
+        // 20 MB file holding one 10-million-element /W array would take 1.2 GB.
+        if let Some((offset, n)) = oversized_array(bytes) {
+            return Err(PdfError::FileLimit {
+                file,
+                what: format!(
+                    "an array or dictionary at byte {offset} has more than {MAX_FILE_ARRAY_ELEMENTS} elements ({n} counted)"
+                ),
+            });
+        }
         // lopdf should not panic on bad input, but a batch must go on if it does.
         let loaded = std::panic::catch_unwind(|| Document::load_mem(bytes)).map_err(|_| {
             PdfError::Corrupt {
@@ -372,7 +389,11 @@ impl PdfFile {
                 count: self.pages.len(),
             });
         };
-        let path = self.tree_paths.get(index - 1).map(Vec::as_slice).unwrap_or(&[]);
+        let path = self
+            .tree_paths
+            .get(index - 1)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         interp::walk(self, index, page_id, path, sink)
     }
 
@@ -479,4 +500,167 @@ fn page_tree(doc: &Document) -> (Vec<(ObjectId, Vec<ObjectId>)>, Vec<Issue>) {
         }
     }
     (pages, issues)
+}
+
+/// The first array or dictionary of the file's object syntax (stream data is
+/// skipped) with more than [`MAX_FILE_ARRAY_ELEMENTS`] tokens: its byte offset and
+/// the count reached. Tokens are counted roughly (a reference `1 0 R` counts 2).
+fn oversized_array(bytes: &[u8]) -> Option<(usize, usize)> {
+    let n = bytes.len();
+    let mut open: Vec<(usize, usize)> = Vec::new(); // (offset, elements)
+    let mut i = 0;
+    let regular = |b: u8| {
+        !matches!(
+            b,
+            b' ' | b'\t'
+                | b'\r'
+                | b'\n'
+                | b'\x0c'
+                | b'\0'
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'/'
+                | b'%'
+        )
+    };
+    while i < n {
+        let b = bytes[i];
+        let mut element = true;
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0' => {
+                i += 1;
+                continue;
+            }
+            b'%' => {
+                while i < n && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' => {
+                let mut depth = 0usize;
+                while i < n {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                if let Some(top) = open.last_mut() {
+                    top.1 += 1;
+                }
+                open.push((i, 0));
+                i += 2;
+                continue;
+            }
+            b'<' => {
+                while i < n && bytes[i] != b'>' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' => {
+                if let Some(top) = open.last_mut() {
+                    top.1 += 1;
+                }
+                open.push((i, 0));
+                i += 1;
+                continue;
+            }
+            b']' | b'>' => {
+                open.pop();
+                i += if b == b'>' && bytes.get(i + 1) == Some(&b'>') {
+                    2
+                } else {
+                    1
+                };
+                continue;
+            }
+            b'/' => {
+                i += 1;
+                while i < n && regular(bytes[i]) {
+                    i += 1;
+                }
+            }
+            _ => {
+                let start = i;
+                while i < n && regular(bytes[i]) {
+                    i += 1;
+                }
+                if i == start {
+                    i += 1;
+                }
+                match &bytes[start..i] {
+                    b"stream" => {
+                        // skip the data up to "endstream"
+                        open.clear();
+                        element = false;
+                        while i < n && !bytes[i..].starts_with(b"endstream") {
+                            i += 1;
+                        }
+                        i += 9;
+                    }
+                    b"R" => element = false,
+                    b"obj" | b"endobj" => {
+                        open.clear();
+                        element = false;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if element {
+            if let Some(top) = open.last_mut() {
+                top.1 += 1;
+                if top.1 > MAX_FILE_ARRAY_ELEMENTS {
+                    return Some(*top);
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_arrays_are_found_outside_streams_only() {
+        let mut f = b"1 0 obj << /W [ 1 [500 600] 3 0 R ] >> endobj".to_vec();
+        assert_eq!(oversized_array(&f), None);
+        let mut big = b"2 0 obj [".to_vec();
+        big.extend(b"0 ".repeat(MAX_FILE_ARRAY_ELEMENTS + 1));
+        big.extend(b"] endobj");
+        let mut in_stream = b"3 0 obj << /Length 9 >> stream\n".to_vec();
+        in_stream.extend(&big);
+        in_stream.extend(b"\nendstream endobj");
+        assert_eq!(oversized_array(&in_stream), None);
+        f.extend(&big);
+        assert_eq!(
+            oversized_array(&f).map(|(_, n)| n),
+            Some(MAX_FILE_ARRAY_ELEMENTS + 1)
+        );
+        // a reference counts once per number, strings and names once
+        let mut refs = b"[".to_vec();
+        refs.extend(b"(x) /N 1 0 R ".repeat(MAX_FILE_ARRAY_ELEMENTS / 4));
+        refs.extend(b"]");
+        assert_eq!(oversized_array(&refs), None);
+    }
 }

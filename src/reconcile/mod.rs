@@ -641,7 +641,9 @@ impl<'a> Engine<'a> {
             self.finding_addrs.push(Vec::new());
         }
         for w in &self.doc.warnings {
-            let Some(page) = w.page.filter(|_| DOUBTFUL_PAGE_CODES.contains(&w.code.as_str()))
+            let Some(page) = w
+                .page
+                .filter(|_| DOUBTFUL_PAGE_CODES.contains(&w.code.as_str()))
             else {
                 continue;
             };
