@@ -168,6 +168,39 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
         .filter_map(|p| p.report.as_ref())
         .map(|r| r.glyphs)
         .sum();
+    // Coded structure problems: the page tree's, then each page's (damaged streams,
+    // cycles, limits). When nothing could be read they are the reason, not a guess.
+    let issues: Vec<&crate::pdf::Issue> = pdf
+        .issues()
+        .iter()
+        .chain(
+            pages
+                .iter()
+                .filter_map(|p| p.report.as_ref())
+                .flat_map(|r| r.issues.iter()),
+        )
+        .collect();
+    let damaged = |what: &str| {
+        let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
+        for i in &issues {
+            *by_code.entry(i.code).or_default() += 1;
+        }
+        let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{n} {c}")).collect();
+        Error::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "{what} ({}); first: {}",
+                counts.join(", "),
+                issues.first().map(|i| i.message.as_str()).unwrap_or("")
+            ),
+        }
+    };
+    if glyphs == 0 && !issues.is_empty() {
+        return Err(damaged(&format!(
+            "no text could be read from its {} pages",
+            pages.len()
+        )));
+    }
     if glyphs == 0 {
         return Err(Error::Unsupported {
             path: path.to_path_buf(),
@@ -177,7 +210,16 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             ),
         });
     }
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Warning> = issues
+        .iter()
+        .map(|i| Warning {
+            code: i.code.into(),
+            message: i.message.clone(),
+            page: i.page.map(|p| p as u32),
+            line: None,
+            table: None,
+        })
+        .collect();
     for p in &pages {
         if let Some(r) = &p.report {
             if r.scanned {
@@ -212,6 +254,12 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             line: None,
             table: None,
         });
+    }
+    if raws.is_empty() && !issues.is_empty() {
+        return Err(damaged(&format!(
+            "no budget table could be read from its {} pages",
+            pages.len()
+        )));
     }
     if raws.is_empty() {
         return Err(Error::NotBudget {

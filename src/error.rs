@@ -53,6 +53,10 @@ pub enum Error {
         doc_id: String,
         other: String,
     },
+    /// A PDF gave no usable text or tables and its structure says why: damaged
+    /// streams, page-tree or reference cycles, work limits reached.
+    #[error("{path}: damaged PDF: {reason}")]
+    Damaged { path: PathBuf, reason: String },
 }
 
 /// The message of `source` without a leading "`path`: " (the PDF layer names its file in

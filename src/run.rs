@@ -20,12 +20,17 @@ use std::path::{Path, PathBuf};
 
 /// Warning codes that make `--strict` fail a document: a table that could not be rebuilt
 /// (`table_unparsed`) or whose title no grammar knows (`table_unknown`), a damaged PDF
-/// stream (`stream_damaged`), no table at all (`no_tables`), too many tables
-/// (`too_many_tables`).
+/// stream (`stream_damaged`), a page not read in full because a work limit was reached
+/// (`page_limit`), a reference cycle (`reference_cycle`) or a page-tree cycle
+/// (`page_tree_cycle`) in the PDF's structure, no table at all (`no_tables`), too many
+/// tables (`too_many_tables`).
 pub const STRICT_FAILING_WARNINGS: &[&str] = &[
     "table_unparsed",
     "table_unknown",
-    "stream_damaged",
+    crate::pdf::STREAM_DAMAGED,
+    crate::pdf::PAGE_LIMIT,
+    crate::pdf::REFERENCE_CYCLE,
+    crate::pdf::PAGE_TREE_CYCLE,
     crate::convert::NO_TABLES,
     crate::convert::TOO_MANY_TABLES,
 ];
@@ -149,6 +154,12 @@ impl FileOutcome {
                 let mut out = Vec::new();
                 if rec.has_mismatch() {
                     out.push(format!("{} mismatch(es)", rec.counts.mismatch));
+                }
+                if rec.has_unverified_tables() {
+                    out.push(format!(
+                        "{} table(s) on damaged pages, unverified",
+                        rec.unverified_tables.len()
+                    ));
                 }
                 let d = &c.document;
                 let no_tables_warned = d

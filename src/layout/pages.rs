@@ -1,7 +1,9 @@
 //! Page collection: each page's positioned lines and ruling lines, as [`crate::pdf`] emits
 //! them, and the positioned tokens of a line that every later step works on.
 
-use crate::pdf::{Line, PageInfo, PageReport, PageSink, PdfError, PdfFile, Ruling, TextLines};
+use crate::pdf::{
+    Issue, Line, PageInfo, PageReport, PageSink, PdfError, PdfFile, Ruling, TextLines, PAGE_LIMIT,
+};
 use crate::text::squash;
 use crate::token::TokenKind;
 
@@ -46,12 +48,42 @@ impl PageSink for Collector {
     }
 }
 
-/// Reads every page's lines and rulings.
+/// Reads every page's lines and rulings. A page that reaches a work limit
+/// ([`PdfError::Limit`]) is kept empty, with a [`PAGE_LIMIT`] issue naming the page
+/// and the limit in its report, and the next page is read; other errors stop.
 pub fn read_pages(pdf: &PdfFile) -> Result<Vec<PageLayout>, PdfError> {
     let mut out = Vec::with_capacity(pdf.page_count());
     let mut c = Collector::default();
     for i in 1..=pdf.page_count() {
-        let report = pdf.walk_page(i, &mut c)?;
+        let report = match pdf.walk_page(i, &mut c) {
+            Ok(r) => r,
+            Err(e @ PdfError::Limit { .. }) => {
+                c = Collector::default();
+                let message = match &e {
+                    PdfError::Limit { what, .. } => {
+                        format!("page {i}: limit reached: {what}; the page is not read")
+                    }
+                    _ => e.to_string(),
+                };
+                out.push(PageLayout {
+                    page: i as u32,
+                    report: Some(PageReport {
+                        page: i,
+                        warnings: vec![message.clone()],
+                        issues: vec![Issue {
+                            code: PAGE_LIMIT,
+                            page: Some(i),
+                            object: None,
+                            message,
+                        }],
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         out.push(PageLayout {
             page: i as u32,
             lines: c.text.lines(),

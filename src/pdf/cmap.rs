@@ -106,6 +106,12 @@ fn key(len: usize, code: u32) -> u64 {
     ((len as u64) << 32) | code as u64
 }
 
+/// Code entries one ToUnicode map may define (each code of a bfrange counts, also
+/// when it redefines one): four times the 65,536 two-byte codes a CID font can use.
+/// Entries beyond it are not kept ([`ToUnicode::truncated`]), so a map of a million
+/// full-range bfranges costs bounded memory and time.
+pub const MAX_TOUNICODE_ENTRIES: usize = 1 << 18;
+
 /// A parsed ToUnicode map.
 #[derive(Debug, Default, Clone)]
 pub struct ToUnicode {
@@ -114,6 +120,10 @@ pub struct ToUnicode {
     map: HashMap<u64, Box<str>>,
     /// Entries that could not be parsed and were skipped.
     pub skipped: usize,
+    /// The map defines more than [`MAX_TOUNICODE_ENTRIES`] codes; the rest are dropped.
+    pub truncated: bool,
+    /// Entries defined so far (redefinitions included).
+    defined: usize,
 }
 
 impl ToUnicode {
@@ -144,6 +154,11 @@ impl ToUnicode {
     }
 
     fn insert(&mut self, len: usize, code: u32, s: String) {
+        if self.defined >= MAX_TOUNICODE_ENTRIES {
+            self.truncated = true;
+            return;
+        }
+        self.defined += 1;
         self.map.insert(key(len, code), s.into_boxed_str());
     }
 
@@ -228,6 +243,7 @@ impl ToUnicode {
                                 let (l, h) = (code_value(lo), code_value(hi));
                                 let n = lo.len();
                                 match dst {
+                                    _ if tu.truncated => {}
                                     CTok::Hex(Some(d)) => match utf16_units(d) {
                                         Some(units) if !units.is_empty() => {
                                             for c in l..=h {
@@ -705,6 +721,37 @@ endcmap";
         }
         let t = ToUnicode::parse(b"beginbfrange <0000> <FFFFFFFF> <0041> endbfrange");
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn tounicode_bomb_is_capped() {
+        // 64 full two-byte ranges over the same codes = 4,194,304 entries, 16 times
+        // the cap. Range k maps code c to U+4E00+k+c (mod 2^16); the 2,048 codes that
+        // land on surrogates are skipped. The cap stops 8,192 entries into range 4
+        // (4 × 63,488 + 8,192 = 2^18), and the codes no range 0–3 could map — those
+        // with all of U+4E00+c..U+4E03+c surrogates, 2,045 — stay unmapped.
+        let mut src = b"64 beginbfrange\n".to_vec();
+        for i in 0..64u32 {
+            src.extend_from_slice(format!("<0000> <FFFF> <{:04X}>\n", 0x4e00 + i).as_bytes());
+        }
+        src.extend_from_slice(b"endbfrange");
+        let t0 = std::time::Instant::now();
+        let t = ToUnicode::parse(&src);
+        assert!(t.truncated);
+        assert_eq!(t.len(), 65_536 - 2_045);
+        assert!(t0.elapsed().as_secs() < 5);
+        // distinct codes beyond the cap: 5 ranges of 65,536 one-, two-, three-byte codes
+        let mut src = b"5 beginbfrange\n".to_vec();
+        for lo in ["000000", "010000", "020000", "030000", "040000"] {
+            let hi = format!("{}FFFF", &lo[..2]);
+            src.extend_from_slice(format!("<{lo}> <{hi}> <0041>\n").as_bytes());
+        }
+        src.extend_from_slice(b"endbfrange");
+        let t = ToUnicode::parse(&src);
+        assert_eq!(t.len(), MAX_TOUNICODE_ENTRIES);
+        assert!(t.truncated);
+        let small = ToUnicode::parse(b"1 beginbfrange <0000> <FFFF> <0041> endbfrange");
+        assert!(!small.truncated);
     }
 
     #[test]

@@ -35,11 +35,16 @@ impl Operand {
 pub const MAX_NESTING: usize = 32;
 /// Operands beyond this count for one operator are dropped (malformed streams).
 pub const MAX_OPERANDS: usize = 4096;
+/// Items of one array operand (a TJ array's strings and kerns) kept; the rest are
+/// read past and counted in [`Lexer::dropped`], so a hostile array costs time
+/// bounded by the stream's size but no memory.
+pub const MAX_ARRAY_ITEMS: usize = 100_000;
 
 /// Lexer over one content stream.
 pub struct Lexer<'a> {
     buf: &'a [u8],
     pos: usize,
+    dropped: usize,
 }
 
 fn is_white(b: u8) -> bool {
@@ -72,7 +77,16 @@ enum Tok<'a> {
 impl<'a> Lexer<'a> {
     /// Starts lexing `buf` from its beginning.
     pub fn new(buf: &'a [u8]) -> Self {
-        Lexer { buf, pos: 0 }
+        Lexer {
+            buf,
+            pos: 0,
+            dropped: 0,
+        }
+    }
+
+    /// Array items dropped so far because an array had more than [`MAX_ARRAY_ITEMS`].
+    pub fn dropped(&self) -> usize {
+        self.dropped
     }
 
     /// Reads operands into `operands` (cleared first) and returns the next operator,
@@ -316,11 +330,16 @@ impl<'a> Lexer<'a> {
             return Operand::Other;
         }
         loop {
-            match self.token(depth + 1) {
+            let item = match self.token(depth + 1) {
                 None | Some(Tok::ArrayEnd) => break,
-                Some(Tok::Operand(o)) => items.push(o),
-                Some(Tok::DictEnd) => {}
-                Some(Tok::Keyword(_)) => items.push(Operand::Other),
+                Some(Tok::Operand(o)) => o,
+                Some(Tok::DictEnd) => continue,
+                Some(Tok::Keyword(_)) => Operand::Other,
+            };
+            if items.len() < MAX_ARRAY_ITEMS {
+                items.push(item);
+            } else {
+                self.dropped += 1;
             }
         }
         Operand::Array(items)
@@ -466,6 +485,22 @@ mod tests {
         ] {
             let _ = ops(src);
         }
+    }
+
+    #[test]
+    fn huge_arrays_keep_a_bounded_prefix() {
+        let mut s = b"[".to_vec();
+        for _ in 0..MAX_ARRAY_ITEMS + 5 {
+            s.extend_from_slice(b"(a)");
+        }
+        s.extend_from_slice(b"] TJ (b) Tj");
+        let mut lx = Lexer::new(&s);
+        let mut v = Vec::new();
+        assert_eq!(lx.next_op(&mut v), Some(&b"TJ"[..]));
+        assert!(matches!(&v[0], Operand::Array(a) if a.len() == MAX_ARRAY_ITEMS));
+        assert_eq!(lx.dropped(), 5);
+        // the stream goes on after the array
+        assert_eq!(lx.next_op(&mut v), Some(&b"Tj"[..]));
     }
 
     #[test]

@@ -42,6 +42,12 @@ pub enum PdfError {
         page: usize,
         detail: String,
     },
+    /// The file demands more work or memory than a limit allows before any page is read.
+    #[error("{file}: limit exceeded: {what}")]
+    FileLimit { file: String, what: String },
+    /// The page tree cannot give any page (it loops on itself, ...).
+    #[error("{file}: unreadable page tree: {detail}")]
+    PageTree { file: String, detail: String },
     /// A safety limit (content size, operator count, XObject nesting) was exceeded.
     #[error("{file}: page {page}: limit exceeded: {what}")]
     Limit {
@@ -64,6 +70,8 @@ impl PdfError {
             PdfError::NoSuchPage { .. } => "no-such-page",
             PdfError::Page { .. } => "page",
             PdfError::Limit { .. } => "limit",
+            PdfError::PageTree { .. } => "page-tree",
+            PdfError::FileLimit { .. } => "limit",
         }
     }
 }

@@ -25,6 +25,9 @@ pub struct Font {
     /// Vertical metrics (DW2): origin height v_y and advance w1_y, per 1000 units.
     /// Per-CID W2 entries are not read.
     pub dw2: [f64; 2],
+    /// Set when a work limit cut the font short (ToUnicode or /W too large):
+    /// some of its text or widths are missing.
+    pub limited: Option<String>,
 }
 
 #[derive(Debug)]
@@ -139,13 +142,36 @@ pub fn lossless_name(bytes: &[u8]) -> String {
     }
 }
 
-/// Size limit for a decoded ToUnicode or encoding CMap stream.
-pub const MAX_CMAP_BYTES: usize = 16 << 20;
+/// Size limit for a decoded ToUnicode or encoding CMap stream (a full 65,536-code
+/// map is about a megabyte).
+pub const MAX_CMAP_BYTES: usize = 4 << 20;
+/// Elements of a CID font's /W array read; the rest are ignored.
+pub const MAX_W_ITEMS: usize = 1 << 20;
+/// CID widths one font may define (CIDs are 0–65,535).
+pub const MAX_W_ENTRIES: usize = 1 << 16;
 
 fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
+    stream_bytes_limited(doc, o, &mut None)
+}
+
+/// A CMap stream's bytes; a stream over [`MAX_CMAP_BYTES`] sets `limited`.
+fn stream_bytes_limited(
+    doc: &Document,
+    o: &Object,
+    limited: &mut Option<String>,
+) -> Option<Vec<u8>> {
     let s = deref(doc, o).as_stream().ok()?;
     // CMaps are small; a huge one is a decompression bomb, not a font.
-    s.get_plain_content_with_limit(MAX_CMAP_BYTES).ok()
+    match s.get_plain_content_with_limit(MAX_CMAP_BYTES) {
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            *limited = Some(format!(
+                "CMap stream larger than {} MiB not read",
+                MAX_CMAP_BYTES >> 20
+            ));
+            None
+        }
+        r => r.ok(),
+    }
 }
 
 impl Font {
@@ -158,15 +184,26 @@ impl Font {
         let subtype = get(doc, d, b"Subtype")
             .and_then(|o| o.as_name().ok())
             .unwrap_or(b"");
+        let mut limited = None;
         let to_unicode = get(doc, d, b"ToUnicode")
-            .and_then(|o| stream_bytes(doc, o))
-            .map(|b| ToUnicode::parse(&b))
-            .filter(|t| !t.is_empty());
-        if subtype == b"Type0" {
+            .and_then(|o| stream_bytes_limited(doc, o, &mut limited))
+            .map(|b| ToUnicode::parse(&b));
+        if to_unicode.as_ref().is_some_and(|t| t.truncated) {
+            limited = Some(format!(
+                "ToUnicode map defines more than {} codes; the rest are dropped",
+                super::cmap::MAX_TOUNICODE_ENTRIES
+            ));
+        }
+        let to_unicode = to_unicode.filter(|t| !t.is_empty());
+        let mut font = if subtype == b"Type0" {
             Self::load_type0(doc, d, name, to_unicode)
         } else {
             Self::load_simple(doc, d, name, subtype, to_unicode)
+        };
+        if font.limited.is_none() {
+            font.limited = limited;
         }
+        font
     }
 
     fn load_type0(doc: &Document, d: &Dictionary, name: String, tu: Option<ToUnicode>) -> Font {
@@ -217,6 +254,7 @@ impl Font {
         let mut widths = HashMap::new();
         let mut by_glyph = None;
         let mut dw2 = [880.0, -1000.0];
+        let mut limited = None;
         if let Some(desc) = desc {
             if let Some(a) = get(doc, desc, b"DW2").and_then(|o| o.as_array().ok()) {
                 if let (Some(v), Some(w)) = (
@@ -233,7 +271,11 @@ impl Font {
                 dw = v;
             }
             if let Some(w) = get(doc, desc, b"W").and_then(|o| o.as_array().ok()) {
-                parse_w(doc, w, &mut widths);
+                if !parse_w(doc, w, &mut widths) {
+                    limited = Some(format!(
+                        "/W array over {MAX_W_ITEMS} elements or {MAX_W_ENTRIES} widths; the rest are ignored"
+                    ));
+                }
             }
         }
         Font {
@@ -250,6 +292,7 @@ impl Font {
             width_scale: 0.001,
             vertical,
             dw2,
+            limited,
         }
     }
 
@@ -347,6 +390,7 @@ impl Font {
             width_scale,
             vertical: false,
             dw2: [880.0, -1000.0],
+            limited: None,
         }
     }
 
@@ -437,8 +481,22 @@ impl Font {
     }
 }
 
-/// Parses a CID font W array: `c [w1 w2 …]` and `c_first c_last w` forms.
-fn parse_w(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
+/// Parses a CID font W array: `c [w1 w2 …]` and `c_first c_last w` forms. Reads at
+/// most [`MAX_W_ITEMS`] elements and keeps at most [`MAX_W_ENTRIES`] widths; false
+/// when it stopped at a limit.
+fn parse_w(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) -> bool {
+    let put = |out: &mut HashMap<u32, f64>, c: u32, v: f64| {
+        if out.len() < MAX_W_ENTRIES || out.contains_key(&c) {
+            out.insert(c, v);
+            true
+        } else {
+            false
+        }
+    };
+    if w.len() > MAX_W_ITEMS {
+        parse_w(doc, &w[..MAX_W_ITEMS], out);
+        return false;
+    }
     let mut i = 0;
     while i < w.len() {
         let Some(first) = num(deref(doc, &w[i])) else {
@@ -447,9 +505,11 @@ fn parse_w(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
         };
         match w.get(i + 1).map(|o| deref(doc, o)) {
             Some(Object::Array(ws)) => {
-                for (k, o) in ws.iter().enumerate() {
+                for (k, o) in ws.iter().enumerate().take(MAX_W_ENTRIES) {
                     if let Some(v) = num(deref(doc, o)) {
-                        out.insert((first as u32).wrapping_add(k as u32), v);
+                        if !put(out, (first as u32).wrapping_add(k as u32), v) {
+                            return false;
+                        }
                     }
                 }
                 i += 2;
@@ -463,7 +523,9 @@ fn parse_w(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
                 let (f, l) = (first as u32, last as u32);
                 if l >= f && l - f <= 0xffff {
                     for c in f..=l {
-                        out.insert(c, v);
+                        if !put(out, c, v) {
+                            return false;
+                        }
                     }
                 }
                 i += 3;
@@ -471,6 +533,7 @@ fn parse_w(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
             None => break,
         }
     }
+    true
 }
 
 #[cfg(test)]
@@ -494,6 +557,36 @@ mod tests {
         assert_eq!(m.get(&2), Some(&600.0));
         assert_eq!(m.get(&11), Some(&1000.0));
         assert_eq!(m.get(&13), None);
+    }
+
+    #[test]
+    fn w_array_limits() {
+        let doc = Document::with_version("1.5");
+        // 70,000 single widths `c [w]`: more CIDs than a font can have
+        let mut w = Vec::new();
+        for c in 0..70_000i64 {
+            w.push(Object::Integer(c));
+            w.push(Object::Array(vec![Object::Integer(500)]));
+        }
+        let mut m = HashMap::new();
+        assert!(!parse_w(&doc, &w, &mut m));
+        assert_eq!(m.len(), MAX_W_ENTRIES);
+        // many ranges over the same CIDs stay one width each: no limit hit
+        let w: Vec<Object> = (0..1000)
+            .flat_map(|_| {
+                [
+                    Object::Integer(0),
+                    Object::Integer(65_535),
+                    Object::Integer(1000),
+                ]
+            })
+            .collect();
+        let mut m = HashMap::new();
+        assert!(parse_w(&doc, &w, &mut m));
+        assert_eq!(m.len(), 65_536);
+        // more elements than are read
+        let w = vec![Object::Integer(1); MAX_W_ITEMS + 1];
+        assert!(!parse_w(&doc, &w, &mut HashMap::new()));
     }
 
     #[test]

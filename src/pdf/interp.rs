@@ -1,21 +1,38 @@
 //! The content-stream interpreter: graphics and text state, paths, XObjects.
 
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId};
 
-use super::content::{Lexer, Operand};
+use super::content::{Lexer, Operand, MAX_ARRAY_ITEMS};
 use super::font::Font;
+use super::stream::{decode, Decoded};
 use super::{
-    Glyph, PageInfo, PageReport, PageSink, PdfError, PdfFile, Rect, Ruling, RulingSource, THIN_RECT,
+    Glyph, Issue, PageInfo, PageReport, PageSink, PdfError, PdfFile, Rect, Ruling, RulingSource,
+    PAGE_LIMIT, PAGE_TREE_CYCLE, REFERENCE_CYCLE, STREAM_DAMAGED, THIN_RECT,
 };
+
+// Work limits of one page. Reaching one stops the page with `PdfError::Limit`
+// (`layout::read_pages` turns that into a `page_limit` warning and goes on with
+// the next page): a small hostile file must not demand unbounded time or memory.
 
 /// Form XObjects nested deeper than this are an error (lopdf limits reference chains to 128).
 pub const MAX_XOBJECT_DEPTH: usize = 16;
-/// Decoded size limit for one content stream (bytes).
-pub const MAX_STREAM_BYTES: usize = 256 << 20;
-/// Operator count limit per page, XObjects included.
-pub const MAX_OPS_PER_PAGE: usize = 20_000_000;
+/// Decoded bytes per page: content streams (each repetition counted) plus form
+/// XObject streams. Real budget pages decode to well under a megabyte.
+pub const MAX_PAGE_BYTES: usize = 64 << 20;
+/// Entries of a page's /Contents array (a stream listed twice counts twice).
+pub const MAX_CONTENT_STREAMS: usize = 10_000;
+/// Operator count limit per page, XObjects included (the corpus's busiest page,
+/// of 4,339, has 58,939).
+pub const MAX_OPS_PER_PAGE: usize = 2_000_000;
+/// Character codes one text-showing operator (Tj, TJ, ', ") may show.
+pub const MAX_GLYPHS_PER_OP: usize = 100_000;
+/// Character codes shown per page, XObjects included (the corpus's densest page
+/// shows 3,986).
+pub const MAX_GLYPHS_PER_PAGE: usize = 200_000;
 /// Glyph origins this far (points) outside the crop box still count as on the page.
 /// Zero: a Word export's overflow line with its baseline 0.95pt below the page
 /// edge is repeated on the next page, and poppler drops it too.
@@ -112,6 +129,18 @@ struct Interp<'a, S: PageSink> {
     ops: usize,
     text: String,
     form_stack: Vec<ObjectId>,
+    /// Streams decoded on this page, by object: a stream repeated in /Contents or a
+    /// form drawn many times is decoded (and checked) once.
+    decoded: HashMap<ObjectId, Rc<Vec<u8>>>,
+    /// Decoded bytes so far (each distinct stream once, /Contents repetitions each time).
+    bytes: usize,
+    /// Character codes shown by the current operator and on the page.
+    op_glyphs: usize,
+    page_glyphs: usize,
+    /// A limit reached inside an operator; the page stops after it.
+    limit_hit: Option<String>,
+    /// Problems already reported on this page (one issue per font or object).
+    noted: HashSet<(&'static str, ObjectId)>,
     /// Crop box grown by a tolerance: glyph origins outside it are off the page.
     visible: Rect,
 }
@@ -149,22 +178,86 @@ fn rect_of(o: Option<&Object>, pdf: &PdfFile) -> Option<Rect> {
     })
 }
 
-/// Looks a key up in the page dictionary or its ancestors.
-fn inherited<'a>(pdf: &'a PdfFile, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+/// /Parent links followed when looking up inherited attributes.
+pub const MAX_INHERIT_DEPTH: usize = 64;
+
+/// The dictionaries a page inherits from, nearest first: the page, then its /Parent
+/// chain. A chain that comes back to a node already in it (a /Parent cycle) is cut
+/// there, reported, and continued with the page's ancestors as the page-tree walk
+/// found them, so MediaBox and Resources still come from the real tree.
+fn ancestry<'a>(
+    pdf: &'a PdfFile,
+    page_id: ObjectId,
+    page: &'a Dictionary,
+    tree_path: &[ObjectId],
+    index: usize,
+) -> (Vec<&'a Dictionary>, Option<Issue>) {
+    let mut chain = vec![page];
+    let mut ids = vec![page_id];
     let mut d = page;
-    for _ in 0..64 {
-        if let Ok(o) = d.get(key) {
-            return Some(o);
+    let mut issue = None;
+    for _ in 0..MAX_INHERIT_DEPTH {
+        let Ok(parent) = d.get(b"Parent") else { break };
+        let pid = parent.as_reference().ok();
+        if let Some(pid) = pid.filter(|p| ids.contains(p)) {
+            issue = Some(Issue {
+                code: PAGE_TREE_CYCLE,
+                page: Some(index),
+                object: Some(pid),
+                message: format!(
+                    "page {index}: page tree cycle: the /Parent chain of page object {} {} comes back to object {} {}; inherited attributes are taken from the page tree instead",
+                    page_id.0, page_id.1, pid.0, pid.1
+                ),
+            });
+            break;
         }
-        d = pdf.deref(d.get(b"Parent").ok()?).as_dict().ok()?;
+        let Ok(next) = pdf.deref(parent).as_dict() else {
+            break;
+        };
+        ids.extend(pid);
+        chain.push(next);
+        d = next;
     }
-    None
+    if issue.is_some() {
+        for id in tree_path.iter().rev() {
+            if !ids.contains(id) {
+                if let Ok(dict) = pdf.doc.get_dictionary(*id) {
+                    chain.push(dict);
+                }
+            }
+        }
+    }
+    (chain, issue)
+}
+
+/// Looks a key up in the page dictionary or its ancestors (see [`ancestry`]).
+fn inherited<'a>(chain: &[&'a Dictionary], key: &[u8]) -> Option<&'a Object> {
+    chain.iter().find_map(|d| d.get(key).ok())
+}
+
+/// Resolves a reference; `Err` with the first object when the references loop
+/// (lopdf stops after 128 hops) or point nowhere.
+fn resolve<'a>(pdf: &'a PdfFile, o: &'a Object) -> Result<&'a Object, (ObjectId, bool)> {
+    match pdf.doc.dereference(o) {
+        Ok((_, o)) => Ok(o),
+        Err(e) => {
+            let id = o.as_reference().unwrap_or((0, 0));
+            Err((
+                id,
+                matches!(
+                    e,
+                    lopdf::Error::ReferenceLimit | lopdf::Error::ReferenceCycle(_)
+                ),
+            ))
+        }
+    }
 }
 
 pub(super) fn walk<S: PageSink>(
     pdf: &PdfFile,
     index: usize,
     page_id: ObjectId,
+    tree_path: &[ObjectId],
     sink: &mut S,
 ) -> Result<PageReport, PdfError> {
     let page_err = |detail: String| PdfError::Page {
@@ -176,17 +269,18 @@ pub(super) fn walk<S: PageSink>(
         .doc
         .get_dictionary(page_id)
         .map_err(|e| page_err(format!("page object unreadable: {e}")))?;
-    let media_box = rect_of(inherited(pdf, page, b"MediaBox"), pdf).unwrap_or(Rect {
+    let (chain, parent_cycle) = ancestry(pdf, page_id, page, tree_path, index);
+    let media_box = rect_of(inherited(&chain, b"MediaBox"), pdf).unwrap_or(Rect {
         x0: 0.0,
         y0: 0.0,
         x1: 612.0,
         y1: 792.0,
     });
-    let rotate = inherited(pdf, page, b"Rotate")
+    let rotate = inherited(&chain, b"Rotate")
         .and_then(|o| pdf.deref(o).as_i64().ok())
         .unwrap_or(0)
         .rem_euclid(360);
-    let crop_box = rect_of(inherited(pdf, page, b"CropBox"), pdf)
+    let crop_box = rect_of(inherited(&chain, b"CropBox"), pdf)
         .map(|c| Rect {
             x0: c.x0.max(media_box.x0),
             y0: c.y0.max(media_box.y0),
@@ -203,7 +297,7 @@ pub(super) fn walk<S: PageSink>(
     };
     sink.begin_page(&info);
 
-    let resources = inherited(pdf, page, b"Resources").and_then(|o| pdf.deref(o).as_dict().ok());
+    let resources_entry = inherited(&chain, b"Resources");
     let mut it = Interp {
         pdf,
         sink,
@@ -229,6 +323,7 @@ pub(super) fn walk<S: PageSink>(
         path: Vec::new(),
         report: PageReport {
             page: index,
+            issues: parent_cycle.into_iter().collect(),
             ..Default::default()
         },
         visible_glyphs: 0,
@@ -236,6 +331,12 @@ pub(super) fn walk<S: PageSink>(
         ops: 0,
         text: String::new(),
         form_stack: Vec::new(),
+        decoded: HashMap::new(),
+        bytes: 0,
+        op_glyphs: 0,
+        page_glyphs: 0,
+        limit_hit: None,
+        noted: HashSet::new(),
         visible: Rect {
             x0: crop_box.x0 - OFFPAGE_TOLERANCE,
             y0: crop_box.y0 - OFFPAGE_TOLERANCE,
@@ -244,39 +345,50 @@ pub(super) fn walk<S: PageSink>(
         },
     };
 
+    let resources = resources_entry
+        .and_then(|o| it.resolve(o))
+        .and_then(|o| o.as_dict().ok());
     // Contents: a stream or an array of streams, concatenated.
     let mut data = Vec::new();
     if let Ok(c) = page.get(b"Contents") {
-        let parts: Vec<&Object> = match pdf.deref(c) {
-            Object::Array(a) => a.iter().collect(),
-            o => vec![o],
+        let parts: Vec<&Object> = match it.resolve(c) {
+            Some(Object::Array(a)) => a.iter().collect(),
+            Some(_) => vec![c],
+            None => Vec::new(),
         };
+        if parts.len() > MAX_CONTENT_STREAMS {
+            return Err(it.limit(format!(
+                "/Contents lists {} streams, more than {MAX_CONTENT_STREAMS}",
+                parts.len()
+            )));
+        }
         for p in parts {
-            match pdf.deref(p).as_stream() {
-                Ok(s) => match s.get_plain_content_with_limit(MAX_STREAM_BYTES) {
-                    Err(lopdf::Error::Decompress(
-                        lopdf::DecompressError::MemoryLimitExceeded { .. },
-                    )) => return Err(it.limit("page content larger than 256 MiB".into())),
-                    Ok(b) => {
-                        data.extend_from_slice(&b);
-                        data.push(b'\n');
+            match it.resolve(p).map(|o| o.as_stream()) {
+                Some(Ok(s)) => {
+                    let id = p.as_reference().ok();
+                    let b = it.stream_data(id, s, "content stream")?;
+                    if data.len() + b.len() > MAX_PAGE_BYTES {
+                        return Err(it.limit(format!(
+                            "page content decodes to more than {} MiB",
+                            MAX_PAGE_BYTES >> 20
+                        )));
                     }
-                    Err(e) => it
-                        .report
-                        .warnings
-                        .push(format!("content stream not decodable: {e}")),
-                },
-                Err(_) => it
+                    data.extend_from_slice(&b);
+                    data.push(b'\n');
+                }
+                Some(Err(_)) => it
                     .report
                     .warnings
                     .push("content entry is not a stream".to_string()),
-            }
-            if data.len() > MAX_STREAM_BYTES {
-                return Err(it.limit("page content larger than 256 MiB".into()));
+                None => {}
             }
         }
     }
     it.run(&data, resources, 0)?;
+    for i in &it.report.issues {
+        it.report.warnings.push(i.message.clone());
+    }
+    it.report.ops = it.ops;
     let mut report = std::mem::take(&mut it.report);
     let page_area = (crop_box.x1 - crop_box.x0) * (crop_box.y1 - crop_box.y0);
     if report.images > 0 && it.visible_glyphs == 0 {
@@ -296,7 +408,77 @@ pub(super) fn walk<S: PageSink>(
     Ok(report)
 }
 
-impl<S: PageSink> Interp<'_, S> {
+impl<'a, S: PageSink> Interp<'a, S> {
+    /// Resolves a reference, reporting a reference cycle (once per object).
+    fn resolve(&mut self, o: &'a Object) -> Option<&'a Object> {
+        match resolve(self.pdf, o) {
+            Ok(o) => Some(o),
+            Err((id, true)) => {
+                if self.noted.insert((REFERENCE_CYCLE, id)) {
+                    let page = self.page;
+                    self.report.issues.push(Issue {
+                        code: REFERENCE_CYCLE,
+                        page: Some(page),
+                        object: Some(id),
+                        message: format!(
+                            "page {page}: reference cycle: object {} {} refers to itself through other references; not read",
+                            id.0, id.1
+                        ),
+                    });
+                }
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// A stream's decoded bytes (decoded once per page), reporting damage.
+    fn stream_data(
+        &mut self,
+        id: Option<ObjectId>,
+        s: &lopdf::Stream,
+        what: &str,
+    ) -> Result<Rc<Vec<u8>>, PdfError> {
+        if let Some(b) = id.and_then(|id| self.decoded.get(&id)) {
+            return Ok(b.clone());
+        }
+        let left = MAX_PAGE_BYTES.saturating_sub(self.bytes);
+        let too_large = || {
+            format!(
+                "page streams decode to more than {} MiB",
+                MAX_PAGE_BYTES >> 20
+            )
+        };
+        let bytes = match decode(s, left) {
+            Decoded::TooLarge => return Err(self.limit(too_large())),
+            Decoded::Bytes(b, damage) => {
+                if let Some(why) = damage {
+                    let page = self.page;
+                    let obj = id
+                        .map(|i| format!("object {} {}", i.0, i.1))
+                        .unwrap_or_else(|| "a direct object".into());
+                    self.report.issues.push(Issue {
+                        code: STREAM_DAMAGED,
+                        page: Some(page),
+                        object: id,
+                        message: format!(
+                            "page {page}: {what} {obj} is damaged: {why}; what the page shows may be wrong or missing"
+                        ),
+                    });
+                }
+                Rc::new(b)
+            }
+        };
+        self.bytes += bytes.len();
+        if self.bytes > MAX_PAGE_BYTES {
+            return Err(self.limit(too_large()));
+        }
+        if let Some(id) = id {
+            self.decoded.insert(id, bytes.clone());
+        }
+        Ok(bytes)
+    }
+
     fn limit(&self, what: String) -> PdfError {
         PdfError::Limit {
             file: self.pdf.name.clone(),
@@ -308,7 +490,7 @@ impl<S: PageSink> Interp<'_, S> {
     fn run(
         &mut self,
         data: &[u8],
-        resources: Option<&Dictionary>,
+        resources: Option<&'a Dictionary>,
         depth: usize,
     ) -> Result<(), PdfError> {
         let mut lx = Lexer::new(data);
@@ -320,7 +502,16 @@ impl<S: PageSink> Interp<'_, S> {
                     "more than {MAX_OPS_PER_PAGE} operators on one page"
                 )));
             }
+            if lx.dropped() > 0 {
+                return Err(self.limit(format!(
+                    "an array operand with more than {MAX_ARRAY_ITEMS} items"
+                )));
+            }
+            self.op_glyphs = 0;
             self.op(op, &ops, resources, depth)?;
+            if let Some(what) = self.limit_hit.take() {
+                return Err(self.limit(what));
+            }
         }
         Ok(())
     }
@@ -329,7 +520,7 @@ impl<S: PageSink> Interp<'_, S> {
         &mut self,
         op: &[u8],
         ops: &[Operand],
-        res: Option<&Dictionary>,
+        res: Option<&'a Dictionary>,
         depth: usize,
     ) -> Result<(), PdfError> {
         match op {
@@ -447,6 +638,9 @@ impl<S: PageSink> Interp<'_, S> {
             b"TJ" => {
                 if let Some(Operand::Array(items)) = ops.last() {
                     for item in items {
+                        if self.limit_hit.is_some() {
+                            break;
+                        }
                         match item {
                             Operand::Str(s) => self.show(s),
                             Operand::Num(n) => {
@@ -553,16 +747,38 @@ impl<S: PageSink> Interp<'_, S> {
         self.tm = self.tlm;
     }
 
-    fn lookup_font(&mut self, res: Option<&Dictionary>, key: &[u8]) -> Option<Arc<Font>> {
+    fn lookup_font(&mut self, res: Option<&'a Dictionary>, key: &[u8]) -> Option<Arc<Font>> {
         let fonts = res
             .and_then(|r| r.get(b"Font").ok())
-            .and_then(|o| self.pdf.deref(o).as_dict().ok());
+            .and_then(|o| self.resolve(o))
+            .and_then(|o| o.as_dict().ok());
         let entry = fonts.and_then(|f| f.get(key).ok());
         let font = match entry {
-            Some(Object::Reference(id)) => self.pdf.font(*id),
+            Some(o @ Object::Reference(id)) => {
+                self.resolve(o)?;
+                self.pdf.font(*id)
+            }
             Some(Object::Dictionary(d)) => Some(Arc::new(Font::load(&self.pdf.doc, d))),
             _ => None,
         };
+        if let (Some(f), Some(Object::Reference(id))) = (&font, entry) {
+            if let Some(why) = &f.limited {
+                if self.noted.insert((PAGE_LIMIT, *id)) {
+                    let page = self.page;
+                    self.report.issues.push(Issue {
+                        code: PAGE_LIMIT,
+                        page: Some(page),
+                        object: Some(*id),
+                        message: format!(
+                            "page {page}: limit reached in font /{} (object {} {}): {why}; its text may be incomplete",
+                            String::from_utf8_lossy(key),
+                            id.0,
+                            id.1
+                        ),
+                    });
+                }
+            }
+        }
         if font.is_none() {
             self.report.warnings.push(format!(
                 "font /{} not found in resources",
@@ -584,6 +800,23 @@ impl<S: PageSink> Interp<'_, S> {
         let invisible = matches!(self.gs.render, 3 | 7);
         let mut i = 0;
         while i < s.len() {
+            if self.limit_hit.is_some() {
+                return;
+            }
+            self.op_glyphs += 1;
+            self.page_glyphs += 1;
+            if self.op_glyphs > MAX_GLYPHS_PER_OP {
+                self.limit_hit = Some(format!(
+                    "one text operator shows more than {MAX_GLYPHS_PER_OP} characters"
+                ));
+                return;
+            }
+            if self.page_glyphs > MAX_GLYPHS_PER_PAGE {
+                self.limit_hit = Some(format!(
+                    "more than {MAX_GLYPHS_PER_PAGE} characters on one page"
+                ));
+                return;
+            }
             let code = font.decode(&s[i..], &mut self.text);
             i += code.len;
             let trm = self.tm.mul(&self.gs.ctm);
@@ -733,14 +966,15 @@ impl<S: PageSink> Interp<'_, S> {
 
     fn do_xobject(
         &mut self,
-        res: Option<&Dictionary>,
+        res: Option<&'a Dictionary>,
         name: &[u8],
         depth: usize,
     ) -> Result<(), PdfError> {
         let pdf = self.pdf;
         let entry = res
             .and_then(|r| r.get(b"XObject").ok())
-            .and_then(|o| pdf.deref(o).as_dict().ok())
+            .and_then(|o| self.resolve(o))
+            .and_then(|o| o.as_dict().ok())
             .and_then(|x| x.get(name).ok());
         let Some(entry) = entry else {
             self.report.warnings.push(format!(
@@ -750,7 +984,7 @@ impl<S: PageSink> Interp<'_, S> {
             return Ok(());
         };
         let id = entry.as_reference().ok();
-        let Ok(stream) = pdf.deref(entry).as_stream() else {
+        let Some(Ok(stream)) = self.resolve(entry).map(|o| o.as_stream()) else {
             return Ok(());
         };
         let subtype = stream
@@ -779,21 +1013,15 @@ impl<S: PageSink> Interp<'_, S> {
                     }
                     self.form_stack.push(id);
                 }
-                let data = match stream.get_plain_content_with_limit(MAX_STREAM_BYTES) {
+                let data = match self.stream_data(id, stream, "form XObject") {
                     Ok(d) => d,
                     Err(e) => {
-                        self.report
-                            .warnings
-                            .push(format!("form XObject not decodable: {e}"));
                         if id.is_some() {
                             self.form_stack.pop();
                         }
-                        return Ok(());
+                        return Err(e);
                     }
                 };
-                if data.len() > MAX_STREAM_BYTES {
-                    return Err(self.limit("form XObject larger than 256 MiB".into()));
-                }
                 let saved = (self.gs.clone(), self.tm, self.tlm, self.stack.len());
                 if let Some(m) = stream
                     .dict

@@ -35,17 +35,24 @@ pub mod fixture;
 pub mod font;
 mod interp;
 mod lines;
+mod stream;
 pub mod truetype;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use lopdf::xref::XrefRecovery;
-use lopdf::{Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
+pub use content::MAX_ARRAY_ITEMS;
 pub use error::PdfError;
 pub use font::Font;
+pub use font::{MAX_CMAP_BYTES, MAX_W_ENTRIES, MAX_W_ITEMS};
+pub use interp::{
+    MAX_CONTENT_STREAMS, MAX_GLYPHS_PER_OP, MAX_GLYPHS_PER_PAGE, MAX_INHERIT_DEPTH,
+    MAX_OPS_PER_PAGE, MAX_PAGE_BYTES, MAX_XOBJECT_DEPTH,
+};
 pub use lines::{Line, Run, TextLines};
 
 /// An axis-aligned rectangle in page space (x0 <= x1, y0 <= y1).
@@ -142,6 +149,8 @@ pub struct PageReport {
     pub page: usize,
     /// Glyphs emitted.
     pub glyphs: usize,
+    /// Content operators interpreted (form XObjects included).
+    pub ops: usize,
     /// Character codes that could not be decoded (not emitted).
     pub undecodable: usize,
     /// Glyphs whose origin lies outside the crop box (invisible; not emitted).
@@ -157,6 +166,42 @@ pub struct PageReport {
     pub scanned: bool,
     /// Non-fatal problems (missing font or XObject, undecodable stream, ...).
     pub warnings: Vec<String>,
+    /// Coded problems that make the page's reading doubtful: damaged streams
+    /// ([`STREAM_DAMAGED`]), reference and /Parent cycles, limits hit.
+    pub issues: Vec<Issue>,
+}
+
+/// A content or form stream whose data is damaged (bad Flate checksum, cut-off or
+/// corrupt data, unknown filter): what the page shows may be wrong or missing.
+pub const STREAM_DAMAGED: &str = "stream_damaged";
+/// The page tree lists a node again (itself, an ancestor, or a node seen before),
+/// or a page's /Parent chain loops; each page object is read once.
+pub const PAGE_TREE_CYCLE: &str = "page_tree_cycle";
+/// An object reference resolves to itself through other references.
+pub const REFERENCE_CYCLE: &str = "reference_cycle";
+/// A work limit (content streams, bytes, operators, glyphs, CMap or /W size,
+/// XObject nesting) was reached on a page: the page is not read in full.
+pub const PAGE_LIMIT: &str = "page_limit";
+
+/// Elements (tokens) one array or dictionary written in the file may have; a file
+/// with a larger one is refused before lopdf parses it. Real arrays (a CID font's
+/// /W, a /Kids or /Contents list) stay far below.
+pub const MAX_FILE_ARRAY_ELEMENTS: usize = 1 << 20;
+
+/// Page-tree nodes nested deeper than this are not followed (lopdf's own limit).
+pub const MAX_PAGE_TREE_DEPTH: usize = 256;
+
+/// A coded problem found while reading: page tree, a page's streams, a limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    /// One of [`STREAM_DAMAGED`], [`PAGE_TREE_CYCLE`], [`REFERENCE_CYCLE`], [`PAGE_LIMIT`].
+    pub code: &'static str,
+    /// 1-based page, when the problem belongs to one.
+    pub page: Option<usize>,
+    /// The object concerned (object number, generation).
+    pub object: Option<ObjectId>,
+    /// What is wrong, in a sentence that names page and object.
+    pub message: String,
 }
 
 /// Receives what a page draws, in page space (PDF user space after CTM, y up, points).
@@ -181,6 +226,9 @@ pub struct PdfFile {
     name: String,
     doc: Document,
     pages: Vec<ObjectId>,
+    /// Per page, its ancestors in the page tree (root first), as the walk found them.
+    tree_paths: Vec<Vec<ObjectId>>,
+    issues: Vec<Issue>,
     repaired: Option<String>,
     fonts: Mutex<HashMap<ObjectId, Arc<Font>>>,
 }
@@ -221,6 +269,16 @@ impl PdfFile {
         // silently loses pages or objects: such a file is refused, not half read.
         let tail = &bytes[bytes.len().saturating_sub(1024)..];
         let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
+        // lopdf parses every object into memory, ~128 bytes per array element: a
+        // 20 MB file holding one 10-million-element /W array would take 1.2 GB.
+        if let Some((offset, n)) = oversized_array(bytes) {
+            return Err(PdfError::FileLimit {
+                file,
+                what: format!(
+                    "an array or dictionary at byte {offset} has more than {MAX_FILE_ARRAY_ELEMENTS} elements ({n} counted)"
+                ),
+            });
+        }
         // lopdf should not panic on bad input, but a batch must go on if it does.
         let loaded = std::panic::catch_unwind(|| Document::load_mem(bytes)).map_err(|_| {
             PdfError::Corrupt {
@@ -267,17 +325,26 @@ impl PdfFile {
         if doc.is_encrypted() && doc.encryption_state.is_none() {
             return Err(PdfError::Encrypted { file });
         }
-        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-        if pages.is_empty() {
+        let (found, issues) = page_tree(&doc);
+        if found.is_empty() {
+            if let Some(i) = issues.first() {
+                return Err(PdfError::PageTree {
+                    file,
+                    detail: format!("{} and no page remains", i.message),
+                });
+            }
             return Err(PdfError::Corrupt {
                 file,
                 detail: "no pages found (page tree missing or unreadable)".into(),
             });
         }
+        let (pages, tree_paths) = found.into_iter().unzip();
         Ok(PdfFile {
             name: file,
             doc,
             pages,
+            tree_paths,
+            issues,
             repaired,
             fonts: Mutex::new(HashMap::new()),
         })
@@ -292,6 +359,11 @@ impl PdfFile {
     /// (the file is complete, but its structure was damaged).
     pub fn repaired(&self) -> Option<&str> {
         self.repaired.as_deref()
+    }
+
+    /// Coded problems of the document's structure (page-tree cycles and repeats).
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
     }
 
     /// Number of pages.
@@ -317,7 +389,12 @@ impl PdfFile {
                 count: self.pages.len(),
             });
         };
-        interp::walk(self, index, page_id, sink)
+        let path = self
+            .tree_paths
+            .get(index - 1)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        interp::walk(self, index, page_id, path, sink)
     }
 
     /// Interprets every page in order; stops at the first error.
@@ -341,5 +418,249 @@ impl PdfFile {
 
     fn deref<'a>(&'a self, o: &'a Object) -> &'a Object {
         self.doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
+    }
+}
+
+/// Walks the page tree from the catalog's /Pages, each node once: a /Pages node that
+/// lists itself or an ancestor (a cycle), or any node listed a second time, is not
+/// followed again and is reported. Returns the pages in order, each with its
+/// ancestors (root first), and the problems found.
+///
+/// Otherwise it reads what lopdf's `get_pages` reads: a kid that does not load as a
+/// typed dictionary stands in for a (blank) page; other types are ignored.
+fn page_tree(doc: &Document) -> (Vec<(ObjectId, Vec<ObjectId>)>, Vec<Issue>) {
+    let mut pages = Vec::new();
+    let mut issues = Vec::new();
+    let Ok(root) = doc
+        .catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+    else {
+        return (pages, issues);
+    };
+    let kids_of = |id: ObjectId| -> &[Object] {
+        doc.get_dictionary(id)
+            .and_then(|d| d.get_deref(b"Kids", doc))
+            .and_then(Object::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
+    let mut seen: HashSet<ObjectId> = HashSet::from([root]);
+    let mut path = vec![root];
+    let mut stack: Vec<(&[Object], usize)> = vec![(kids_of(root), 0)];
+    let repeat = |kid: ObjectId, parent: ObjectId, what: &str| Issue {
+        code: PAGE_TREE_CYCLE,
+        page: None,
+        object: Some(kid),
+        message: format!(
+            "page tree cycle: /Kids of object {} {} lists {what} {} {} again; read once",
+            parent.0, parent.1, kid.0, kid.1
+        ),
+    };
+    while let Some((kids, i)) = stack.last_mut() {
+        let Some(kid) = kids.get(*i) else {
+            stack.pop();
+            path.pop();
+            continue;
+        };
+        *i += 1;
+        let Ok(kid_id) = kid.as_reference() else {
+            continue;
+        };
+        let parent = path.last().copied().unwrap_or(root);
+        match doc.get_dictionary(kid_id).and_then(Dictionary::get_type) {
+            Ok(b"Pages") => {
+                if path.contains(&kid_id) {
+                    issues.push(repeat(kid_id, parent, "its ancestor /Pages node"));
+                } else if !seen.insert(kid_id) {
+                    issues.push(repeat(kid_id, parent, "/Pages node"));
+                } else if path.len() >= MAX_PAGE_TREE_DEPTH {
+                    issues.push(Issue {
+                        code: PAGE_LIMIT,
+                        page: None,
+                        object: Some(kid_id),
+                        message: format!(
+                            "page tree deeper than {MAX_PAGE_TREE_DEPTH} levels at object {} {}: its pages are not read",
+                            kid_id.0, kid_id.1
+                        ),
+                    });
+                } else {
+                    path.push(kid_id);
+                    stack.push((kids_of(kid_id), 0));
+                }
+            }
+            Ok(b"Page") | Err(_) => {
+                if seen.insert(kid_id) {
+                    pages.push((kid_id, path.clone()));
+                } else {
+                    issues.push(repeat(kid_id, parent, "page"));
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    (pages, issues)
+}
+
+/// The first array or dictionary of the file's object syntax (stream data is
+/// skipped) with more than [`MAX_FILE_ARRAY_ELEMENTS`] tokens: its byte offset and
+/// the count reached. Tokens are counted roughly (a reference `1 0 R` counts 2).
+fn oversized_array(bytes: &[u8]) -> Option<(usize, usize)> {
+    let n = bytes.len();
+    let mut open: Vec<(usize, usize)> = Vec::new(); // (offset, elements)
+    let mut i = 0;
+    let regular = |b: u8| {
+        !matches!(
+            b,
+            b' ' | b'\t'
+                | b'\r'
+                | b'\n'
+                | b'\x0c'
+                | b'\0'
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'/'
+                | b'%'
+        )
+    };
+    while i < n {
+        let b = bytes[i];
+        let mut element = true;
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0' => {
+                i += 1;
+                continue;
+            }
+            b'%' => {
+                while i < n && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' => {
+                let mut depth = 0usize;
+                while i < n {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                if let Some(top) = open.last_mut() {
+                    top.1 += 1;
+                }
+                open.push((i, 0));
+                i += 2;
+                continue;
+            }
+            b'<' => {
+                while i < n && bytes[i] != b'>' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' => {
+                if let Some(top) = open.last_mut() {
+                    top.1 += 1;
+                }
+                open.push((i, 0));
+                i += 1;
+                continue;
+            }
+            b']' | b'>' => {
+                open.pop();
+                i += if b == b'>' && bytes.get(i + 1) == Some(&b'>') {
+                    2
+                } else {
+                    1
+                };
+                continue;
+            }
+            b'/' => {
+                i += 1;
+                while i < n && regular(bytes[i]) {
+                    i += 1;
+                }
+            }
+            _ => {
+                let start = i;
+                while i < n && regular(bytes[i]) {
+                    i += 1;
+                }
+                if i == start {
+                    i += 1;
+                }
+                match &bytes[start..i] {
+                    b"stream" => {
+                        // skip the data up to "endstream"
+                        open.clear();
+                        element = false;
+                        while i < n && !bytes[i..].starts_with(b"endstream") {
+                            i += 1;
+                        }
+                        i += 9;
+                    }
+                    b"R" => element = false,
+                    b"obj" | b"endobj" => {
+                        open.clear();
+                        element = false;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if element {
+            if let Some(top) = open.last_mut() {
+                top.1 += 1;
+                if top.1 > MAX_FILE_ARRAY_ELEMENTS {
+                    return Some(*top);
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_arrays_are_found_outside_streams_only() {
+        let mut f = b"1 0 obj << /W [ 1 [500 600] 3 0 R ] >> endobj".to_vec();
+        assert_eq!(oversized_array(&f), None);
+        let mut big = b"2 0 obj [".to_vec();
+        big.extend(b"0 ".repeat(MAX_FILE_ARRAY_ELEMENTS + 1));
+        big.extend(b"] endobj");
+        let mut in_stream = b"3 0 obj << /Length 9 >> stream\n".to_vec();
+        in_stream.extend(&big);
+        in_stream.extend(b"\nendstream endobj");
+        assert_eq!(oversized_array(&in_stream), None);
+        f.extend(&big);
+        assert_eq!(
+            oversized_array(&f).map(|(_, n)| n),
+            Some(MAX_FILE_ARRAY_ELEMENTS + 1)
+        );
+        // a reference counts once per number, strings and names once
+        let mut refs = b"[".to_vec();
+        refs.extend(b"(x) /N 1 0 R ".repeat(MAX_FILE_ARRAY_ELEMENTS / 4));
+        refs.extend(b"]");
+        assert_eq!(oversized_array(&refs), None);
     }
 }

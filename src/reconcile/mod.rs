@@ -146,12 +146,33 @@ pub struct Reconciliation {
     pub coverage: Coverage,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub narrative: Option<NarrativeSummary>,
+    /// Tables printed on a page whose reading is doubtful (a damaged stream, a
+    /// reference cycle, a limit reached: warnings [`DOUBTFUL_PAGE_CODES`]): none of
+    /// their figures counts as verified, whatever the checks say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverified_tables: Vec<String>,
 }
+
+/// A table as messages name it: its printed number and title.
+fn table_label(t: &crate::model::Table) -> String {
+    match &t.number {
+        Some(n) => format!("{n} {}", t.title),
+        None => t.title.clone(),
+    }
+}
+
+/// Warning codes that make a page's reading doubtful, so its tables are unverified.
+pub const DOUBTFUL_PAGE_CODES: &[&str] = &["stream_damaged", "reference_cycle", "page_limit"];
 
 impl Reconciliation {
     /// Whether any finding is a mismatch (`convert --strict` fails on it).
     pub fn has_mismatch(&self) -> bool {
         self.counts.mismatch > 0
+    }
+
+    /// Whether some table was read from a doubtful page (`--strict` should fail).
+    pub fn has_unverified_tables(&self) -> bool {
+        !self.unverified_tables.is_empty()
     }
 }
 
@@ -620,6 +641,46 @@ impl<'a> Engine<'a> {
             self.finding_addrs.push(Vec::new());
         }
         for w in &self.doc.warnings {
+            let Some(page) = w
+                .page
+                .filter(|_| DOUBTFUL_PAGE_CODES.contains(&w.code.as_str()))
+            else {
+                continue;
+            };
+            for t in self.doc.tables.iter() {
+                if !(t.first_page..=t.last_page).contains(&page) {
+                    continue;
+                }
+                let table = table_label(t);
+                self.findings.push(Finding {
+                    rule: "damaged.page".into(),
+                    severity: Severity::Unparsed,
+                    message: format!(
+                        "{table} is printed on page {page}, which could not be read reliably ({}), so none of its figures is verified: {}",
+                        w.code, w.message
+                    ),
+                    cells: vec![CellRef {
+                        table,
+                        table_kind: t.kind.clone(),
+                        row: String::new(),
+                        column: None,
+                        value: None,
+                        unit: String::new(),
+                        role: Role::Stated,
+                        page: Some(page),
+                        lines: None,
+                    }],
+                    stated: None,
+                    computed: None,
+                    difference: None,
+                    tolerance: None,
+                    unit: String::new(),
+                    suspect: None,
+                });
+                self.finding_addrs.push(Vec::new());
+            }
+        }
+        for w in &self.doc.warnings {
             if w.code != "table_unparsed" {
                 continue;
             }
@@ -703,6 +764,25 @@ impl<'a> Engine<'a> {
                 Severity::Unparsed => counts.unparsed += 1,
             }
         }
+        let doubtful: Vec<u32> = self
+            .doc
+            .warnings
+            .iter()
+            .filter(|w| DOUBTFUL_PAGE_CODES.contains(&w.code.as_str()))
+            .filter_map(|w| w.page)
+            .collect();
+        let is_doubtful = |t: &crate::model::Table| {
+            doubtful
+                .iter()
+                .any(|p| (t.first_page..=t.last_page).contains(p))
+        };
+        let mut unverified_tables = Vec::new();
+        for (ti, t) in self.doc.tables.iter().enumerate() {
+            if is_doubtful(t) {
+                unverified_tables.push(table_label(t));
+                self.verified.retain(|a| a.0 != ti);
+            }
+        }
         let mut coverage = Coverage::default();
         for (ti, t) in self.doc.tables.iter().enumerate() {
             for (ri, r) in t.rows.iter().enumerate() {
@@ -735,6 +815,7 @@ impl<'a> Engine<'a> {
             checks_passed: self.passed,
             coverage,
             narrative,
+            unverified_tables,
         }
     }
 }
