@@ -22,18 +22,29 @@ pub fn convert_file(path: &Path, grammars: &GrammarSet) -> Result<Converted, Err
         path: path.to_path_buf(),
         source,
     })?;
+    convert_loaded(path, &bytes, grammars)
+}
+
+/// Converts a file already in memory; `name` stands for its path (in errors, the doc id and
+/// the source record). The bytes-level entry of the fuzz harness (`examples/fuzz.rs`).
+pub fn convert_bytes(name: &str, bytes: &[u8], grammars: &GrammarSet) -> Result<Converted, Error> {
+    convert_loaded(Path::new(name), bytes, grammars)
+}
+
+/// Picks the reader for bytes read from `path`: PDF by signature or extension, else text.
+fn convert_loaded(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Converted, Error> {
     let looks_pdf = bytes.starts_with(b"%PDF")
         || path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     if looks_pdf {
-        return convert_pdf(path, &bytes, grammars);
+        return convert_pdf(path, bytes, grammars);
     }
-    let text = decode_text(&bytes).ok_or_else(|| Error::Unsupported {
+    let text = decode_text(bytes).ok_or_else(|| Error::Unsupported {
         path: path.to_path_buf(),
         reason: "not UTF-8 or GBK text (binary data?)".into(),
     })?;
-    convert_text(path, &bytes, &text, grammars)
+    convert_text(path, bytes, &text, grammars)
 }
 
 /// Reads a PDF: positioned lines and rulings per page, tables from geometry, then the same
