@@ -13,6 +13,7 @@
 //! cannot be caught) is found again by replaying the executions since the last checkpoint
 //! with each input written to `DIR/<target>/current` first, saved as `crash-<hash>`, and the
 //! run resumes after it. Inputs depend only on (seed, execution index), so replay is exact.
+//! `fuzz replay <target> FILE...` runs saved inputs and prints how each ended and its time.
 //! `--jobs` is accepted for symmetry with other fuzzers; only 1 is supported.
 
 #[path = "../tests/fuzz_support/mod.rs"]
@@ -80,6 +81,19 @@ fn parse() -> Args {
 }
 
 fn main() {
+    // `fuzz replay <target> FILE...`: runs saved inputs, prints how each ended and its time.
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("replay") {
+        let target = argv.get(2).and_then(|t| Target::from_name(t)).unwrap_or_else(|| usage());
+        let inputs = argv[3..]
+            .iter()
+            .map(|f| (f.clone(), std::fs::read(f).unwrap_or_else(|e| panic!("{f}: {e}"))))
+            .collect();
+        for (name, outcome, took) in fuzz_support::replay(target, inputs) {
+            println!("{name}: {outcome:?} in {took:?}");
+        }
+        return;
+    }
     let a = parse();
     if a.child {
         return child(&a);

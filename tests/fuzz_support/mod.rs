@@ -410,7 +410,7 @@ pub fn mutate_once(rng: &mut Rng, v: &mut Vec<u8>, others: &[Vec<u8>], target: T
             let at = rng.below(v.len() + 1);
             let byte = if rng.below(2) == 0 { v[rng.below(v.len())] } else { rng.next() as u8 };
             let n = rng.len(4096);
-            v.splice(at..at, std::iter::repeat(byte).take(n));
+            v.splice(at..at, std::iter::repeat_n(byte, n));
         }
         5 => {
             let at = rng.below(v.len() + 1);
