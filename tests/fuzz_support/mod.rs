@@ -660,8 +660,12 @@ pub fn install_hook() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let on_worker = std::thread::current().name().is_some_and(|n| n.starts_with("fuzz-"));
+            // FUZZ_VERBOSE=1 prints every panic as usual (with RUST_BACKTRACE, its backtrace).
+            if !on_worker || std::env::var_os("FUZZ_VERBOSE").is_some() {
+                previous(info);
+            }
             if !on_worker {
-                return previous(info);
+                return;
             }
             let msg = info
                 .payload()
