@@ -56,10 +56,31 @@ impl Printed {
     }
 }
 
-/// Half a unit of the last printed digit of `v` ("0.00" → 0.005, "25" → 0.5).
-pub fn half_unit(v: Decimal) -> Decimal {
-    Decimal::new(5, v.scale() + 1)
+/// Largest magnitude of a printed figure the checks take (in its printed unit: 10^15 万元 is
+/// far beyond any budget). Beyond it, converting to 元 and summing could overflow `Decimal`.
+pub const MAX_PRINTED_MAGNITUDE: i64 = 1_000_000_000_000_000;
+/// Most decimal places of a printed figure the checks take (budgets print two, shares four).
+pub const MAX_PRINTED_SCALE: u32 = 10;
+
+/// True when `v` is a figure the checks can take: within [`MAX_PRINTED_MAGNITUDE`] and
+/// [`MAX_PRINTED_SCALE`] places. A cell outside (a garbled or hostile input) counts as unread.
+pub fn printable(v: Decimal) -> bool {
+    v.scale() <= MAX_PRINTED_SCALE && v.abs() <= Decimal::from(MAX_PRINTED_MAGNITUDE)
 }
+
+/// Half a unit of the last printed digit of `v` ("0.00" → 0.005, "25" → 0.5); at the finest
+/// scale `Decimal` has (28 places), half of that place's unit, rounded up to it.
+pub fn half_unit(v: Decimal) -> Decimal {
+    let places = v.scale() + 1;
+    if places > MAX_DECIMAL_SCALE {
+        Decimal::new(1, MAX_DECIMAL_SCALE)
+    } else {
+        Decimal::new(5, places)
+    }
+}
+
+/// Most decimal places a `Decimal` holds.
+const MAX_DECIMAL_SCALE: u32 = 28;
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +202,24 @@ mod tests {
     }
     fn w(s: &str) -> Printed {
         Printed::new(d(s), Unit::WanYuan)
+    }
+
+    #[test]
+    fn finest_scale_has_a_half_unit() {
+        // 28 places (Decimal's finest): no 29th place to put the 5 in; before, a panic.
+        let v = d("0.9999999999999999999999999999");
+        assert_eq!(half_unit(v), d("0.0000000000000000000000000001"));
+        assert!(!printable(v));
+    }
+
+    #[test]
+    fn printable_bounds_magnitude_and_scale() {
+        assert!(printable(d("707.83")));
+        assert!(printable(d("-1000000000000000")));
+        assert!(!printable(d("1000000000000001")));
+        assert!(!printable(d("77777777777777777777777770.0")));
+        assert!(printable(d("0.0000000001")));
+        assert!(!printable(d("0.00000000001")));
     }
 
     #[test]

@@ -371,7 +371,8 @@ impl<'a> Engine<'a> {
                 page: Some(r.page),
                 lines: r.lines,
             },
-            printed: value.map(|v| {
+            // A figure the checks cannot take (see `interval::printable`) counts as unread.
+            printed: value.filter(|v| interval::printable(*v)).map(|v| {
                 if amount {
                     Printed::new(v, t.unit)
                 } else {

@@ -18,6 +18,11 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use std::sync::LazyLock;
 
+/// A number of the prose the checks can take (see [`super::interval::printable`]).
+fn readable(s: &str) -> Option<Decimal> {
+    Decimal::from_str(s).ok().filter(|v| super::interval::printable(*v))
+}
+
 fn re(s: &str) -> Regex {
     Regex::new(s).unwrap_or_else(|e| unreachable!("static regex {s}: {e}"))
 }
@@ -151,7 +156,7 @@ pub fn statements_of(lines: &[(u32, &str)]) -> Vec<Statement> {
             break;
         };
         pos = whole.end();
-        let Ok(amount) = Decimal::from_str(num.as_str()) else {
+        let Some(amount) = readable(num.as_str()) else {
             continue;
         };
         let unit = if unit.as_str() == "万元" {
@@ -178,7 +183,7 @@ pub fn statements_of(lines: &[(u32, &str)]) -> Vec<Statement> {
             section: j.section_at(num.start()),
         };
         if let Some(c) = SHARE.captures(&s[pos..]) {
-            st.share = c.get(1).and_then(|p| Decimal::from_str(p.as_str()).ok());
+            st.share = c.get(1).and_then(|p| readable(p.as_str()));
             pos += c.get(0).map_or(0, |m| m.end());
         }
         if let Some(c) = YOY.captures(&s[pos..]) {
@@ -188,8 +193,8 @@ pub fn statements_of(lines: &[(u32, &str)]) -> Vec<Statement> {
                 -1
             };
             let year = c.get(1).and_then(|y| y.as_str().parse().ok()).unwrap_or(0);
-            let amt = c.get(3).and_then(|a| Decimal::from_str(a.as_str()).ok());
-            let pct = c.get(6).and_then(|p| Decimal::from_str(p.as_str()).ok());
+            let amt = c.get(3).and_then(|a| readable(a.as_str()));
+            let pct = c.get(6).and_then(|p| readable(p.as_str()));
             if let Some(amount) = amt {
                 st.change = Some(Change {
                     year,
