@@ -611,108 +611,99 @@ impl<'a> Engine<'a> {
         checks::shares(self);
     }
 
-    /// Tables the reader could not rebuild or the contents list but the body lacks: their
-    /// figures go unchecked, say so.
+    /// Tables the reader could not rebuild, the contents list but the body lacks, or that
+    /// stand on a page that could not be read reliably: their figures go unchecked, say so.
     fn unparsed_tables(&mut self) {
-        for name in &self.doc.missing_tables {
-            self.findings.push(Finding {
-                rule: "missing.table".into(),
-                severity: Severity::Missing,
-                message: format!(
+        let doc = self.doc;
+        for name in &doc.missing_tables {
+            self.table_finding(
+                "missing.table",
+                Severity::Missing,
+                format!(
                     "{name} is listed in the contents but not printed, so none of its figures is checked"
                 ),
-                cells: vec![CellRef {
-                    table: name.clone(),
-                    table_kind: String::new(),
-                    row: String::new(),
-                    column: None,
-                    value: None,
-                    unit: String::new(),
-                    role: Role::Stated,
-                    page: None,
-                    lines: None,
-                }],
-                stated: None,
-                computed: None,
-                difference: None,
-                tolerance: None,
-                unit: String::new(),
-                suspect: None,
-            });
-            self.finding_addrs.push(Vec::new());
+                (name.clone(), String::new()),
+                None,
+                None,
+            );
         }
-        for w in &self.doc.warnings {
+        for w in &doc.warnings {
             let Some(page) = w
                 .page
                 .filter(|_| DOUBTFUL_PAGE_CODES.contains(&w.code.as_str()))
             else {
                 continue;
             };
-            for t in self.doc.tables.iter() {
+            for t in doc.tables.iter() {
                 if !(t.first_page..=t.last_page).contains(&page) {
                     continue;
                 }
                 let table = table_label(t);
-                self.findings.push(Finding {
-                    rule: "damaged.page".into(),
-                    severity: Severity::Unparsed,
-                    message: format!(
+                self.table_finding(
+                    "damaged.page",
+                    Severity::Unparsed,
+                    format!(
                         "{table} is printed on page {page}, which could not be read reliably ({}), so none of its figures is verified: {}",
                         w.code, w.message
                     ),
-                    cells: vec![CellRef {
-                        table,
-                        table_kind: t.kind.clone(),
-                        row: String::new(),
-                        column: None,
-                        value: None,
-                        unit: String::new(),
-                        role: Role::Stated,
-                        page: Some(page),
-                        lines: None,
-                    }],
-                    stated: None,
-                    computed: None,
-                    difference: None,
-                    tolerance: None,
-                    unit: String::new(),
-                    suspect: None,
-                });
-                self.finding_addrs.push(Vec::new());
+                    (table, t.kind.clone()),
+                    Some(page),
+                    None,
+                );
             }
         }
-        for w in &self.doc.warnings {
+        for w in &doc.warnings {
             if w.code != "table_unparsed" {
                 continue;
             }
             let table = w.table.clone().unwrap_or_else(|| "(table)".into());
-            self.findings.push(Finding {
-                rule: "unparsed.table".into(),
-                severity: Severity::Unparsed,
-                message: format!(
+            self.table_finding(
+                "unparsed.table",
+                Severity::Unparsed,
+                format!(
                     "{table} could not be rebuilt, so none of its totals is checked: {}",
                     w.message
                 ),
-                cells: vec![CellRef {
-                    table,
-                    table_kind: String::new(),
-                    row: String::new(),
-                    column: None,
-                    value: None,
-                    unit: String::new(),
-                    role: Role::Stated,
-                    page: w.page,
-                    lines: w.line.map(|l| (l, l)),
-                }],
-                stated: None,
-                computed: None,
-                difference: None,
-                tolerance: None,
-                unit: String::new(),
-                suspect: None,
-            });
-            self.finding_addrs.push(Vec::new());
+                (table, String::new()),
+                w.page,
+                w.line.map(|l| (l, l)),
+            );
         }
+    }
+
+    /// A finding about a whole table (no figure to value): `table` is its label and kind.
+    fn table_finding(
+        &mut self,
+        rule: &str,
+        severity: Severity,
+        message: String,
+        (table, table_kind): (String, String),
+        page: Option<u32>,
+        lines: Option<(u32, u32)>,
+    ) {
+        self.findings.push(Finding {
+            rule: rule.into(),
+            severity,
+            message,
+            cells: vec![CellRef {
+                table,
+                table_kind,
+                row: String::new(),
+                column: None,
+                value: None,
+                unit: String::new(),
+                role: Role::Stated,
+                page,
+                lines,
+            }],
+            stated: None,
+            computed: None,
+            difference: None,
+            tolerance: None,
+            unit: String::new(),
+            suspect: None,
+        });
+        self.finding_addrs.push(Vec::new());
     }
 
     /// A figure that cannot be checked for want of what it refers to.
