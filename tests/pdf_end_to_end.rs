@@ -132,20 +132,19 @@ fn check_turned(degrees: i64, grid: Grid) {
                 "3,200,000.00",
                 "",
             ],
-            [
-                "2010350",
-                "事业运行",
-                "2,100,000.00",
-                "",
-                "2,100,000.00",
-            ],
+            ["2010350", "事业运行", "2,100,000.00", "", "2,100,000.00"],
         ],
         ["", "合计", "5,300,000.00", "3,200,000.00", "2,100,000.00"],
         grid,
         degrees,
     );
     let doc = convert(&bytes, &format!("turned-{degrees}-{grid:?}.pdf"));
-    assert_eq!(doc.tables.len(), 1, "/Rotate {degrees}: {:#?}", doc.warnings);
+    assert_eq!(
+        doc.tables.len(),
+        1,
+        "/Rotate {degrees}: {:#?}",
+        doc.warnings
+    );
     let t = &doc.tables[0];
     assert_eq!(t.title, "2025年部门支出预算总表");
     assert_eq!(t.kind, "expenditure_summary");

@@ -727,7 +727,11 @@ fn check_turned_page(b: &PdfBuilder, degrees: i64) {
         x1: 842.0,
         y1: 595.0,
     };
-    assert_eq!((info.crop_box, info.media_box), (display, display), "{degrees}");
+    assert_eq!(
+        (info.crop_box, info.media_box),
+        (display, display),
+        "{degrees}"
+    );
     assert_eq!(r.text(), "12", "{degrees}");
     // WinAnsi '1' is 556/1000 wide: at 10pt the '2' starts 5.56pt to the right
     assert_xy(r.glyph("1"), 100.0, 100.0);
@@ -740,11 +744,25 @@ fn check_turned_page(b: &PdfBuilder, degrees: i64) {
     // the stroked line (display y 300, x 50-400) and the thin filled bar (x 200-200.5,
     // y 50-450) keep their display orientation
     assert_eq!(r.rulings.len(), 2, "{:?}", r.rulings);
-    let h = r.rulings.iter().find(|l| l.is_horizontal()).expect("horizontal");
-    assert!(close(h.y0, 300.0) && close(h.x0, 50.0) && close(h.x1, 400.0), "{h:?}");
+    let h = r
+        .rulings
+        .iter()
+        .find(|l| l.is_horizontal())
+        .expect("horizontal");
+    assert!(
+        close(h.y0, 300.0) && close(h.x0, 50.0) && close(h.x1, 400.0),
+        "{h:?}"
+    );
     assert!(close(h.thickness, 0.5) && h.source == RulingSource::Stroke);
-    let v = r.rulings.iter().find(|l| !l.is_horizontal()).expect("vertical");
-    assert!(close(v.x0, 200.25) && close(v.y0, 50.0) && close(v.y1, 450.0), "{v:?}");
+    let v = r
+        .rulings
+        .iter()
+        .find(|l| !l.is_horizontal())
+        .expect("vertical");
+    assert!(
+        close(v.x0, 200.25) && close(v.y0, 50.0) && close(v.y1, 450.0),
+        "{v:?}"
+    );
     assert!(close(v.thickness, 0.5) && v.source == RulingSource::ThinFill);
     // an image at display (600, 400), 100 × 50
     assert_eq!(r.images.len(), 1);
