@@ -211,9 +211,10 @@ fn every_corpus_pdf_matches_its_answer_key() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     println!("answer keys: {tables} tables and {amounts} amounts match");
-    // The seven documents keyed first (truth/README.md: 71 tables, 2,071 amounts); this grows
-    // as documents leave the not-yet-read list.
-    assert_eq!((tables, amounts), (71, 2071));
+    // The seven documents keyed first (truth/README.md: 71 tables, 2,071 amounts) and
+    // jiangsu-party-office-2019 (12 tables, 181 amounts: its A3 pages are read since /Rotate
+    // is applied); this grows as documents leave the not-yet-read list.
+    assert_eq!((tables, amounts), (71 + 12, 2071 + 181));
 }
 
 /// The scanned document is refused with the no-text-layer error naming its page count

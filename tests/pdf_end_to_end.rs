@@ -5,7 +5,9 @@
 use budget_tables::convert::convert_file;
 use budget_tables::grammar::GrammarSet;
 use budget_tables::model::Document;
-use budget_tables::pdf::fixture::{expenditure_summary_pdf, FontKind, Grid, PdfBuilder};
+use budget_tables::pdf::fixture::{
+    expenditure_summary_pdf, expenditure_summary_pdf_turned, FontKind, Grid, PdfBuilder,
+};
 
 /// Two pages: title, department and unit, then a table that continues on page 2 under a
 /// repeated header; a blank cell in each of two rows and a wrapped name.
@@ -107,6 +109,81 @@ fn stroked_grid() {
 #[test]
 fn table_without_rulings_uses_label_positions() {
     check(Grid::None, "unruled.pdf");
+}
+
+/// The two-page table on pages stored unturned with /Rotate (Acrobat Distiller's A3
+/// landscape: portrait MediaBox, text on a rotated Tm): read as the displayed page shows it.
+/// 201 is the sum of its two 项; 合计 = 201; each row's 合计 = 基本 + 项目.
+fn check_turned(degrees: i64, grid: Grid) {
+    let bytes = expenditure_summary_pdf_turned(
+        "旋转测试局",
+        &[
+            [
+                "201",
+                "一般公共服务支出",
+                "5,300,000.00",
+                "3,200,000.00",
+                "2,100,000.00",
+            ],
+            [
+                "2010301",
+                "行政运行机关\n本级经费",
+                "3,200,000.00",
+                "3,200,000.00",
+                "",
+            ],
+            ["2010350", "事业运行", "2,100,000.00", "", "2,100,000.00"],
+        ],
+        ["", "合计", "5,300,000.00", "3,200,000.00", "2,100,000.00"],
+        grid,
+        degrees,
+    );
+    let doc = convert(&bytes, &format!("turned-{degrees}-{grid:?}.pdf"));
+    assert_eq!(
+        doc.tables.len(),
+        1,
+        "/Rotate {degrees}: {:#?}",
+        doc.warnings
+    );
+    let t = &doc.tables[0];
+    assert_eq!(t.title, "2025年部门支出预算总表");
+    assert_eq!(t.kind, "expenditure_summary");
+    assert_eq!((t.first_page, t.last_page), (1, 2));
+    assert_eq!(doc.department.as_deref(), Some("旋转测试局"));
+    assert_eq!(
+        cells(&doc),
+        [
+            "201|一般公共服务支出|5300000.00 3200000.00 2100000.00|p1",
+            "2010301|行政运行机关本级经费|3200000.00 3200000.00 -|p1",
+            "2010350|事业运行|2100000.00 - 2100000.00|p1",
+            "|合计|5300000.00 3200000.00 2100000.00|p2",
+        ],
+        "/Rotate {degrees}, grid {grid:?}"
+    );
+    assert!(doc.warnings.is_empty(), "{:#?}", doc.warnings);
+}
+
+#[test]
+fn table_on_pages_rotated_90() {
+    check_turned(90, Grid::ThinFilled);
+    check_turned(90, Grid::None);
+}
+
+#[test]
+fn table_on_pages_rotated_180() {
+    check_turned(180, Grid::Stroked);
+}
+
+#[test]
+fn table_on_pages_rotated_270() {
+    check_turned(270, Grid::ThinFilled);
+    check_turned(270, Grid::None);
+}
+
+#[test]
+fn the_turned_fixture_unrotated_reads_the_same() {
+    // the same table on ordinary pages: the expectation does not depend on the rotation
+    check_turned(0, Grid::ThinFilled);
 }
 
 #[test]

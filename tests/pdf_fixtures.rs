@@ -711,6 +711,136 @@ fn rotated_text_reports_its_angle() {
     assert_eq!(a.0, vec![90.0, 90.0]);
 }
 
+/// A landscape page stored portrait (or upside down) with /Rotate, drawn as Distiller does
+/// (text on a rotated Tm, rulings at turned coordinates; see `PdfBuilder::turned`):
+/// everything comes out where the displayed page shows it, text upright.
+fn check_turned_page(b: &PdfBuilder, degrees: i64) {
+    let pdf = open(b);
+    let mut r = Rec::default();
+    let rep = pdf.walk_page(1, &mut r).unwrap();
+    let info = r.info.clone().expect("begin_page called");
+    assert_eq!(info.rotate, degrees);
+    // the displayed page: A4 landscape with its origin at the lower-left corner
+    let display = Rect {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 842.0,
+        y1: 595.0,
+    };
+    assert_eq!(
+        (info.crop_box, info.media_box),
+        (display, display),
+        "{degrees}"
+    );
+    assert_eq!(r.text(), "12", "{degrees}");
+    // WinAnsi '1' is 556/1000 wide: at 10pt the '2' starts 5.56pt to the right
+    assert_xy(r.glyph("1"), 100.0, 100.0);
+    assert_xy(r.glyph("2"), 105.56, 100.0);
+    assert!(close(r.glyph("1").3, 5.56) && close(r.glyph("1").4, 10.0));
+    assert_eq!(rep.offpage, 0);
+    let mut a = AngleSink::default();
+    pdf.walk_page(1, &mut a).unwrap();
+    assert_eq!(a.0, vec![0.0, 0.0], "{degrees}");
+    // the stroked line (display y 300, x 50-400) and the thin filled bar (x 200-200.5,
+    // y 50-450) keep their display orientation
+    assert_eq!(r.rulings.len(), 2, "{:?}", r.rulings);
+    let h = r
+        .rulings
+        .iter()
+        .find(|l| l.is_horizontal())
+        .expect("horizontal");
+    assert!(
+        close(h.y0, 300.0) && close(h.x0, 50.0) && close(h.x1, 400.0),
+        "{h:?}"
+    );
+    assert!(close(h.thickness, 0.5) && h.source == RulingSource::Stroke);
+    let v = r
+        .rulings
+        .iter()
+        .find(|l| !l.is_horizontal())
+        .expect("vertical");
+    assert!(
+        close(v.x0, 200.25) && close(v.y0, 50.0) && close(v.y1, 450.0),
+        "{v:?}"
+    );
+    assert!(close(v.thickness, 0.5) && v.source == RulingSource::ThinFill);
+    // an image at display (600, 400), 100 × 50
+    assert_eq!(r.images.len(), 1);
+    let i = r.images[0];
+    assert!(close(i.x0, 600.0) && close(i.y0, 400.0) && close(i.x1, 700.0) && close(i.y1, 450.0));
+    // lines read across the displayed page
+    let mut lines = TextLines::default();
+    pdf.walk_page(1, &mut lines).unwrap();
+    let texts: Vec<String> = lines.lines().iter().map(|l| l.text()).collect();
+    assert_eq!(texts, ["12"], "{degrees}");
+}
+
+fn draw_turned(b: &mut PdfBuilder, p: usize) {
+    b.text(p, FontKind::WinAnsi, 10.0, 100.0, 100.0, "12");
+    b.line(p, 50.0, 300.0, 400.0, 300.0);
+    b.fill_rect(p, 200.0, 50.0, 0.5, 400.0);
+    b.image(p, 600.0, 400.0, 100.0, 50.0);
+}
+
+#[test]
+fn rotated_pages_are_read_in_display_space() {
+    for degrees in [90, 180, 270] {
+        let mut b = PdfBuilder::new();
+        let p = b.rotated_page(degrees);
+        draw_turned(&mut b, p);
+        check_turned_page(&b, degrees);
+    }
+}
+
+#[test]
+fn rotate_is_inherited_from_the_page_tree() {
+    for degrees in [90, 180, 270] {
+        let mut b = PdfBuilder::new();
+        let p = b.page();
+        b.turned(p, degrees);
+        b.rotate_tree(degrees);
+        draw_turned(&mut b, p);
+        check_turned_page(&b, degrees);
+    }
+    // a page's own /Rotate 0 overrides the tree's
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.rotate_tree(90);
+    b.rotate(p, 360);
+    b.text(p, FontKind::WinAnsi, 10.0, 100.0, 100.0, "1");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    pdf.walk_page(1, &mut r).unwrap();
+    assert_xy(r.glyph("1"), 100.0, 100.0);
+    assert_eq!(r.info.map(|i| i.rotate), Some(0));
+}
+
+#[test]
+fn rotate_not_a_multiple_of_90_is_ignored_with_a_warning() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.rotate(p, 45);
+    b.text(p, FontKind::WinAnsi, 10.0, 100.0, 100.0, "1");
+    let pdf = open(&b);
+    let mut r = Rec::default();
+    let rep = pdf.walk_page(1, &mut r).unwrap();
+    assert_xy(r.glyph("1"), 100.0, 100.0);
+    assert_eq!(
+        r.info.map(|i| i.crop_box),
+        Some(Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 842.0,
+            y1: 595.0
+        })
+    );
+    assert!(
+        rep.warnings.iter().any(|w| w.contains("/Rotate 45")),
+        "{:?}",
+        rep.warnings
+    );
+}
+
 #[derive(Default)]
 struct AngleSink(Vec<f64>);
 impl PageSink for AngleSink {

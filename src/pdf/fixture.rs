@@ -127,12 +127,16 @@ pub struct Table<'a> {
 struct PageSpec {
     content: Vec<u8>,
     rotate: i64,
+    /// Set by [`PdfBuilder::turned`]: the matrix [a b c d e f] from display
+    /// coordinates to the stored frame, and the stored page's width and height.
+    frame: Option<([f64; 6], f64, f64)>,
 }
 
 /// Builds small PDFs for tests.
 #[derive(Default)]
 pub struct PdfBuilder {
     pages: Vec<PageSpec>,
+    tree_rotate: i64,
     cids: BTreeMap<FontKind, BTreeMap<char, u16>>,
     forms: Vec<(String, Vec<u8>)>,
     self_form: bool,
@@ -163,6 +167,67 @@ impl PdfBuilder {
     /// Sets a page's /Rotate.
     pub fn rotate(&mut self, page: usize, degrees: i64) {
         self.pages[page - 1].rotate = degrees;
+    }
+
+    /// Sets /Rotate on the page-tree root, which pages without their own inherit.
+    pub fn rotate_tree(&mut self, degrees: i64) {
+        self.tree_rotate = degrees;
+    }
+
+    /// Makes `page` one that a viewer turns clockwise by `degrees` (90, 180 or 270) to
+    /// show an A4 landscape page ([`PAGE_W`] × [`PAGE_H`]), drawn as Acrobat Distiller
+    /// draws such pages: the stored page is the unturned one (portrait 595 × 842 for 90
+    /// and 270, its own MediaBox) and its content is written in that frame — text on a
+    /// rotated text matrix (`0 1 -1 0 x y Tm` for 90), lines and rectangles at turned
+    /// coordinates. [`text`](Self::text), [`line`](Self::line), the rectangles,
+    /// [`image`](Self::image) and [`table`](Self::table) then take display coordinates
+    /// (origin at the displayed page's lower-left corner); [`raw`](Self::raw) content is
+    /// written as given. Does not set /Rotate: see [`rotate`](Self::rotate),
+    /// [`rotate_tree`](Self::rotate_tree), or [`rotated_page`](Self::rotated_page).
+    pub fn turned(&mut self, page: usize, degrees: i64) {
+        // display (X, Y) → stored (x, y) = (a X + c Y + e, b X + d Y + f): the inverse of
+        // turning the stored page clockwise by `degrees`
+        let (m, w, h) = match degrees.rem_euclid(360) {
+            0 => ([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], PAGE_W, PAGE_H),
+            // x = PAGE_H - Y, y = X
+            90 => ([0.0, 1.0, -1.0, 0.0, PAGE_H, 0.0], PAGE_H, PAGE_W),
+            // x = PAGE_W - X, y = PAGE_H - Y
+            180 => ([-1.0, 0.0, 0.0, -1.0, PAGE_W, PAGE_H], PAGE_W, PAGE_H),
+            // x = Y, y = PAGE_W - X
+            270 => ([0.0, -1.0, 1.0, 0.0, 0.0, PAGE_W], PAGE_H, PAGE_W),
+            d => panic!("fixture: a page turns by a multiple of 90 degrees, not {d}"),
+        };
+        self.pages[page - 1].frame = Some((m, w, h));
+    }
+
+    /// Adds a page turned by `degrees` (see [`turned`](Self::turned)) with that /Rotate;
+    /// returns its 1-based index.
+    pub fn rotated_page(&mut self, degrees: i64) -> usize {
+        let p = self.page();
+        self.turned(p, degrees);
+        self.rotate(p, degrees);
+        p
+    }
+
+    /// The display-to-stored matrix of `page` (identity unless [`turned`](Self::turned)).
+    fn frame(&self, page: usize) -> [f64; 6] {
+        self.pages[page - 1]
+            .frame
+            .map(|f| f.0)
+            .unwrap_or([1.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+    }
+
+    /// A display point of `page` in its stored frame.
+    fn stored(&self, page: usize, x: f64, y: f64) -> (f64, f64) {
+        let [a, b, c, d, e, f] = self.frame(page);
+        (a * x + c * y + e, b * x + d * y + f)
+    }
+
+    /// A display rectangle of `page` as (x, y, w, h) in its stored frame, w and h positive.
+    fn stored_rect(&self, page: usize, x: f64, y: f64, w: f64, h: f64) -> (f64, f64, f64, f64) {
+        let (ax, ay) = self.stored(page, x, y);
+        let (bx, by) = self.stored(page, x + w, y + h);
+        (ax.min(bx), ay.min(by), (ax - bx).abs(), (ay - by).abs())
     }
 
     /// Appends raw content-stream bytes to a page.
@@ -210,10 +275,16 @@ impl PdfBuilder {
     /// Shows `s` with its baseline origin at (x, y), using Tm and Tj.
     pub fn text(&mut self, page: usize, font: FontKind, size: f64, x: f64, y: f64, s: &str) {
         let hex = self.encode(font, s);
+        let [a, b, c, d, _, _] = self.frame(page);
+        let (x, y) = self.stored(page, x, y);
         let ops = format!(
-            "BT /{} {} Tf 1 0 0 1 {} {} Tm {} Tj ET",
+            "BT /{} {} Tf {} {} {} {} {} {} Tm {} Tj ET",
             font.res_name(),
             fmt(size),
+            fmt(a),
+            fmt(b),
+            fmt(c),
+            fmt(d),
             fmt(x),
             fmt(y),
             hex
@@ -223,6 +294,8 @@ impl PdfBuilder {
 
     /// A stroked line.
     pub fn line(&mut self, page: usize, x0: f64, y0: f64, x1: f64, y1: f64) {
+        let (x0, y0) = self.stored(page, x0, y0);
+        let (x1, y1) = self.stored(page, x1, y1);
         let ops = format!(
             "0.5 w {} {} m {} {} l S",
             fmt(x0),
@@ -235,18 +308,21 @@ impl PdfBuilder {
 
     /// A filled rectangle.
     pub fn fill_rect(&mut self, page: usize, x: f64, y: f64, w: f64, h: f64) {
+        let (x, y, w, h) = self.stored_rect(page, x, y, w, h);
         let ops = format!("{} {} {} {} re f", fmt(x), fmt(y), fmt(w), fmt(h));
         self.raw(page, &ops);
     }
 
     /// A stroked rectangle.
     pub fn stroke_rect(&mut self, page: usize, x: f64, y: f64, w: f64, h: f64) {
+        let (x, y, w, h) = self.stored_rect(page, x, y, w, h);
         let ops = format!("{} {} {} {} re S", fmt(x), fmt(y), fmt(w), fmt(h));
         self.raw(page, &ops);
     }
 
     /// Draws the 1×1 image XObject /Im1 scaled to the given box.
     pub fn image(&mut self, page: usize, x: f64, y: f64, w: f64, h: f64) {
+        let (x, y, w, h) = self.stored_rect(page, x, y, w, h);
         let ops = format!(
             "q {} 0 0 {} {} {} cm /Im1 Do Q",
             fmt(w),
@@ -547,19 +623,23 @@ impl PdfBuilder {
             if p.rotate != 0 {
                 pd.set("Rotate", p.rotate);
             }
+            if let Some((_, w, h)) = p.frame {
+                pd.set("MediaBox", vec![0.into(), 0.into(), w.into(), h.into()]);
+            }
             kids.push(Object::Reference(doc.add_object(pd)));
         }
         let count = kids.len() as i64;
-        doc.objects.insert(
-            pages_id,
-            Object::Dictionary(dictionary! {
-                "Type" => "Pages",
-                "Kids" => kids,
-                "Count" => count,
-                "Resources" => Object::Reference(resources),
-                "MediaBox" => vec![0.into(), 0.into(), PAGE_W.into(), PAGE_H.into()],
-            }),
-        );
+        let mut root = dictionary! {
+            "Type" => "Pages",
+            "Kids" => kids,
+            "Count" => count,
+            "Resources" => Object::Reference(resources),
+            "MediaBox" => vec![0.into(), 0.into(), PAGE_W.into(), PAGE_H.into()],
+        };
+        if self.tree_rotate != 0 {
+            root.set("Rotate", self.tree_rotate);
+        }
+        doc.objects.insert(pages_id, Object::Dictionary(root));
         let catalog = doc.add_object(dictionary! {
             "Type" => "Catalog",
             "Pages" => Object::Reference(pages_id),
@@ -611,6 +691,26 @@ pub fn expenditure_summary_pdf(
     last: [&str; 5],
     grid: Grid,
 ) -> Vec<u8> {
+    expenditure_summary_pdf_turned(department, rows, last, grid, 0)
+}
+
+/// [`expenditure_summary_pdf`] on pages stored unturned with /Rotate `degrees` (0, 90,
+/// 180 or 270), drawn as Acrobat Distiller draws A3 landscape tables (see
+/// [`PdfBuilder::turned`]): displayed, both pages look like the unrotated fixture's.
+pub fn expenditure_summary_pdf_turned(
+    department: &str,
+    rows: &[[&str; 5]],
+    last: [&str; 5],
+    grid: Grid,
+    degrees: i64,
+) -> Vec<u8> {
+    fn new_page(b: &mut PdfBuilder, degrees: i64) -> usize {
+        if degrees == 0 {
+            b.page()
+        } else {
+            b.rotated_page(degrees)
+        }
+    }
     fn layout<'a>(top: f64, rows: Vec<Vec<&'a str>>, grid: Grid) -> Table<'a> {
         Table {
             x: 40.0,
@@ -632,7 +732,7 @@ pub fn expenditure_summary_pdf(
     }
     const HEADER: [&str; 5] = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"];
     let mut b = PdfBuilder::new();
-    let p1 = b.page();
+    let p1 = new_page(&mut b, degrees);
     b.text(
         p1,
         FontKind::Identity,
@@ -654,7 +754,7 @@ pub fn expenditure_summary_pdf(
         .chain(rows.iter().map(|r| r.to_vec()))
         .collect();
     b.table(p1, &layout(520.0, page1, grid));
-    let p2 = b.page();
+    let p2 = new_page(&mut b, degrees);
     b.table(
         p2,
         &layout(560.0, vec![HEADER.to_vec(), last.to_vec()], grid),

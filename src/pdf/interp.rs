@@ -69,11 +69,40 @@ impl M {
         let [a, b, c, d, e, f] = self.0;
         (a * x + c * y + e, b * x + d * y + f)
     }
+    /// The bounding box of a rectangle's image.
+    fn apply_rect(&self, r: &Rect) -> Rect {
+        bbox(&[
+            self.apply(r.x0, r.y0),
+            self.apply(r.x1, r.y0),
+            self.apply(r.x0, r.y1),
+            self.apply(r.x1, r.y1),
+        ])
+    }
     fn translate_pre(&mut self, tx: f64, ty: f64) {
         // [1 0 0 1 tx ty] × self
         let [a, b, c, d, e, f] = self.0;
         self.0[4] = tx * a + ty * c + e;
         self.0[5] = tx * b + ty * d + f;
+    }
+}
+
+/// The matrix from a page's own frame (its content's default user space) to display
+/// space, the page as a viewer shows it after turning it clockwise by `rotate` degrees
+/// (/Rotate, already reduced to 0..360): origin at the lower-left corner of the turned
+/// crop box, x to the right, y up. Rotation 0 keeps the file's frame unchanged (the
+/// identity, so unrotated pages read exactly as they are drawn). `None` when `rotate`
+/// is not a multiple of 90.
+fn display_matrix(rotate: i64, crop: &Rect) -> Option<M> {
+    let Rect { x0, y0, x1, y1 } = *crop;
+    match rotate {
+        0 => Some(ID),
+        // the left edge becomes the top: x' = y - y0, y' = x1 - x
+        90 => Some(M([0.0, -1.0, 1.0, 0.0, -y0, x1])),
+        // upside down: x' = x1 - x, y' = y1 - y
+        180 => Some(M([-1.0, 0.0, 0.0, -1.0, x1, y1])),
+        // the right edge becomes the top: x' = y1 - y, y' = x - x0
+        270 => Some(M([0.0, 1.0, -1.0, 0.0, y1, -x0])),
+        _ => None,
     }
 }
 
@@ -277,7 +306,11 @@ pub(super) fn walk<S: PageSink>(
         y1: 792.0,
     });
     let rotate = inherited(&chain, b"Rotate")
-        .and_then(|o| pdf.deref(o).as_i64().ok())
+        .and_then(|o| match pdf.deref(o) {
+            Object::Integer(i) => Some(*i),
+            Object::Real(r) if r.fract() == 0.0 && r.abs() < 1e6 => Some(*r as i64),
+            _ => None,
+        })
         .unwrap_or(0)
         .rem_euclid(360);
     let crop_box = rect_of(inherited(&chain, b"CropBox"), pdf)
@@ -289,9 +322,20 @@ pub(super) fn walk<S: PageSink>(
         })
         .filter(|c| c.x1 > c.x0 && c.y1 > c.y0)
         .unwrap_or(media_box);
+    // everything the sink sees is in display space: the page as a viewer shows it
+    let (display, rotate_note) = match display_matrix(rotate, &crop_box) {
+        Some(m) => (m, None),
+        None => (
+            ID,
+            Some(format!(
+                "page {index}: /Rotate {rotate} is not a multiple of 90; the page is read unrotated"
+            )),
+        ),
+    };
+    let crop_box = display.apply_rect(&crop_box);
     let info = PageInfo {
         index,
-        media_box,
+        media_box: display.apply_rect(&media_box),
         crop_box,
         rotate,
     };
@@ -303,7 +347,7 @@ pub(super) fn walk<S: PageSink>(
         sink,
         page: index,
         gs: GState {
-            ctm: ID,
+            ctm: display,
             tc: 0.0,
             tw: 0.0,
             th: 1.0,
@@ -324,6 +368,7 @@ pub(super) fn walk<S: PageSink>(
         report: PageReport {
             page: index,
             issues: parent_cycle.into_iter().collect(),
+            warnings: rotate_note.into_iter().collect(),
             ..Default::default()
         },
         visible_glyphs: 0,
@@ -1121,6 +1166,61 @@ mod tests {
         let mut m = s;
         m.translate_pre(1.0, 0.0);
         assert_eq!(m.apply(0.0, 0.0), (2.0, 0.0));
+    }
+
+    #[test]
+    fn display_matrix_turns_the_crop_box_clockwise() {
+        // a portrait crop box not at the origin: 200 wide, 300 tall
+        let crop = Rect {
+            x0: 10.0,
+            y0: 20.0,
+            x1: 210.0,
+            y1: 320.0,
+        };
+        let at = |rot: i64, x: f64, y: f64| display_matrix(rot, &crop).map(|m| m.apply(x, y));
+        assert_eq!(display_matrix(0, &crop), Some(ID));
+        // 90° clockwise: the lower-left corner goes to the top-left, the upper-left to
+        // the top-right; the displayed page is 300 wide and 200 tall
+        assert_eq!(at(90, 10.0, 20.0), Some((0.0, 200.0)));
+        assert_eq!(at(90, 10.0, 320.0), Some((300.0, 200.0)));
+        assert_eq!(at(90, 210.0, 20.0), Some((0.0, 0.0)));
+        // 180°: the upper-right corner becomes the origin
+        assert_eq!(at(180, 210.0, 320.0), Some((0.0, 0.0)));
+        assert_eq!(at(180, 10.0, 20.0), Some((200.0, 300.0)));
+        // 270° (90° counter-clockwise): the upper-left corner becomes the origin
+        assert_eq!(at(270, 10.0, 320.0), Some((0.0, 0.0)));
+        assert_eq!(at(270, 210.0, 320.0), Some((0.0, 200.0)));
+        assert_eq!(at(270, 10.0, 20.0), Some((300.0, 0.0)));
+        let boxed = |rot: i64| display_matrix(rot, &crop).map(|m| m.apply_rect(&crop));
+        let landscape = Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 300.0,
+            y1: 200.0,
+        };
+        assert_eq!(boxed(90), Some(landscape));
+        assert_eq!(boxed(270), Some(landscape));
+        assert_eq!(
+            boxed(180),
+            Some(Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 200.0,
+                y1: 300.0
+            })
+        );
+        assert_eq!(display_matrix(45, &crop), None);
+        // text drawn running up the stored page (Tm [0 1 -1 0]), as Distiller writes a
+        // landscape table, runs left to right on a page turned 90°: angle 0
+        let up = M([0.0, 1.0, -1.0, 0.0, 50.0, 60.0]);
+        let trm = up.mul(&display_matrix(90, &crop).unwrap_or(ID));
+        let [a, b, ..] = trm.0;
+        assert_eq!(b.atan2(a).to_degrees(), 0.0);
+        // and down the stored page (Tm [0 -1 1 0]) on a page turned 270°
+        let down = M([0.0, -1.0, 1.0, 0.0, 50.0, 60.0]);
+        let trm = down.mul(&display_matrix(270, &crop).unwrap_or(ID));
+        let [a, b, ..] = trm.0;
+        assert_eq!(b.atan2(a).to_degrees(), 0.0);
     }
 
     #[test]

@@ -2,9 +2,16 @@
 //! reporting what each page draws — glyphs with their decoded text and position,
 //! ruling lines, images — to a [`PageSink`]. It knows nothing about tables.
 //!
-//! Coordinates are PDF user space after the CTM: points, y up, in the file's own
-//! frame (usually origin at the media box's lower-left corner); page rotation is
-//! reported in [`PageInfo::rotate`], not applied.
+//! Coordinates are display space: PDF user space after the CTM, in points, y up,
+//! with the page's /Rotate (90, 180 or 270, inherited through the page tree)
+//! applied, so a landscape page stored portrait with /Rotate 90 (as Acrobat
+//! Distiller writes A3 tables) reads like any other: its origin is the lower-left
+//! corner of the displayed crop box, glyph positions, baseline angles, rulings,
+//! image boxes and the [`PageInfo`] boxes are all in that frame, and text the
+//! file draws with a rotated text matrix to come out upright has angle 0. An
+//! unrotated page keeps the file's own frame (usually origin at the media box's
+//! lower-left corner), untouched. A /Rotate that is not a multiple of 90 is
+//! ignored with a page warning.
 //!
 //! What a sink can rely on:
 //! - A [`Glyph`]'s text is real text: codes that cannot be decoded (no ToUnicode,
@@ -73,11 +80,13 @@ pub struct Rect {
 pub struct PageInfo {
     /// 1-based page index.
     pub index: usize,
-    /// The (inherited) MediaBox.
+    /// The (inherited) MediaBox, in display space (turned by `rotate`).
     pub media_box: Rect,
-    /// The visible area: CropBox clipped to the MediaBox (the MediaBox when absent).
+    /// The visible area: CropBox clipped to the MediaBox (the MediaBox when absent),
+    /// in display space: for a rotated page its lower-left corner is (0, 0).
     pub crop_box: Rect,
-    /// /Rotate in degrees (0, 90, 180, 270).
+    /// The (inherited) /Rotate in degrees clockwise, reduced to 0..360; 90, 180 and
+    /// 270 are applied to every position the sink sees, other values ignored.
     pub rotate: i64,
 }
 
@@ -204,7 +213,7 @@ pub struct Issue {
     pub message: String,
 }
 
-/// Receives what a page draws, in page space (PDF user space after CTM, y up, points).
+/// Receives what a page draws, in page space: display space (PDF user space after the CTM and /Rotate, y up, points).
 pub trait PageSink {
     /// Called before a page's content.
     fn begin_page(&mut self, _page: &PageInfo) {}

@@ -99,12 +99,6 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
          five tables of the contents reported missing although printed",
     ),
     (
-        "jiangsu-party-office-2019-budget-tables.pdf",
-        "A3 pages with /Rotate 90 (pages 1-5, 7, 9-11), which the reader does not apply: text \
-         runs vertically there, so only the two unrotated tables (p8 基本支出, p12 政府采购) of \
-         12 are read (see POPPLER_GAPS, RUN_GAPS)",
-    ),
-    (
         "shanghai-putuo-social-work-2024-final-accounts.pdf",
         "一般公共预算财政拨款基本支出决算表 (p13) not read: 'expected 2 side-by-side panels, \
          found 0', and so reported missing from the body; 8 of 9 tables read",
@@ -154,22 +148,10 @@ pub const POPPLER_GAPS: &[(&str, usize, &str)] = &[
     ("guangzhou-petition-bureau-2026-budget.pdf", 23, HELVETICA),
     ("guangzhou-petition-bureau-2026-budget.pdf", 24, HELVETICA),
     ("guangzhou-petition-bureau-2026-budget.pdf", 25, HELVETICA),
-    // /Rotate 90 is reported, not applied (src/pdf/mod.rs): poppler's word boxes are in the
-    // rotated page, ours in the unrotated one. Same characters, other positions.
-    ("jiangsu-party-office-2019-budget-tables.pdf", 1, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 2, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 3, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 4, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 5, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 7, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 9, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 10, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 11, ROTATE),
 ];
 
 const HELVETICA: &str = "standard-14 Helvetica without /Widths gets half an em per glyph, \
                          not Helvetica's metrics: footer '- N -' positions differ";
-const ROTATE: &str = "/Rotate 90 not applied: word positions differ from poppler's";
 
 /// Pages where an amount of the answer key does not come out of `TextLines` as one run
 /// (split, merged or lost): (file name, page, what differs).
@@ -195,16 +177,6 @@ pub const RUN_GAPS: &[(&str, usize, &str)] = &[
         "three 0.00 (x 528-548.0) joined with the project description starting at x 548.8 \
          (no vertical ruling): runs '0.00善信访复查…', '0.00能，确保…'",
     ),
-    // /Rotate 90 not applied: the text of these pages runs vertically, one character a line,
-    // so no amount is a run.
-    ("jiangsu-party-office-2019-budget-tables.pdf", 1, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 2, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 3, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 4, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 5, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 7, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 9, ROTATE),
-    ("jiangsu-party-office-2019-budget-tables.pdf", 11, ROTATE),
 ];
 
 /// Why `file` is on [`NOT_YET_READ`], if it is.
