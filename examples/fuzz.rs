@@ -49,7 +49,10 @@ fn usage() -> ! {
 
 fn parse() -> Args {
     let mut it = std::env::args().skip(1);
-    let target = it.next().and_then(|t| Target::from_name(&t)).unwrap_or_else(|| usage());
+    let target = it
+        .next()
+        .and_then(|t| Target::from_name(&t))
+        .unwrap_or_else(|| usage());
     let mut a = Args {
         target,
         iterations: 10_000,
@@ -60,7 +63,11 @@ fn parse() -> Args {
         trace: false,
     };
     while let Some(flag) = it.next() {
-        let mut num = || it.next().and_then(|v| v.replace('_', "").parse::<u64>().ok()).unwrap_or_else(|| usage());
+        let mut num = || {
+            it.next()
+                .and_then(|v| v.replace('_', "").parse::<u64>().ok())
+                .unwrap_or_else(|| usage())
+        };
         match flag.as_str() {
             "--iterations" => a.iterations = num(),
             "--seed" => a.seed = num(),
@@ -84,10 +91,18 @@ fn main() {
     // `fuzz replay <target> FILE...`: runs saved inputs, prints how each ended and its time.
     let argv: Vec<String> = std::env::args().collect();
     if argv.get(1).map(String::as_str) == Some("replay") {
-        let target = argv.get(2).and_then(|t| Target::from_name(t)).unwrap_or_else(|| usage());
+        let target = argv
+            .get(2)
+            .and_then(|t| Target::from_name(t))
+            .unwrap_or_else(|| usage());
         let inputs = argv[3..]
             .iter()
-            .map(|f| (f.clone(), std::fs::read(f).unwrap_or_else(|e| panic!("{f}: {e}"))))
+            .map(|f| {
+                (
+                    f.clone(),
+                    std::fs::read(f).unwrap_or_else(|e| panic!("{f}: {e}")),
+                )
+            })
             .collect();
         for (name, outcome, took) in fuzz_support::replay(target, inputs) {
             println!("{name}: {outcome:?} in {took:?}");
@@ -153,13 +168,25 @@ fn supervise(a: &Args) {
     let t0 = Instant::now();
     let mut last_status = Instant::now();
     while next < end {
-        let (ok, reached) = run_child(&exe, a, next, end - next, false, &mut t, t0, &mut last_status);
+        let (ok, reached) = run_child(
+            &exe,
+            a,
+            next,
+            end - next,
+            false,
+            &mut t,
+            t0,
+            &mut last_status,
+        );
         if ok {
             break;
         }
         // The child died between `reached` and the next checkpoint: replay that stretch with
         // each input written down first.
-        eprintln!("fuzz {}: the worker died after execution {reached}; replaying", a.target.name());
+        eprintln!(
+            "fuzz {}: the worker died after execution {reached}; replaying",
+            a.target.name()
+        );
         let n = CHECKPOINT.min(end - reached);
         let (ok, _) = run_child(&exe, a, reached, n, true, &mut t, t0, &mut last_status);
         let dir = a.out.join(a.target.name());
@@ -174,13 +201,18 @@ fn supervise(a: &Args) {
                     "fuzz {}: crash (process killed) at execution {i} ({} bytes){}",
                     a.target.name(),
                     input.len(),
-                    saved.map(|p| format!(", saved as {}", p.display())).unwrap_or_default()
+                    saved
+                        .map(|p| format!(", saved as {}", p.display()))
+                        .unwrap_or_default()
                 );
                 t.crashes += 1;
                 next = i + 1;
             }
             _ => {
-                eprintln!("fuzz {}: the replay did not die again; skipping the stretch", a.target.name());
+                eprintln!(
+                    "fuzz {}: the replay did not die again; skipping the stretch",
+                    a.target.name()
+                );
                 next = reached + n;
             }
         }
@@ -218,14 +250,22 @@ fn run_child(
 ) -> (bool, u64) {
     let mut cmd = Command::new(exe);
     cmd.arg(a.target.name())
-        .args(["--child", "--seed", &a.seed.to_string(), "--start", &start.to_string()])
+        .args([
+            "--child",
+            "--seed",
+            &a.seed.to_string(),
+            "--start",
+            &start.to_string(),
+        ])
         .args(["--iterations", &n.to_string(), "--out"])
         .arg(&a.out)
         .stdout(Stdio::piped());
     if trace {
         cmd.arg("--trace");
     }
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start the worker: {e}"));
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start the worker: {e}"));
     let mut reached = start;
     let mut done = 0u64;
     if let Some(out) = child.stdout.take() {
@@ -248,7 +288,8 @@ fn run_child(
                     }
                 }
                 Some(&"summary") => {
-                    let num = |k: usize| f.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+                    let num =
+                        |k: usize| f.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
                     t.executions += num(1) as u64;
                     t.busy += num(2);
                     t.crashes += num(3) as u64;

@@ -27,8 +27,16 @@ fn smoke(target: Target, iterations: u64) {
     );
     assert_eq!(r.executions, iterations);
     let show = |f: &fuzz_support::Finding| format!("execution {}: {}", f.execution, f.message);
-    assert!(r.crashes.is_empty(), "crashes: {:?}", r.crashes.iter().map(show).collect::<Vec<_>>());
-    assert!(r.hangs.is_empty(), "hangs: {:?}", r.hangs.iter().map(show).collect::<Vec<_>>());
+    assert!(
+        r.crashes.is_empty(),
+        "crashes: {:?}",
+        r.crashes.iter().map(show).collect::<Vec<_>>()
+    );
+    assert!(
+        r.hangs.is_empty(),
+        "hangs: {:?}",
+        r.hangs.iter().map(show).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -69,7 +77,12 @@ fn regressions(target: Target, sub: &str) {
             bad.push(format!("{name}: took {took:?}"));
         }
     }
-    eprintln!("{} regression inputs of {} in {:?}", inputs.len(), dir.display(), t.elapsed());
+    eprintln!(
+        "{} regression inputs of {} in {:?}",
+        inputs.len(),
+        dir.display(),
+        t.elapsed()
+    );
     assert!(bad.is_empty(), "{bad:#?}");
 }
 
@@ -110,7 +123,11 @@ fn fuzz_cmap_tounicode_bombs_are_cut_at_the_entry_limit() {
     for (name, bytes) in &inputs {
         let t = ToUnicode::parse(bytes);
         assert!(t.truncated, "{name}: expected to reach the entry limit");
-        assert!(t.len() <= MAX_TOUNICODE_ENTRIES, "{name}: {} entries", t.len());
+        assert!(
+            t.len() <= MAX_TOUNICODE_ENTRIES,
+            "{name}: {} entries",
+            t.len()
+        );
     }
     regressions(Target::Cmap, "");
 }

@@ -20,7 +20,9 @@ use std::sync::LazyLock;
 
 /// A number of the prose the checks can take (see [`super::interval::printable`]).
 fn readable(s: &str) -> Option<Decimal> {
-    Decimal::from_str(s).ok().filter(|v| super::interval::printable(*v))
+    Decimal::from_str(s)
+        .ok()
+        .filter(|v| super::interval::printable(*v))
 }
 
 fn re(s: &str) -> Regex {

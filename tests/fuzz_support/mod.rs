@@ -199,9 +199,23 @@ fn pdf_seeds() -> Vec<Vec<u8>> {
     // One page, every font kind, an image, forms (one a cycle), a rotated second page.
     let mut b = PdfBuilder::new();
     let p = b.page();
-    b.text(p, FontKind::Identity, 16.0, 300.0, 560.0, "2025年部门支出预算总表");
+    b.text(
+        p,
+        FontKind::Identity,
+        16.0,
+        300.0,
+        560.0,
+        "2025年部门支出预算总表",
+    );
     b.text(p, FontKind::IdentityVertical, 10.0, 20.0, 400.0, "单位：元");
-    b.text(p, FontKind::IdentityBrokenMap, 10.0, 40.0, 535.0, "编制部门：出版社");
+    b.text(
+        p,
+        FontKind::IdentityBrokenMap,
+        10.0,
+        40.0,
+        535.0,
+        "编制部门：出版社",
+    );
     b.table(
         p,
         &Table {
@@ -232,7 +246,14 @@ fn pdf_seeds() -> Vec<Vec<u8>> {
     b.raw(p, "q /Fm1 Do Q q /Loop Do Q");
     let p2 = b.page();
     b.rotate(p2, 90);
-    b.text(p2, FontKind::Identity, 12.0, 40.0, 500.0, "第三部分 情况说明 合计 3.00 万元");
+    b.text(
+        p2,
+        FontKind::Identity,
+        12.0,
+        40.0,
+        500.0,
+        "第三部分 情况说明 合计 3.00 万元",
+    );
     seeds.push(b.build());
     // Uncompressed copies: mutations then reach content streams and CMaps as text.
     let plain: Vec<Vec<u8>> = seeds.iter().filter_map(|s| decompressed(s)).collect();
@@ -282,7 +303,9 @@ fn cmap_seeds() -> Vec<Vec<u8>> {
 }
 
 fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -298,10 +321,7 @@ fn loader_seeds() -> Vec<Vec<u8>> {
     let mut files = Vec::new();
     toml_files(&root().join("grammars"), &mut files);
     toml_files(&root().join("rules"), &mut files);
-    files
-        .iter()
-        .filter_map(|f| std::fs::read(f).ok())
-        .collect()
+    files.iter().filter_map(|f| std::fs::read(f).ok()).collect()
 }
 
 /// The seeds of a target.
@@ -317,46 +337,287 @@ pub fn seeds(target: Target) -> Vec<Vec<u8>> {
 // ---------------------------------------------------------------- mutations
 
 const PDF_TOKENS: &[&str] = &[
-    "/Kids", "/Parent", "/Pages", "/Page", "/Count", "/Contents", "/Resources", "/Font",
-    "/XObject", "/Subtype", "/Form", "/Image", "/ToUnicode", "/Encoding", "/Identity-H",
-    "/GBK-EUC-H", "/UniGB-UCS2-H", "/W", "/DW", "/Widths", "/FirstChar", "/DescendantFonts",
-    "/FontFile2", "/CIDToGIDMap", "/Filter", "/FlateDecode", "/ASCIIHexDecode", "/LZWDecode",
-    "/DecodeParms", "/Predictor", "/Length", "/Root", "/Size", "/Prev", "/XRefStm", "/Type",
-    "/ObjStm", "/N", "/First", "/Rotate", "/MediaBox", "/Matrix", "/BBox", " R", " 0 R",
-    "1 0 R", "2 0 R", "3 0 R", " obj", "endobj", "stream\n", "\nendstream", "xref", "trailer",
-    "startxref", "%%EOF", "<<", ">>", "[", "]", "(", ")", "<", ">", "\\", "BT", "ET", "Tf",
-    "Tj", "TJ", "'", "\"", "Td", "TD", "Tm", "T*", "Tc", "Tw", "Tz", "TL", "Ts", "cm", "q",
-    "Q", "re", "f", "S", "m", "l", "Do", "BI", "ID", "EI", "gs", "d0", "d1", "begincmap",
-    "beginbfchar", "beginbfrange", "endbfrange", "begincodespacerange", "usecmap", "null",
-    "true", "false",
+    "/Kids",
+    "/Parent",
+    "/Pages",
+    "/Page",
+    "/Count",
+    "/Contents",
+    "/Resources",
+    "/Font",
+    "/XObject",
+    "/Subtype",
+    "/Form",
+    "/Image",
+    "/ToUnicode",
+    "/Encoding",
+    "/Identity-H",
+    "/GBK-EUC-H",
+    "/UniGB-UCS2-H",
+    "/W",
+    "/DW",
+    "/Widths",
+    "/FirstChar",
+    "/DescendantFonts",
+    "/FontFile2",
+    "/CIDToGIDMap",
+    "/Filter",
+    "/FlateDecode",
+    "/ASCIIHexDecode",
+    "/LZWDecode",
+    "/DecodeParms",
+    "/Predictor",
+    "/Length",
+    "/Root",
+    "/Size",
+    "/Prev",
+    "/XRefStm",
+    "/Type",
+    "/ObjStm",
+    "/N",
+    "/First",
+    "/Rotate",
+    "/MediaBox",
+    "/Matrix",
+    "/BBox",
+    " R",
+    " 0 R",
+    "1 0 R",
+    "2 0 R",
+    "3 0 R",
+    " obj",
+    "endobj",
+    "stream\n",
+    "\nendstream",
+    "xref",
+    "trailer",
+    "startxref",
+    "%%EOF",
+    "<<",
+    ">>",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "\\",
+    "BT",
+    "ET",
+    "Tf",
+    "Tj",
+    "TJ",
+    "'",
+    "\"",
+    "Td",
+    "TD",
+    "Tm",
+    "T*",
+    "Tc",
+    "Tw",
+    "Tz",
+    "TL",
+    "Ts",
+    "cm",
+    "q",
+    "Q",
+    "re",
+    "f",
+    "S",
+    "m",
+    "l",
+    "Do",
+    "BI",
+    "ID",
+    "EI",
+    "gs",
+    "d0",
+    "d1",
+    "begincmap",
+    "beginbfchar",
+    "beginbfrange",
+    "endbfrange",
+    "begincodespacerange",
+    "usecmap",
+    "null",
+    "true",
+    "false",
 ];
 
 const TEXT_TOKENS: &[&str] = &[
-    "\n", " ", "\n\n", "\n ", "表 1.", "表 3.部门支出总表", "表 5-1.", "表 12-1.", "合计", "总计",
-    "小计", "单位：万元", "单位：元", "单位：万", "元", "项 目", "预算数", "科目编码", "科目名称",
-    "基本支出", "项目支出", "第二部分", "第三部分", "第四部分 名词解释", "情况说明", "预算",
-    "决算", "2025 年", "万元", "占比", "%", "增长", "减少", "其中：", "备注", "一、", "二、",
-    "（一）", "（", "）", "-", ".", "．", ",", "，", "：", "\t", "\u{3000}", "0.00", "707.83",
-    "-1", "1e9", "99999999999999999999.99", "0.000000001", "201", "20101", "2010101",
-    "部门收支总表", "一般公共预算", "“三公”经费", "绩效目标", "指标", "≥", "≤", "个", "年度",
+    "\n",
+    " ",
+    "\n\n",
+    "\n ",
+    "表 1.",
+    "表 3.部门支出总表",
+    "表 5-1.",
+    "表 12-1.",
+    "合计",
+    "总计",
+    "小计",
+    "单位：万元",
+    "单位：元",
+    "单位：万",
+    "元",
+    "项 目",
+    "预算数",
+    "科目编码",
+    "科目名称",
+    "基本支出",
+    "项目支出",
+    "第二部分",
+    "第三部分",
+    "第四部分 名词解释",
+    "情况说明",
+    "预算",
+    "决算",
+    "2025 年",
+    "万元",
+    "占比",
+    "%",
+    "增长",
+    "减少",
+    "其中：",
+    "备注",
+    "一、",
+    "二、",
+    "（一）",
+    "（",
+    "）",
+    "-",
+    ".",
+    "．",
+    ",",
+    "，",
+    "：",
+    "\t",
+    "\u{3000}",
+    "0.00",
+    "707.83",
+    "-1",
+    "1e9",
+    "99999999999999999999.99",
+    "0.000000001",
+    "201",
+    "20101",
+    "2010101",
+    "部门收支总表",
+    "一般公共预算",
+    "“三公”经费",
+    "绩效目标",
+    "指标",
+    "≥",
+    "≤",
+    "个",
+    "年度",
 ];
 
 const TOML_TOKENS: &[&str] = &[
-    "\n", " = ", "[", "]", "[[", "]]", "{", "}", ",", "\"", "'", "'''", "\"\"\"", "#", "=",
-    ".", "true", "false", "nan", "inf", "-inf", "1979-05-27T07:32:00Z", "0x7fffffffffffffff",
-    "9223372036854775808", "-9223372036854775808", "1e400", "\"\"", "[]", "{}", "\\u0000",
-    "\\U0010FFFF", "\\", "kind", "family", "titles", "columns", "id", "labels", "layout",
-    "role", "default_unit", "row_key", "total_labels", "blocks", "identities", "total",
-    "parts", "minus", "table", "cells", "rows", "column", "tolerance", "equal", "sum",
-    "share", "match_rows", "row_sum", "identity", "amount", "code", "name", "text", "元",
-    "万元", "亿元", "合计", "performance", "ledger", "two_column", "balance",
+    "\n",
+    " = ",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "{",
+    "}",
+    ",",
+    "\"",
+    "'",
+    "'''",
+    "\"\"\"",
+    "#",
+    "=",
+    ".",
+    "true",
+    "false",
+    "nan",
+    "inf",
+    "-inf",
+    "1979-05-27T07:32:00Z",
+    "0x7fffffffffffffff",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "1e400",
+    "\"\"",
+    "[]",
+    "{}",
+    "\\u0000",
+    "\\U0010FFFF",
+    "\\",
+    "kind",
+    "family",
+    "titles",
+    "columns",
+    "id",
+    "labels",
+    "layout",
+    "role",
+    "default_unit",
+    "row_key",
+    "total_labels",
+    "blocks",
+    "identities",
+    "total",
+    "parts",
+    "minus",
+    "table",
+    "cells",
+    "rows",
+    "column",
+    "tolerance",
+    "equal",
+    "sum",
+    "share",
+    "match_rows",
+    "row_sum",
+    "identity",
+    "amount",
+    "code",
+    "name",
+    "text",
+    "元",
+    "万元",
+    "亿元",
+    "合计",
+    "performance",
+    "ledger",
+    "two_column",
+    "balance",
 ];
 
 const INTERESTING_NUMBERS: &[&str] = &[
-    "0", "-0", "1", "-1", "2", "7", "8", "16", "255", "256", "-129", "65535", "65536",
-    "2147483647", "2147483648", "-2147483649", "4294967295", "4294967296",
-    "9223372036854775807", "18446744073709551616", "99999999999999999999999999999",
-    "1e308", "-1e308", "0.0000001", "3.4028235e38", "NaN", ".", "-.", "1.", "0x10",
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "2",
+    "7",
+    "8",
+    "16",
+    "255",
+    "256",
+    "-129",
+    "65535",
+    "65536",
+    "2147483647",
+    "2147483648",
+    "-2147483649",
+    "4294967295",
+    "4294967296",
+    "9223372036854775807",
+    "18446744073709551616",
+    "99999999999999999999999999999",
+    "1e308",
+    "-1e308",
+    "0.0000001",
+    "3.4028235e38",
+    "NaN",
+    ".",
+    "-.",
+    "1.",
+    "0x10",
 ];
 
 fn tokens(target: Target) -> &'static [&'static str] {
@@ -377,8 +638,14 @@ fn chunk(rng: &mut Rng, v: &[u8]) -> (usize, usize) {
 /// Line boundaries: (start, end-with-newline) of a random line.
 fn line(rng: &mut Rng, v: &[u8]) -> (usize, usize) {
     let at = rng.below(v.len());
-    let start = v[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let end = v[at..].iter().position(|&b| b == b'\n').map_or(v.len(), |p| at + p + 1);
+    let start = v[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let end = v[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(v.len(), |p| at + p + 1);
     (start, end)
 }
 
@@ -408,7 +675,11 @@ pub fn mutate_once(rng: &mut Rng, v: &mut Vec<u8>, others: &[Vec<u8>], target: T
         4 => {
             // a run of one byte
             let at = rng.below(v.len() + 1);
-            let byte = if rng.below(2) == 0 { v[rng.below(v.len())] } else { rng.next() as u8 };
+            let byte = if rng.below(2) == 0 {
+                v[rng.below(v.len())]
+            } else {
+                rng.next() as u8
+            };
             let n = rng.len(4096);
             v.splice(at..at, std::iter::repeat_n(byte, n));
         }
@@ -424,7 +695,12 @@ pub fn mutate_once(rng: &mut Rng, v: &mut Vec<u8>, others: &[Vec<u8>], target: T
             let copy = v[a..b].to_vec();
             let times = if rng.below(4) == 0 { rng.len(256) } else { 1 };
             let at = rng.below(v.len() + 1);
-            let rep: Vec<u8> = copy.iter().copied().cycle().take(copy.len() * times).collect();
+            let rep: Vec<u8> = copy
+                .iter()
+                .copied()
+                .cycle()
+                .take(copy.len() * times)
+                .collect();
             v.splice(at..at, rep);
         }
         7 => {
@@ -501,7 +777,11 @@ pub fn mutate_once(rng: &mut Rng, v: &mut Vec<u8>, others: &[Vec<u8>], target: T
             // arithmetic on a byte
             let i = rng.below(v.len());
             let d = 1 + rng.below(16) as u8;
-            v[i] = if rng.below(2) == 0 { v[i].wrapping_add(d) } else { v[i].wrapping_sub(d) };
+            v[i] = if rng.below(2) == 0 {
+                v[i].wrapping_add(d)
+            } else {
+                v[i].wrapping_sub(d)
+            };
         }
     }
 }
@@ -539,8 +819,13 @@ pub struct Context {
 impl Context {
     pub fn new() -> Context {
         let grammars = GrammarSet::builtin();
-        let sample = convert_text(Path::new("sample.txt"), SAMPLE_TEXT.as_bytes(), SAMPLE_TEXT, &grammars)
-            .unwrap_or_else(|e| panic!("the text sample must convert: {e}"));
+        let sample = convert_text(
+            Path::new("sample.txt"),
+            SAMPLE_TEXT.as_bytes(),
+            SAMPLE_TEXT,
+            &grammars,
+        )
+        .unwrap_or_else(|e| panic!("the text sample must convert: {e}"));
         Context {
             rules: RuleSet::builtin(),
             grammar_rules: RuleSet::from_grammars(&grammars),
@@ -589,7 +874,12 @@ pub fn execute(target: Target, ctx: &Context, input: &[u8]) {
                 let _ = g.header_score("科目编码 科目名称 合计 基本支出 项目支出");
                 let set = GrammarSet { grammars: vec![g] };
                 let rules = RuleSet::from_grammars(&set);
-                if let Ok(c) = convert_text(Path::new("slice.txt"), ctx.slice.as_bytes(), &ctx.slice, &set) {
+                if let Ok(c) = convert_text(
+                    Path::new("slice.txt"),
+                    ctx.slice.as_bytes(),
+                    &ctx.slice,
+                    &set,
+                ) {
                     let _ = reconcile_converted(&c, &rules);
                 }
             }
@@ -616,7 +906,10 @@ fn cmap(input: &[u8]) {
     if !tu.is_empty() {
         through();
     }
-    for cs in [CodeSpace::Ranges(tu.codespace.clone()), CodeSpace::Ranges(cid.codespace.clone())] {
+    for cs in [
+        CodeSpace::Ranges(tu.codespace.clone()),
+        CodeSpace::Ranges(cid.codespace.clone()),
+    ] {
         // Split the input's tail as a shown string would be, and look each code up.
         let mut s = &input[input.len().saturating_sub(64)..];
         while !s.is_empty() {
@@ -659,7 +952,9 @@ pub fn install_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let on_worker = std::thread::current().name().is_some_and(|n| n.starts_with("fuzz-"));
+            let on_worker = std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with("fuzz-"));
             // FUZZ_VERBOSE=1 prints every panic as usual (with RUST_BACKTRACE, its backtrace).
             if !on_worker || std::env::var_os("FUZZ_VERBOSE").is_some() {
                 previous(info);
@@ -673,7 +968,10 @@ pub fn install_hook() {
                 .map(|s| s.to_string())
                 .or_else(|| info.payload().downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
             if let Ok(mut g) = LAST_PANIC.lock() {
                 *g = Some(format!("{at}: {msg}"));
             }
@@ -696,7 +994,13 @@ pub enum Outcome {
 pub fn run_caught(target: Target, ctx: &Context, input: &[u8]) -> Outcome {
     let before = PANICS.load(Ordering::Relaxed);
     let r = catch_unwind(AssertUnwindSafe(|| execute(target, ctx, input)));
-    let last = || LAST_PANIC.lock().ok().and_then(|g| g.clone()).unwrap_or_default();
+    let last = || {
+        LAST_PANIC
+            .lock()
+            .ok()
+            .and_then(|g| g.clone())
+            .unwrap_or_default()
+    };
     match r {
         Err(_) => Outcome::Crash(last()),
         Ok(()) if PANICS.load(Ordering::Relaxed) != before => Outcome::CaughtPanic(last()),
@@ -763,7 +1067,8 @@ pub fn save(out: &Path, target: Target, kind: &str, input: &[u8]) -> Option<Path
 /// Shrinks a crashing input while it still crashes at the same place.
 pub fn minimise(target: Target, ctx: &Context, input: &[u8], message: &str) -> Vec<u8> {
     let place = message.split(": ").next().unwrap_or("").to_string();
-    let same = |v: &[u8]| matches!(run_caught(target, ctx, v), Outcome::Crash(m) if m.starts_with(&place));
+    let same =
+        |v: &[u8]| matches!(run_caught(target, ctx, v), Outcome::Crash(m) if m.starts_with(&place));
     let mut best = input.to_vec();
     let mut budget = MINIMISE_EXECUTIONS;
     let mut size = best.len() / 2;
@@ -820,7 +1125,9 @@ pub fn fuzz(opts: &Options) -> Report {
             .spawn(move || run_loop(&opts, &watch))
             .unwrap_or_else(|e| panic!("cannot start the fuzz worker: {e}"))
     };
-    let report = worker.join().unwrap_or_else(|_| panic!("the fuzz loop itself panicked"));
+    let report = worker
+        .join()
+        .unwrap_or_else(|_| panic!("the fuzz loop itself panicked"));
     watch.done.store(true, Ordering::Relaxed);
     let _ = dog.join();
     report
@@ -838,17 +1145,25 @@ fn watchdog(watch: &Watch, opts: &Options) {
         if running > hang_limit() && reported != s {
             reported = s;
             let input = watch.current.lock().map(|g| g.clone()).unwrap_or_default();
-            let saved = opts.out.as_deref().and_then(|o| save(o, opts.target, "hang", &input));
+            let saved = opts
+                .out
+                .as_deref()
+                .and_then(|o| save(o, opts.target, "hang", &input));
             eprintln!(
                 "fuzz {}: an input has run for over {:?} ({} bytes){}",
                 opts.target.name(),
                 hang_limit(),
                 input.len(),
-                saved.map(|p| format!(", saved as {}", p.display())).unwrap_or_default()
+                saved
+                    .map(|p| format!(", saved as {}", p.display()))
+                    .unwrap_or_default()
             );
         }
         if running > hang_limit() * ABORT_AFTER_HANG_LIMITS {
-            eprintln!("fuzz {}: giving up on a hung input: abort", opts.target.name());
+            eprintln!(
+                "fuzz {}: giving up on a hung input: abort",
+                opts.target.name()
+            );
             std::process::abort();
         }
     }
@@ -880,9 +1195,10 @@ fn run_loop(opts: &Options, watch: &Watch) -> Report {
             g.extend_from_slice(&input);
         }
         let start = Instant::now();
-        watch
-            .started
-            .store(watch.base.elapsed().as_nanos().max(1) as u64, Ordering::Relaxed);
+        watch.started.store(
+            watch.base.elapsed().as_nanos().max(1) as u64,
+            Ordering::Relaxed,
+        );
         let outcome = run_caught(opts.target, &ctx, &input);
         watch.started.store(0, Ordering::Relaxed);
         let took = start.elapsed();
@@ -899,20 +1215,35 @@ fn run_loop(opts: &Options, watch: &Watch) -> Report {
                 let seen = report.crashes.iter().any(|c| c.message.starts_with(&place));
                 if !seen {
                     let small = minimise(opts.target, &ctx, &input, &m);
-                    let saved = opts.out.as_deref().and_then(|o| save(o, opts.target, "crash", &small));
+                    let saved = opts
+                        .out
+                        .as_deref()
+                        .and_then(|o| save(o, opts.target, "crash", &small));
                     eprintln!(
                         "fuzz {}: crash at execution {i}: {m} ({} bytes, minimised to {}){}",
                         opts.target.name(),
                         input.len(),
                         small.len(),
-                        saved.as_ref().map(|p| format!(", saved as {}", p.display())).unwrap_or_default()
+                        saved
+                            .as_ref()
+                            .map(|p| format!(", saved as {}", p.display()))
+                            .unwrap_or_default()
                     );
-                    report.crashes.push(Finding { kind: "crash", execution: i, message: m, input: small, saved });
+                    report.crashes.push(Finding {
+                        kind: "crash",
+                        execution: i,
+                        message: m,
+                        input: small,
+                        saved,
+                    });
                 }
             }
         }
         if took > hang_limit() {
-            let saved = opts.out.as_deref().and_then(|o| save(o, opts.target, "hang", &input));
+            let saved = opts
+                .out
+                .as_deref()
+                .and_then(|o| save(o, opts.target, "hang", &input));
             report.hangs.push(Finding {
                 kind: "hang",
                 execution: i,
@@ -962,11 +1293,21 @@ pub fn replay(target: Target, inputs: Vec<(String, Vec<u8>)>) -> Vec<(String, Ou
 
 /// The files of a folder (sorted), with their bytes; none when it does not exist.
 pub fn inputs_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
     files.sort();
     files
         .into_iter()
-        .filter_map(|p| Some((p.file_name()?.to_string_lossy().into_owned(), std::fs::read(&p).ok()?)))
+        .filter_map(|p| {
+            Some((
+                p.file_name()?.to_string_lossy().into_owned(),
+                std::fs::read(&p).ok()?,
+            ))
+        })
         .collect()
 }
