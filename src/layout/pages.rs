@@ -39,6 +39,8 @@ impl PageSink for Collector {
         self.text.glyph(g);
     }
     fn ruling(&mut self, r: &Ruling) {
+        // Runs end at vertical rulings too.
+        self.text.ruling(r);
         if (r.x0 - r.x1).abs() < 0.5 {
             self.verticals.push((r.x0, r.y0.min(r.y1), r.y0.max(r.y1)));
         } else if (r.y0 - r.y1).abs() < 0.5 {
