@@ -107,6 +107,9 @@ pub(super) struct PTok {
     pub(super) text: String,
     pub(super) x0: f64,
     pub(super) x1: f64,
+    /// Its glyphs as the run gave them (byte offset in `text`, left and right edge), where
+    /// known: a token from a run without white space. Empty otherwise.
+    pub(super) glyphs: Vec<(usize, f64, f64)>,
 }
 
 impl PTok {
@@ -119,6 +122,17 @@ pub(super) fn ptoks(l: &Line) -> Vec<PTok> {
     let mut out = Vec::new();
     for r in &l.runs {
         let parts: Vec<&str> = r.text.split_whitespace().collect();
+        if let [only] = parts[..] {
+            if only.len() == r.text.len() {
+                out.push(PTok {
+                    text: r.text.clone(),
+                    x0: r.x0,
+                    x1: r.x1,
+                    glyphs: r.glyphs.clone(),
+                });
+                continue;
+            }
+        }
         let n = parts.len().max(1) as f64;
         let w = (r.x1 - r.x0) / n;
         for (i, p) in parts.iter().enumerate() {
@@ -126,6 +140,7 @@ pub(super) fn ptoks(l: &Line) -> Vec<PTok> {
                 text: p.to_string(),
                 x0: r.x0 + w * i as f64,
                 x1: r.x0 + w * (i + 1) as f64,
+                glyphs: Vec::new(),
             });
         }
     }

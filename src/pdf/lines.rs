@@ -288,8 +288,15 @@ mod tests {
             .map(|r| (r.text.as_str(), r.x0, r.x1))
             .collect();
         assert_eq!(runs, vec![("12", 0.0, 10.0), ("ab", 11.5, 21.5)]);
-        assert_eq!(lines[0].runs[1].glyphs, vec![(0, 11.5, 16.5), (1, 16.5, 21.5)]);
-        assert_eq!(lines[1].text(), "3c", "a border ending above the row splits nothing");
+        assert_eq!(
+            lines[0].runs[1].glyphs,
+            vec![(0, 11.5, 16.5), (1, 16.5, 21.5)]
+        );
+        assert_eq!(
+            lines[1].text(),
+            "3c",
+            "a border ending above the row splits nothing"
+        );
         // A ruling through the middle of a glyph is not between glyphs; a horizontal
         // ruling never splits; a new page forgets the old page's rulings.
         tl.begin_page(&PageInfo {
