@@ -774,10 +774,7 @@ fn strict_fails_a_document_with_a_damaged_stream_and_without_strict_it_converts(
     std::fs::write(&input, &bytes).expect("write input");
     let run = |strict: bool, out: &str| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_budget-tables"));
-        cmd.arg("convert")
-            .arg(&input)
-            .arg("--out")
-            .arg(dir.join(out));
+        cmd.arg("convert").arg(&input).arg("--out").arg(dir.join(out));
         if strict {
             cmd.arg("--strict");
         }
