@@ -89,6 +89,30 @@ pub fn classify(piece: &str) -> TokenKind {
     }
 }
 
+/// An amount glued to the text after it: the byte length of the leading amount when `text`
+/// is an amount that looks complete — digits with a decimal part ("0.00", "16,474.82") or
+/// grouped by thousands separators ("91,016,775") — directly followed by a CJK character or
+/// a bracketed ordinal heading ("（一）"); `None` otherwise. "一、" headings start with a CJK
+/// character. Whole numbers without separators ("2014001行政运行"), text before the digits
+/// ("第1季度", "（2）") and a dangling point ("1.一般公共预算") are never glued amounts.
+///
+/// This is only what the text says; names like "2.1人员经费" have the same shape, so the
+/// caller must also check where the pieces sit (an amount column, then a text column).
+pub fn glued_amount(text: &str) -> Option<usize> {
+    let (rest, lead) = recognize(pair(integer_part, opt(pair(char('.'), digit1))))(text).ok()?;
+    if !lead.contains(['.', ',']) || rest.is_empty() {
+        return None;
+    }
+    let first = rest.chars().next()?;
+    let heading = label_ordinal(rest).is_some_and(|o| o.level == 2);
+    (is_cjk(first) || heading).then_some(lead.len())
+}
+
+/// A CJK ideograph (the unified block and extension A).
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
 /// Parses a printed amount exactly, keeping its printed scale ("0.00" stays two places).
 pub fn parse_amount(text: &str) -> Option<Decimal> {
     amount(text).ok()?;
@@ -230,6 +254,38 @@ mod tests {
         assert_eq!(classify("1,2"), TokenKind::Text);
         assert_eq!(classify("."), TokenKind::Text);
         assert_eq!(classify("1.2.3"), TokenKind::Text);
+    }
+
+    #[test]
+    fn glued_amounts_and_what_is_not_one() {
+        assert_eq!(glued_amount("16,474.82一、一般公共服务支出"), Some(9));
+        assert_eq!(glued_amount("91,016,775.35一、一般公共服务支出"), Some(13));
+        assert_eq!(glued_amount("0.00转，为信访群众"), Some(4));
+        assert_eq!(glued_amount("1682.76本年支出合计"), Some(7));
+        assert_eq!(glued_amount("1,234,567项目支出"), Some(9));
+        assert_eq!(glued_amount("12.50（一）基本支出"), Some(5));
+        // Codes and names that hold numbers.
+        for text in [
+            "2014001行政运行",
+            "2014001",
+            "（2）",
+            "（2）公务接待费",
+            "第1季度",
+            "1.一般公共预算财政拨款",
+            "1、工资福利支出",
+            "30227因公出国",
+            "16,474.82",
+            "0.00",
+            "0.00%",
+            "0.00 万元",
+            "0.00-",
+            "12.5.3条",
+            "4,54,000.00一",
+            "2025年预算",
+            "一、16,474.82",
+        ] {
+            assert_eq!(glued_amount(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -1031,3 +1031,160 @@ fn missing_page_and_missing_file() {
     let e = PdfFile::open("/nonexistent/dir/x.pdf").unwrap_err();
     assert!(matches!(e, PdfError::Io { .. }));
 }
+
+/// A two-sided 部门收支总表 (收入 | 支出, each 项目 and 预算数; columns 40-240-340-540-640)
+/// whose amounts are right-aligned 0.5pt short of their column's right edge and whose
+/// 支出 labels start 1pt right of the 收入 amount column: where a row has both, the 收入
+/// amount ends at 339.5 and the label starts at 341, a 1.5pt gap (0.15 em at 10pt), closer
+/// than a word gap. `ruled`: cell borders drawn (verticals at each column edge, a
+/// horizontal at each row edge), else no ruling at all.
+fn glued_overview(ruled: bool) -> PdfBuilder {
+    const SIZE: f64 = 10.0;
+    let font = FontKind::Identity;
+    let right = |s: &str, edge: f64| {
+        edge - 0.5 - s.chars().map(|c| font.width(c)).sum::<f64>() * SIZE / 1000.0
+    };
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.text(p, font, 16.0, 360.0, 540.0, "部门收支总表");
+    b.text(p, font, SIZE, 580.0, 515.0, "单位：万元");
+    b.text(p, font, SIZE, 180.0, 488.0, "收入");
+    b.text(p, font, SIZE, 480.0, 488.0, "支出");
+    for x in [42.0, 342.0] {
+        b.text(p, font, SIZE, x, 468.0, "项目");
+    }
+    for x in [275.0, 575.0] {
+        b.text(p, font, SIZE, x, 468.0, "预算数");
+    }
+    let rows: [[&str; 4]; 4] = [
+        [
+            "一、一般公共预算拨款收入",
+            "16,474.82",
+            "一、一般公共服务支出",
+            "47,179.30",
+        ],
+        ["二、事业收入", "", "二、教育支出", "1,183.52"],
+        ["三、其他收入", "31,888.00", "", ""],
+        ["本年收入合计", "48,362.82", "本年支出合计", "48,362.82"],
+    ];
+    for (i, r) in rows.iter().enumerate() {
+        let y = 448.0 - 20.0 * i as f64;
+        b.text(p, font, SIZE, 42.0, y, r[0]);
+        if !r[1].is_empty() {
+            b.text(p, font, SIZE, right(r[1], 340.0), y, r[1]);
+        }
+        if !r[2].is_empty() {
+            b.text(p, font, SIZE, 341.0, y, r[2]);
+        }
+        if !r[3].is_empty() {
+            b.text(p, font, SIZE, right(r[3], 640.0), y, r[3]);
+        }
+    }
+    if ruled {
+        for k in 0..=6 {
+            let y = 500.0 - 20.0 * k as f64;
+            b.line(p, 40.0, y, 640.0, y);
+        }
+        for x in [40.0, 240.0, 340.0, 540.0, 640.0] {
+            b.line(p, x, 380.0, x, 500.0);
+        }
+    }
+    b
+}
+
+fn convert_fixture(b: &PdfBuilder, name: &str) -> budget_tables::model::Document {
+    budget_tables::convert::convert_bytes(
+        std::path::Path::new(name),
+        &b.build(),
+        &budget_tables::grammar::GrammarSet::builtin(),
+    )
+    .expect("the fixture converts")
+    .document
+}
+
+/// Rows as "section|name|amounts" with "-" for an empty cell.
+fn section_rows(doc: &budget_tables::model::Document) -> Vec<String> {
+    doc.tables[0]
+        .rows
+        .iter()
+        .map(|r| {
+            let a: Vec<String> = r
+                .amounts
+                .iter()
+                .map(|a| a.map(|d| d.to_string()).unwrap_or_else(|| "-".into()))
+                .collect();
+            format!(
+                "{}|{}|{}",
+                r.section.as_deref().unwrap_or(""),
+                r.name,
+                a.join(" ")
+            )
+        })
+        .collect()
+}
+
+/// The rows both fixtures must give: every amount on its own side, every label whole.
+const GLUED_ROWS: [&str; 7] = [
+    "收入|一、一般公共预算拨款收入|16474.82 -",
+    "收入|二、事业收入|- -",
+    "收入|三、其他收入|31888.00 -",
+    "收入|本年收入合计|48362.82 -",
+    "支出|一、一般公共服务支出|- 47179.30",
+    "支出|二、教育支出|- 1183.52",
+    "支出|本年支出合计|- 48362.82",
+];
+
+/// The runs of the fixture's first body row (baseline 448).
+fn first_row_runs(b: &PdfBuilder) -> Vec<String> {
+    let pdf = open(b);
+    let mut tl = TextLines::default();
+    pdf.walk_page(1, &mut tl).unwrap();
+    let lines = tl.lines();
+    let row = lines
+        .iter()
+        .find(|l| close(l.y, 448.0))
+        .expect("row at 448");
+    row.runs.iter().map(|r| r.text.clone()).collect()
+}
+
+fn assert_glued_rows(doc: &budget_tables::model::Document) {
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    let mut rows = section_rows(doc);
+    rows.sort();
+    let mut want = GLUED_ROWS.to_vec();
+    want.sort();
+    assert_eq!(rows, want);
+}
+
+#[test]
+fn amount_glued_to_the_next_cell_is_split_at_a_ruling() {
+    let b = glued_overview(true);
+    // The reader itself ends the run at the border at x 340.
+    assert_eq!(
+        first_row_runs(&b),
+        [
+            "一、一般公共预算拨款收入",
+            "16,474.82",
+            "一、一般公共服务支出",
+            "47,179.30"
+        ]
+    );
+    assert_glued_rows(&convert_fixture(&b, "glued-ruled.pdf"));
+}
+
+#[test]
+fn amount_glued_to_the_next_cell_is_split_by_column_geometry_without_rulings() {
+    let b = glued_overview(false);
+    // Without a ruling the reader keeps one run: the gap is narrower than a word gap.
+    assert_eq!(
+        first_row_runs(&b),
+        [
+            "一、一般公共预算拨款收入",
+            "16,474.82一、一般公共服务支出",
+            "47,179.30"
+        ]
+    );
+    // The layout stage cuts it (and "48,362.82本年支出合计"): the amount ends where the
+    // column's standalone 31,888.00 ends, and the label starts where 二、教育支出 starts.
+    assert_glued_rows(&convert_fixture(&b, "glued-unruled.pdf"));
+}

@@ -154,6 +154,7 @@ pub(super) fn geometry(
                 text: h.tok.text.replace('（', "(").replace('）', ")"),
                 x0: h.tok.x0,
                 x1: h.tok.x1,
+                glyphs: Vec::new(),
             },
         })
         .collect();

@@ -11,9 +11,12 @@
 //!    [`tables_traced`] drive it, one [`TableTrace`] per panel).
 //! 4. `header`: where each grammar column's label is located in the header zone; cells from
 //!    vertical rulings (or label centres where a page has none).
-//! 5. `rows`: one [`RawLine`](crate::assemble::RawLine) per printed row, lines in one ruled
+//! 5. `glued`: an amount glued to the next cell's text (no ruling between, closer than a
+//!    word gap) cut off it where the column geometry says the two are separate cells.
+//! 6. `rows`: one [`RawLine`](crate::assemble::RawLine) per printed row, lines in one ruled
 //!    band joined, wrapped text joined to its row, split 类/款/项 codes folded into one code.
 
+mod glued;
 mod header;
 mod pages;
 mod region;

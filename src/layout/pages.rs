@@ -39,6 +39,8 @@ impl PageSink for Collector {
         self.text.glyph(g);
     }
     fn ruling(&mut self, r: &Ruling) {
+        // Runs end at vertical rulings too.
+        self.text.ruling(r);
         if (r.x0 - r.x1).abs() < 0.5 {
             self.verticals.push((r.x0, r.y0.min(r.y1), r.y0.max(r.y1)));
         } else if (r.y0 - r.y1).abs() < 0.5 {
@@ -105,6 +107,9 @@ pub(super) struct PTok {
     pub(super) text: String,
     pub(super) x0: f64,
     pub(super) x1: f64,
+    /// Its glyphs as the run gave them (byte offset in `text`, left and right edge), where
+    /// known: a token from a run without white space. Empty otherwise.
+    pub(super) glyphs: Vec<(usize, f64, f64)>,
 }
 
 impl PTok {
@@ -117,6 +122,17 @@ pub(super) fn ptoks(l: &Line) -> Vec<PTok> {
     let mut out = Vec::new();
     for r in &l.runs {
         let parts: Vec<&str> = r.text.split_whitespace().collect();
+        if let [only] = parts[..] {
+            if only.len() == r.text.len() {
+                out.push(PTok {
+                    text: r.text.clone(),
+                    x0: r.x0,
+                    x1: r.x1,
+                    glyphs: r.glyphs.clone(),
+                });
+                continue;
+            }
+        }
         let n = parts.len().max(1) as f64;
         let w = (r.x1 - r.x0) / n;
         for (i, p) in parts.iter().enumerate() {
@@ -124,6 +140,7 @@ pub(super) fn ptoks(l: &Line) -> Vec<PTok> {
                 text: p.to_string(),
                 x0: r.x0 + w * i as f64,
                 x1: r.x0 + w * (i + 1) as f64,
+                glyphs: Vec::new(),
             });
         }
     }

@@ -2,6 +2,7 @@
 //! breaks (dropping page numbers, units, notes and repeated headers), split into header and
 //! body; side-by-side panels cut apart; each panel's geometry and rows built.
 
+use super::glued::split_glued;
 use super::header::{geometry, HeaderTok};
 use super::pages::{is_number, line_text, ptoks, PTok, PageLayout};
 use super::rows::{group_cells, row_bands, rows};
@@ -234,6 +235,7 @@ pub(super) fn region(
             .collect();
         let geo = geometry(g, &panel_header, verticals, (lo, hi))
             .map_err(|e| format!("{}: {e}", raw.display_name()))?;
+        split_glued(&mut panel_body, &geo);
         let groups = if g.group_attribute.is_some() {
             group_cells(&mut panel_body, pages)
         } else {

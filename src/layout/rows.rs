@@ -368,6 +368,7 @@ mod tests {
             text: text.into(),
             x0,
             x1,
+            glyphs: Vec::new(),
         }
     }
 

@@ -73,8 +73,7 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
         "central-petition-bureau-2026-budget.pdf",
         "central template 部门公开表1-9: 5 of 9 tables read; 部门收入总表/部门支出总表/三公 \
          header labels not found (小计, 合计, “三公”经费合计), 一般公共预算支出表 not found; \
-         narrative headings 关于…的说明 reported as missing tables; p5 lacks 16474.82 and \
-         48362.82 (merged with the next cell's text, see RUN_GAPS)",
+         narrative headings 关于…的说明 reported as missing tables",
     ),
     (
         "fuzhou-police-staff-centre-2026-unit-budget.pdf",
@@ -157,14 +156,10 @@ const HELVETICA: &str = "standard-14 Helvetica without /Widths gets half an em p
 /// (split, merged or lost): (file name, page, what differs).
 /// `corpus_amounts_from_truth_keys` checks each listed page still to differ.
 pub const RUN_GAPS: &[(&str, usize, &str)] = &[
-    // An amount right-aligned against a cell border and the next cell's text 0.8-1.8pt after
-    // it become one run; poppler keeps two words.
-    (
-        "central-petition-bureau-2026-budget.pdf",
-        5,
-        "16,474.82 and 48,362.82 (x 381-426.4) joined with the 支出 label starting at x 428.2 \
-         (ruling at 427.4): runs '16,474.82一、一般公共服务支出', '48,362.82本年支出合计'",
-    ),
+    // An amount right-aligned in its column and the next cell's text 0.8pt after it, with no
+    // ruling between, become one run; poppler keeps two words. (Where a ruling separates
+    // them, `TextLines` ends the run there; without one the layout stage cuts such a run
+    // by column geometry, which `TextLines` alone cannot know.)
     (
         "guangzhou-petition-bureau-2026-budget.pdf",
         19,
