@@ -135,9 +135,12 @@ fn summary(
         .iter()
         .filter(|o| matches!(o, FileOutcome::Converted(..)))
         .count();
+    let count = |f: fn(&FileOutcome) -> bool| run.outcomes.iter().filter(|o| f(o)).count();
+    let failed = count(|o| matches!(o, FileOutcome::Failed(_)));
+    let duplicates = count(|o| matches!(o, FileOutcome::Duplicate { .. }));
     if !quiet {
         eprintln!(
-            "{converted} of {} files converted; output in {}",
+            "{converted} of {} files converted, {failed} failed, {duplicates} duplicate(s); output in {}",
             run.outcomes.len(),
             out.display()
         );

@@ -207,7 +207,10 @@ fn the_same_file_three_times_is_converted_once() {
         4,
         "{err}"
     );
-    assert!(err.contains("1 of 3 files converted"), "{err}");
+    assert!(
+        err.contains("1 of 3 files converted, 0 failed, 2 duplicate(s)"),
+        "{err}"
+    );
     assert_nothing_outside(&t, &before);
 }
 
@@ -343,7 +346,10 @@ fn a_document_that_cannot_be_written_fails_and_the_batch_goes_on() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("exists and is not a folder"), "{err}");
-    assert!(err.contains("1 of 2 files converted"), "{err}");
+    assert!(
+        err.contains("1 of 2 files converted, 1 failed, 0 duplicate(s)"),
+        "{err}"
+    );
     assert!(out
         .join(format!("b-{}", sha12(&b)))
         .join("document.json")
