@@ -5,6 +5,7 @@
 use super::pages::PTok;
 use crate::grammar::{Grammar, Layout};
 use crate::text::squash;
+use crate::vocabulary::normalize_label;
 
 /// Where each column of the grammar sits on the page: x centre of its header label, and the
 /// cell boundaries from vertical rulings (empty where the page has none).
@@ -68,13 +69,44 @@ pub(super) struct HeaderTok {
     pub(super) tok: PTok,
 }
 
+/// Lines a label stacked in one cell may skip between two of its pieces (lines of the
+/// neighbouring cells printed in between: "因公出" … "国（境）" … "费" in a narrow cell).
+const STACK_LINE_GAP: usize = 6;
+/// Lines a stacked label may span in all (one character per line: "公/务/接/待/费").
+const STACK_LINES: usize = 12;
+/// Horizontal slack (points) for a piece's centre to count as inside the cell above.
+const STACK_SLACK: f64 = 4.0;
+/// Gap between two letter-spaced characters of one label, in character widths ("金   额").
+const LETTER_GAP: f64 = 2.5;
+/// Rank added to a synonym's match: any print of the grammar's own label wins over it.
+const SYNONYM_RANK: u8 = 4;
+
+/// Whether a piece (x0, x1) on a lower line belongs to the cell spanning (a0, a1) above:
+/// its centre is inside (with slack) or it overlaps at least half of the narrower one.
+fn same_cell(x0: f64, x1: f64, a0: f64, a1: f64) -> bool {
+    let c = (x0 + x1) / 2.0;
+    if c >= a0 - STACK_SLACK && c <= a1 + STACK_SLACK {
+        return true;
+    }
+    let overlap = x1.min(a1) - x0.max(a0);
+    overlap > 0.0 && overlap >= 0.5 * (x1 - x0).min(a1 - a0)
+}
+
+/// Whether `s` ends with the start of `label` (a stack of pieces that may go on to it).
+fn opens(s: &str, label: &str) -> bool {
+    s.char_indices()
+        .any(|(k, _)| label.starts_with(&s[k..]))
+}
+
 /// Locates a label in the header: a token equal to it, a token containing it, or tokens
-/// stacked in one cell whose text joins to it ("事业单位" over "经营收入").
-fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
+/// stacked in one cell whose text joins to it ("事业单位" over "经营收入"). Labels and
+/// header tokens are normalised ([`normalize_label`]). Only matches centred right of
+/// `after` count, and none centred where a column was already placed (`used`).
+fn locate(label: &str, header: &[HeaderTok], after: f64, used: &[f64]) -> Option<(u8, f64, f64)> {
     let mut best: Option<(u8, f64, f64)> = None;
     let mut consider = |rank: u8, x0: f64, x1: f64| {
         let c = (x0 + x1) / 2.0;
-        if c <= after {
+        if c <= after || used.iter().any(|u| (u - c).abs() < 1.0) {
             return;
         }
         let better = match best {
@@ -86,7 +118,7 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
         }
     };
     for (i, h) in header.iter().enumerate() {
-        let t = squash(&h.tok.text);
+        let t = &h.tok.text;
         if t == label {
             consider(0, h.tok.x0, h.tok.x1);
             continue;
@@ -94,19 +126,25 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
             consider(2, h.tok.x0, h.tok.x1);
             continue;
         }
+        if !opens(t, label) {
+            continue;
+        }
         // Stack the tokens below it in the same cell (overlapping x, next lines).
         let mut acc = t.clone();
         let (mut x0, mut x1) = (h.tok.x0, h.tok.x1);
         let mut line = h.line;
         for h2 in header.iter().skip(i + 1) {
-            if h2.line <= line || h2.line > line + 3 {
+            if h2.line <= line || h2.line > line + STACK_LINE_GAP {
                 continue;
             }
-            let c2 = h2.tok.center();
-            if c2 < x0 - 4.0 || c2 > x1 + 4.0 {
+            if !same_cell(h2.tok.x0, h2.tok.x1, x0, x1) {
                 continue;
             }
-            acc.push_str(&squash(&h2.tok.text));
+            let joined = format!("{acc}{}", h2.tok.text);
+            if !opens(&joined, label) && !joined.contains(label) {
+                continue;
+            }
+            acc = joined;
             x0 = x0.min(h2.tok.x0);
             x1 = x1.max(h2.tok.x1);
             line = h2.line;
@@ -118,23 +156,111 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
                 consider(3, x0, x1);
                 break;
             }
-            if line > h.line + 8 {
+            if line > h.line + STACK_LINES {
                 break;
             }
+        }
+    }
+    best
+}
+
+/// Locates a grammar column: under its own label first, then under the synonyms the
+/// vocabulary gives for it (ranked after any print of the label itself).
+fn locate_column(
+    variants: &[String],
+    header: &[HeaderTok],
+    after: f64,
+    used: &[f64],
+) -> Option<(f64, f64)> {
+    let mut best: Option<(u8, f64, f64)> = None;
+    for (k, v) in variants.iter().enumerate() {
+        let Some((rank, x0, x1)) = locate(v, header, after, used) else {
+            continue;
+        };
+        let rank = if k == 0 { rank } else { rank + SYNONYM_RANK };
+        if best.is_none_or(|(r, _, _)| rank < r) {
+            best = Some((rank, x0, x1));
         }
     }
     best.map(|(_, a, b)| (a, b))
 }
 
-/// The leaf of a label path ("基本支出/人员经费" → "人员经费"), with variants stripped of
-/// brackets' width differences.
-fn leaf(label: &str) -> String {
-    label
-        .rsplit('/')
-        .next()
-        .unwrap_or(label)
-        .replace('（', "(")
-        .replace('）', ")")
+/// The leaf of a label path ("基本支出/人员经费" → "人员经费").
+fn leaf(label: &str) -> &str {
+    label.rsplit('/').next().unwrap_or(label)
+}
+
+/// Whether a header line is a column-number row ("栏次", "1 2 3 …", "* *"): never a label.
+fn column_number_line(toks: &[&HeaderTok]) -> bool {
+    !toks.is_empty()
+        && toks.iter().all(|h| {
+            let t = normalize_label(&h.tok.text);
+            t.contains("栏次")
+                || !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '※')
+        })
+}
+
+/// Whether a vertical ruling crosses the gap between x0 and x1.
+fn ruled_between(verticals: &[(f64, f64, f64)], x0: f64, x1: f64) -> bool {
+    verticals.iter().any(|v| v.0 > x0 && v.0 < x1)
+}
+
+/// The header as matching sees it: tokens normalised, column-number rows dropped, and
+/// letter-spaced labels of one cell ("金   额", "合 计") joined into an extra token (the
+/// pieces are kept too).
+fn normalized_header(header: &[HeaderTok], verticals: &[(f64, f64, f64)]) -> Vec<HeaderTok> {
+    let mut out: Vec<HeaderTok> = Vec::with_capacity(header.len());
+    let mut lines: Vec<usize> = header.iter().map(|h| h.line).collect();
+    lines.dedup();
+    for line in lines {
+        let mut toks: Vec<&HeaderTok> = header.iter().filter(|h| h.line == line).collect();
+        if column_number_line(&toks) {
+            continue;
+        }
+        toks.sort_by(|a, b| a.tok.x0.total_cmp(&b.tok.x0));
+        let norm: Vec<PTok> = toks
+            .iter()
+            .map(|h| PTok {
+                text: normalize_label(&h.tok.text),
+                x0: h.tok.x0,
+                x1: h.tok.x1,
+                glyphs: Vec::new(),
+            })
+            .filter(|t| !t.text.is_empty())
+            .collect();
+        // Runs of single characters close together, with no ruling between them.
+        let mut k = 0;
+        while k < norm.len() {
+            let mut j = k;
+            while j + 1 < norm.len() {
+                let (a, b) = (&norm[j], &norm[j + 1]);
+                let single = a.text.chars().count() == 1 && b.text.chars().count() == 1;
+                let width = (a.x1 - a.x0).max(b.x1 - b.x0);
+                if single
+                    && b.x0 - a.x1 <= LETTER_GAP * width
+                    && !ruled_between(verticals, a.x1, b.x0)
+                {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if j > k {
+                out.push(HeaderTok {
+                    line,
+                    tok: PTok {
+                        text: norm[k..=j].iter().map(|t| t.text.as_str()).collect(),
+                        x0: norm[k].x0,
+                        x1: norm[j].x1,
+                        glyphs: Vec::new(),
+                    },
+                });
+            }
+            k = j + 1;
+        }
+        out.extend(norm.into_iter().map(|tok| HeaderTok { line, tok }));
+    }
+    out
 }
 
 pub(super) fn geometry(
@@ -143,42 +269,40 @@ pub(super) fn geometry(
     verticals: &[(f64, f64, f64)],
     y_range: (f64, f64),
 ) -> Result<ColumnGeometry, String> {
-    let mut centers = Vec::with_capacity(g.columns.len());
+    let mut centers: Vec<f64> = Vec::with_capacity(g.columns.len());
     let mut after = f64::MIN;
     let mut missing = Vec::new();
-    let normalized: Vec<HeaderTok> = header
-        .iter()
-        .map(|h| HeaderTok {
-            line: h.line,
-            tok: PTok {
-                text: h.tok.text.replace('（', "(").replace('）', ")"),
-                x0: h.tok.x0,
-                x1: h.tok.x1,
-                glyphs: Vec::new(),
-            },
-        })
-        .collect();
+    let normalized = normalized_header(header, verticals);
+    // Two-sided tables tell sections apart by the order of their columns; other tables may
+    // print their columns in another order than the grammar lists them (三公: 公务接待费
+    // before or after 公务用车…), found anywhere not yet taken.
+    let any_order = g.layout != Layout::TwoSided;
     for c in &g.columns {
-        let l = leaf(&c.label);
-        match locate(&l, &normalized, after) {
+        let variants = g.vocabulary.variants(leaf(&c.label));
+        let found = locate_column(&variants, &normalized, after, &centers).or_else(|| {
+            any_order
+                .then(|| locate_column(&variants, &normalized, f64::MIN, &centers))
+                .flatten()
+        });
+        match found {
             Some((x0, x1)) => {
                 let center = (x0 + x1) / 2.0;
                 centers.push(center);
-                after = center;
+                after = after.max(center);
             }
-            None => missing.push(l),
+            None => missing.push(leaf(&c.label).to_string()),
         }
     }
     let mut text_centers = Vec::with_capacity(g.text_columns.len());
     let mut after = f64::MIN;
     for c in &g.text_columns {
-        let l = leaf(&c.label);
-        match locate(&l, &normalized, after) {
+        let variants = g.vocabulary.variants(leaf(&c.label));
+        match locate_column(&variants, &normalized, after, &[]) {
             Some((x0, x1)) => {
                 after = (x0 + x1) / 2.0;
                 text_centers.push(after);
             }
-            None => missing.push(l),
+            None => missing.push(leaf(&c.label).to_string()),
         }
     }
     if !missing.is_empty() {
@@ -206,7 +330,8 @@ pub(super) fn geometry(
         })
         .collect();
     let code_zone = (zones.len() >= 2).then_some(zones);
-    let first = centers.first().copied().unwrap_or(0.0);
+    // The first amount column is the leftmost one, whatever the grammar's order.
+    let first = centers.iter().copied().reduce(f64::min).unwrap_or(0.0);
     let name_center = header
         .iter()
         .filter(|h| {
