@@ -60,7 +60,9 @@ impl Vocabulary {
             if c.labels.is_empty() {
                 return Err(GrammarError {
                     file: file.to_string(),
-                    line: text.find(&format!("\"{}\"", c.id)).map(|p| line_of(text, p)),
+                    line: text
+                        .find(&format!("\"{}\"", c.id))
+                        .map(|p| line_of(text, p)),
                     message: format!("concept {:?} has no labels", c.id),
                 });
             }
@@ -177,8 +179,8 @@ mod tests {
         .unwrap();
         let v = Vocabulary::national().extended(extra);
         assert_eq!(v.concepts_of("专项经费"), ["x"]);
-        let e = Vocabulary::from_toml("v.toml", "[[concept]]\nid = \"y\"\nlabels = []\n")
-            .unwrap_err();
+        let e =
+            Vocabulary::from_toml("v.toml", "[[concept]]\nid = \"y\"\nlabels = []\n").unwrap_err();
         assert!(e.message.contains("no labels"), "{e}");
         assert_eq!(e.line, Some(2));
         let e = Vocabulary::from_toml("v.toml", "[[concept]]\nid = 3\n").unwrap_err();

@@ -6,7 +6,7 @@ use budget_tables::convert::convert_file;
 use budget_tables::grammar::GrammarSet;
 use budget_tables::model::Document;
 use budget_tables::pdf::fixture::{
-    expenditure_summary_pdf, expenditure_summary_pdf_turned, FontKind, Grid, PdfBuilder,
+    expenditure_summary_pdf, expenditure_summary_pdf_turned, FontKind, Grid, PdfBuilder, Table,
 };
 
 /// Two pages: title, department and unit, then a table that continues on page 2 under a
@@ -230,4 +230,131 @@ fn a_pdf_that_is_not_a_budget_says_so() {
     std::fs::write(&path, b.build()).expect("write");
     let e = convert_file(&path, &GrammarSet::builtin()).expect_err("not a budget");
     assert!(e.to_string().contains("not a budget"), "{e}");
+}
+
+/// A one-page table with a one-row header whose labels wrap inside narrow cells, as regional
+/// offices print them: `header` cells (a "\n" starts the next printed line of the cell),
+/// then `body` rows, under `title`, 编制部门 and 单位：万元.
+fn wrapped_header_pdf(
+    title: &str,
+    cols: &[f64],
+    header: &[&str],
+    body: &[Vec<&str>],
+    grid: Grid,
+) -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.text(p, FontKind::Identity, 16.0, 250.0, 560.0, title);
+    b.text(p, FontKind::Identity, 10.0, 40.0, 535.0, "编制部门：测试局");
+    b.text(p, FontKind::Identity, 10.0, 700.0, 535.0, "单位：万元");
+    let rows: Vec<Vec<&str>> = std::iter::once(header.to_vec())
+        .chain(body.iter().cloned())
+        .collect();
+    b.table(
+        p,
+        &Table {
+            x: 40.0,
+            top: 520.0,
+            cols: cols.to_vec(),
+            row_height: 20.0,
+            size: 10.0,
+            fonts: vec![FontKind::Identity; cols.len()],
+            header: 1,
+            rows,
+            grid,
+        },
+    );
+    b.build()
+}
+
+fn amounts(doc: &Document) -> Vec<Vec<String>> {
+    doc.tables[0]
+        .rows
+        .iter()
+        .map(|r| {
+            r.amounts
+                .iter()
+                .map(|a| a.map(|d| d.to_string()).unwrap_or_else(|| "-".into()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A 三公 table whose header cells wrap: 合计 one character per line, "因公出国" over
+/// "（境）费", 公务接待费 one character per line and printed before the vehicle columns,
+/// "公务用车" over "运行维" over "护费" (运行维护费, the vocabulary's synonym of the
+/// grammar's 公务用车运行费). Amounts: 10.50 = 2.00 + 6.00 + 2.50 and 6.00 = 4.00 + 2.00,
+/// so each must land in its own column for the identities to hold.
+fn check_wrapped_three_public(grid: Grid, name: &str) {
+    let bytes = wrapped_header_pdf(
+        "2025年一般公共预算“三公”经费支出表",
+        &[60.0; 6],
+        &[
+            "合\n计",
+            "因公出国\n（境）费",
+            "公\n务\n接\n待\n费",
+            "小计",
+            "公务用车\n购置费",
+            "公务用车\n运行维\n护费",
+        ],
+        &[vec!["10.50", "2.00", "2.50", "6.00", "4.00", "2.00"]],
+        grid,
+    );
+    let doc = convert(&bytes, name);
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    let t = &doc.tables[0];
+    assert_eq!(t.kind, "three_public_expenses");
+    let ids: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "total",
+            "outbound_travel",
+            "official_vehicles",
+            "official_vehicles.purchase",
+            "official_vehicles.operation",
+            "official_reception"
+        ]
+    );
+    // In the grammar's column order: total, outbound, vehicles, purchase, operation, reception.
+    assert_eq!(
+        amounts(&doc),
+        [["10.50", "2.00", "6.00", "4.00", "2.00", "2.50"]],
+        "grid {grid:?}"
+    );
+    assert!(doc.warnings.is_empty(), "{:#?}", doc.warnings);
+}
+
+#[test]
+fn three_public_header_wrapped_in_narrow_ruled_cells() {
+    check_wrapped_three_public(Grid::ThinFilled, "wrapped-3p-ruled.pdf");
+}
+
+#[test]
+fn three_public_header_wrapped_in_narrow_unruled_cells() {
+    check_wrapped_three_public(Grid::None, "wrapped-3p-unruled.pdf");
+}
+
+/// A 部门支出总表 whose 基本支出 label is "基" over "本支出" and 合计 letter-spaced one
+/// character per line; each row's 合计 = 基本支出 + 项目支出.
+#[test]
+fn expenditure_header_with_a_label_wrapped_after_one_character() {
+    let bytes = wrapped_header_pdf(
+        "2025年部门支出总表",
+        &[80.0, 200.0, 45.0, 45.0, 45.0],
+        &["科目编码", "科目名称", "合\n计", "基\n本支出", "项目\n支出"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00", "5.00", "4.00"],
+            vec!["", "合计", "9.00", "5.00", "4.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "wrapped-basic.pdf");
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    assert_eq!(doc.tables[0].kind, "expenditure_summary");
+    assert_eq!(
+        amounts(&doc),
+        [["9.00", "5.00", "4.00"], ["9.00", "5.00", "4.00"]]
+    );
+    assert!(doc.warnings.is_empty(), "{:#?}", doc.warnings);
 }

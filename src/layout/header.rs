@@ -94,8 +94,7 @@ fn same_cell(x0: f64, x1: f64, a0: f64, a1: f64) -> bool {
 
 /// Whether `s` ends with the start of `label` (a stack of pieces that may go on to it).
 fn opens(s: &str, label: &str) -> bool {
-    s.char_indices()
-        .any(|(k, _)| label.starts_with(&s[k..]))
+    s.char_indices().any(|(k, _)| label.starts_with(&s[k..]))
 }
 
 /// Locates a label in the header: a token equal to it, a token containing it, or tokens
@@ -196,7 +195,9 @@ fn column_number_line(toks: &[&HeaderTok]) -> bool {
         && toks.iter().all(|h| {
             let t = normalize_label(&h.tok.text);
             t.contains("栏次")
-                || !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '※')
+                || !t.is_empty()
+                    && t.chars()
+                        .all(|c| c.is_ascii_digit() || c == '*' || c == '※')
         })
 }
 
