@@ -4,6 +4,7 @@
 
 use super::pages::PTok;
 use crate::grammar::{Grammar, Layout};
+use crate::token::TokenKind;
 use crate::text::squash;
 use crate::vocabulary::normalize_label;
 
@@ -19,6 +20,8 @@ pub(super) struct ColumnGeometry {
     pub(super) name_end: f64,
     /// x centres of the grammar's text columns' labels (procurement: 专项名称, 采购物品名称 …).
     pub(super) text_centers: Vec<f64>,
+    /// Leaf labels of grammar columns the header does not print (their centre is NaN).
+    pub(super) unprinted: Vec<String>,
 }
 
 impl ColumnGeometry {
@@ -55,6 +58,48 @@ impl ColumnGeometry {
             }
         }
         nearest(&self.text_centers, x)
+    }
+}
+
+/// Fewest located amount columns for a table to be read with some grammar columns unprinted.
+const MIN_PRINTED_COLUMNS: usize = 2;
+
+impl ColumnGeometry {
+    /// With grammar columns unprinted, every amount of the body must sit in a ruled cell that
+    /// holds exactly one located label: an amount under a printed column the grammar does
+    /// not know (or under a label not located) would otherwise go to a neighbour's column.
+    pub(super) fn check_unprinted(&self, body: &[(u32, f64, Vec<PTok>)]) -> Result<(), String> {
+        if self.unprinted.is_empty() {
+            return Ok(());
+        }
+        for (page, _, toks) in body {
+            for t in toks {
+                let x = t.center();
+                if x < self.name_end || crate::token::classify(&t.text) != TokenKind::Number {
+                    continue;
+                }
+                let Some(cell) = self.cells.windows(2).find(|w| x >= w[0] && x <= w[1]) else {
+                    return Err(self.unprinted_error(&t.text, *page));
+                };
+                let inside = self
+                    .centers
+                    .iter()
+                    .filter(|&&c| c >= cell[0] && c <= cell[1])
+                    .count();
+                if inside != 1 {
+                    return Err(self.unprinted_error(&t.text, *page));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unprinted_error(&self, amount: &str, page: u32) -> String {
+        format!(
+            "header labels not found: {:?}, and the amount {amount} on page {page} is in no \
+             located column",
+            self.unprinted
+        )
     }
 }
 
@@ -291,7 +336,11 @@ pub(super) fn geometry(
                 centers.push(center);
                 after = after.max(center);
             }
-            None => missing.push(leaf(&c.label).to_string()),
+            None => {
+                // Kept in place so that columns stay numbered as the grammar lists them.
+                centers.push(f64::NAN);
+                missing.push(leaf(&c.label).to_string());
+            }
         }
     }
     let mut text_centers = Vec::with_capacity(g.text_columns.len());
@@ -306,12 +355,6 @@ pub(super) fn geometry(
             None => missing.push(leaf(&c.label).to_string()),
         }
     }
-    if !missing.is_empty() {
-        let text: String = header.iter().map(|h| h.tok.text.as_str()).collect();
-        return Err(format!(
-            "header labels not found: {missing:?} (header reads {text:?})"
-        ));
-    }
     // Vertical rulings crossing the body's y range.
     let mut xs: Vec<f64> = verticals
         .iter()
@@ -320,6 +363,25 @@ pub(super) fn geometry(
         .collect();
     xs.sort_by(|a, b| a.total_cmp(b));
     xs.dedup_by(|a, b| (*a - *b).abs() < 2.0);
+    // Amount columns a document does not print (a 收入总表 without 财政专户管理资金): allowed
+    // only where ruled cells can prove it, once the body is seen ([`ColumnGeometry::check_unprinted`]).
+    let unprinted: Vec<String> = g
+        .columns
+        .iter()
+        .zip(&centers)
+        .filter(|(_, c)| c.is_nan())
+        .map(|(c, _)| leaf(&c.label).to_string())
+        .collect();
+    let may_omit = matches!(g.layout, Layout::Coded | Layout::SingleRow)
+        && xs.len() >= 2
+        && missing.len() == unprinted.len()
+        && centers.iter().filter(|c| c.is_finite()).count() >= MIN_PRINTED_COLUMNS;
+    if !missing.is_empty() && !may_omit {
+        let text: String = header.iter().map(|h| h.tok.text.as_str()).collect();
+        return Err(format!(
+            "header labels not found: {missing:?} (header reads {text:?})"
+        ));
+    }
     // Code zone: 类/款/项 headers, else the 编码/代码 label.
     let zones: Vec<(f64, f64)> = ["类", "款", "项"]
         .iter()
@@ -355,5 +417,6 @@ pub(super) fn geometry(
             name_end
         },
         text_centers,
+        unprinted,
     })
 }

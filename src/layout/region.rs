@@ -234,6 +234,7 @@ pub(super) fn region(
             .filter(|(_, _, toks)| !toks.is_empty())
             .collect();
         let geo = geometry(g, &panel_header, verticals, (lo, hi))
+            .and_then(|geo| geo.check_unprinted(&panel_body).map(|()| geo))
             .map_err(|e| format!("{}: {e}", raw.display_name()))?;
         split_glued(&mut panel_body, &geo);
         let groups = if g.group_attribute.is_some() {
