@@ -358,3 +358,79 @@ fn expenditure_header_with_a_label_wrapped_after_one_character() {
     );
     assert!(doc.warnings.is_empty(), "{:#?}", doc.warnings);
 }
+
+/// A 部门支出总表 printed without a 项目支出 column (an office with no project spending), or
+/// with a column the grammar does not know (上缴上级支出) in its place.
+fn expenditure_without_projects_pdf(header: &[&str], body: &[Vec<&str>], grid: Grid) -> Vec<u8> {
+    let cols = vec![80.0, 200.0, 80.0, 80.0, 80.0];
+    let bytes = wrapped_header_pdf(
+        "2025年部门支出总表",
+        &cols[..header.len()],
+        header,
+        body,
+        grid,
+    );
+    bytes
+}
+
+/// The layout stage's tables and failures for a PDF's bytes.
+fn layout(bytes: &[u8]) -> (usize, Vec<String>) {
+    let pdf = budget_tables::pdf::PdfFile::from_bytes(bytes, "fixture.pdf").expect("opens");
+    let pages = budget_tables::layout::read_pages(&pdf).expect("pages");
+    let (raws, failures) = budget_tables::layout::tables(&pages, &GrammarSet::builtin());
+    (raws.len(), failures.into_iter().map(|(_, e)| e).collect())
+}
+
+#[test]
+fn a_ruled_table_may_leave_out_a_grammar_column() {
+    let bytes = expenditure_without_projects_pdf(
+        &["科目编码", "科目名称", "合计", "基本支出"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00", "9.00"],
+            vec!["", "合计", "9.00", "9.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "no-projects.pdf");
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    // 项目支出 is not printed: blank in every row, 合计 = 基本支出 holds.
+    assert_eq!(
+        amounts(&doc),
+        [["9.00", "9.00", "-"], ["9.00", "9.00", "-"]]
+    );
+}
+
+#[test]
+fn an_amount_under_an_unknown_or_unruled_column_is_not_guessed() {
+    // The amount under 上缴上级支出 must not be taken for 项目支出 (or any other column).
+    let bytes = expenditure_without_projects_pdf(
+        &["科目编码", "科目名称", "合计", "基本支出", "上缴上级支出"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00", "5.00", "4.00"],
+            vec!["", "合计", "9.00", "5.00", "4.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let (n, failures) = layout(&bytes);
+    assert_eq!(n, 0);
+    assert!(
+        failures
+            .iter()
+            .any(|e| e.contains("项目支出") && e.contains("4.00 on page 1 is in no located column")),
+        "{failures:#?}"
+    );
+    // Without rulings nothing proves that the column is absent: not read.
+    let bytes = expenditure_without_projects_pdf(
+        &["科目编码", "科目名称", "合计", "基本支出"],
+        &[vec!["201", "一般公共服务支出", "9.00", "9.00"]],
+        Grid::None,
+    );
+    let (n, failures) = layout(&bytes);
+    assert_eq!(n, 0);
+    assert!(
+        failures
+            .iter()
+            .any(|e| e.contains("header labels not found: [\"项目支出\"]")),
+        "{failures:#?}"
+    );
+}

@@ -4,8 +4,8 @@
 
 use super::pages::PTok;
 use crate::grammar::{Grammar, Layout};
-use crate::token::TokenKind;
 use crate::text::squash;
+use crate::token::TokenKind;
 use crate::vocabulary::normalize_label;
 
 /// Where each column of the grammar sits on the page: x centre of its header label, and the
