@@ -420,3 +420,118 @@ pub(super) fn geometry(
         unprinted,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header token: `line` (top to bottom), text and x extent.
+    fn h(line: usize, text: &str, x0: f64, x1: f64) -> HeaderTok {
+        HeaderTok {
+            line,
+            tok: PTok {
+                text: text.into(),
+                x0,
+                x1,
+                glyphs: Vec::new(),
+            },
+        }
+    }
+
+    fn find(label: &str, header: &[HeaderTok]) -> Option<(f64, f64)> {
+        let n = normalized_header(header, &[]);
+        locate(&normalize_label(label), &n, f64::MIN, &[]).map(|(_, a, b)| (a, b))
+    }
+
+    #[test]
+    fn a_label_stacked_in_a_narrow_cell_skips_the_lines_of_other_cells() {
+        // Jiangsu 2019 三公: "因公出" … "国（境）" … "费", four lines of neighbouring cells
+        // printed between the last two pieces.
+        let header = [
+            h(1, "因公出", 193.0, 223.0),
+            h(2, "合计", 82.0, 102.0),
+            h(3, "公务接", 416.0, 446.0),
+            h(4, "国（境）", 188.0, 228.0),
+            h(5, "公务用车购", 289.0, 339.0),
+            h(6, "待费", 421.0, 441.0),
+            h(7, "小计", 247.0, 268.0),
+            h(8, "费", 203.0, 213.0),
+        ];
+        assert_eq!(find("因公出国(境)费", &header), Some((188.0, 228.0)));
+        assert_eq!(find("公务接待费", &header), Some((416.0, 446.0)));
+    }
+
+    #[test]
+    fn a_label_wrapped_after_its_first_character_joins_left_aligned_pieces() {
+        // "基" over "本支出", both starting at the cell's left edge.
+        let header = [h(1, "基", 352.0, 362.0), h(2, "本支出", 352.0, 382.0)];
+        assert_eq!(find("基本支出", &header), Some((352.0, 382.0)));
+        // One character per line.
+        let header: Vec<HeaderTok> = "公务接待费"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| h(i + 1, &c.to_string(), 100.0, 110.0))
+            .collect();
+        assert_eq!(find("公务接待费", &header), Some((100.0, 110.0)));
+    }
+
+    #[test]
+    fn a_stack_takes_only_the_pieces_that_continue_the_label() {
+        // A spanning label above ("公务用车购置及运行费") is not a piece of 购置费's cell.
+        let header = [
+            h(1, "公务用车", 300.0, 340.0),
+            h(2, "合计", 305.0, 325.0),
+            h(3, "购置费", 300.0, 330.0),
+        ];
+        assert_eq!(find("公务用车购置费", &header), Some((300.0, 340.0)));
+        // Pieces of another column's cell are never joined.
+        let header = [h(1, "公务用车", 300.0, 340.0), h(2, "购置费", 400.0, 430.0)];
+        assert_eq!(find("公务用车购置费", &header), None);
+    }
+
+    #[test]
+    fn letter_spaced_characters_join_unless_a_ruling_separates_them() {
+        let header = [h(1, "金", 442.0, 452.0), h(1, "额", 467.0, 477.0)];
+        assert_eq!(find("金额", &header), Some((442.0, 477.0)));
+        let n = normalized_header(&header, &[(460.0, 0.0, 600.0)]);
+        assert!(n.iter().all(|t| t.tok.text != "金额"));
+        // Far apart: two cells.
+        let header = [h(1, "类", 40.0, 50.0), h(1, "款", 90.0, 100.0)];
+        assert_eq!(find("类款", &header), None);
+    }
+
+    #[test]
+    fn column_number_rows_are_not_labels() {
+        let header = [
+            h(1, "合计", 100.0, 120.0),
+            h(2, "1", 108.0, 112.0),
+            h(2, "2", 158.0, 162.0),
+            h(3, "栏次", 20.0, 40.0),
+            h(3, "**", 60.0, 70.0),
+        ];
+        let n = normalized_header(&header, &[]);
+        let texts: Vec<&str> = n.iter().map(|t| t.tok.text.as_str()).collect();
+        assert_eq!(texts, ["合计"]);
+    }
+
+    #[test]
+    fn synonyms_rank_after_the_printed_label() {
+        let v = crate::vocabulary::Vocabulary::national();
+        // 公务用车运行维护费 is found for the grammar's 公务用车运行费 …
+        let header = normalized_header(&[h(1, "公务用车运行维护费", 200.0, 290.0)], &[]);
+        let variants = v.variants("公务用车运行费");
+        assert_eq!(
+            locate_column(&variants, &header, f64::MIN, &[]),
+            Some((200.0, 290.0))
+        );
+        // … but where 合计 is printed, 合计 wins over its synonym 小计 printed left of it.
+        let header = normalized_header(
+            &[h(1, "小计", 100.0, 120.0), h(1, "合计", 200.0, 220.0)],
+            &[],
+        );
+        assert_eq!(
+            locate_column(&v.variants("合计"), &header, f64::MIN, &[]),
+            Some((200.0, 220.0))
+        );
+    }
+}
