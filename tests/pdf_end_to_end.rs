@@ -362,15 +362,9 @@ fn expenditure_header_with_a_label_wrapped_after_one_character() {
 /// A 部门支出总表 printed without a 项目支出 column (an office with no project spending), or
 /// with a column the grammar does not know (上缴上级支出) in its place.
 fn expenditure_without_projects_pdf(header: &[&str], body: &[Vec<&str>], grid: Grid) -> Vec<u8> {
-    let cols = vec![80.0, 200.0, 80.0, 80.0, 80.0];
-    let bytes = wrapped_header_pdf(
-        "2025年部门支出总表",
-        &cols[..header.len()],
-        header,
-        body,
-        grid,
-    );
-    bytes
+    let cols = [80.0, 200.0, 80.0, 80.0, 80.0];
+    let cols = cols.get(..header.len()).unwrap_or(&cols);
+    wrapped_header_pdf("2025年部门支出总表", cols, header, body, grid)
 }
 
 /// The layout stage's tables and failures for a PDF's bytes.
