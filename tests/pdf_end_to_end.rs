@@ -234,8 +234,10 @@ fn a_pdf_that_is_not_a_budget_says_so() {
 
 /// A one-page table with a one-row header whose labels wrap inside narrow cells, as regional
 /// offices print them: `header` cells (a "\n" starts the next printed line of the cell),
-/// then `body` rows, under `title`, 编制部门 and 单位：万元.
+/// then `body` rows, under `title`, 编制部门 and 单位：万元 (its 元 on the next line when
+/// `wrapped_unit`).
 fn wrapped_header_pdf(
+    wrapped_unit: bool,
     title: &str,
     cols: &[f64],
     header: &[&str],
@@ -246,7 +248,13 @@ fn wrapped_header_pdf(
     let p = b.page();
     b.text(p, FontKind::Identity, 16.0, 250.0, 560.0, title);
     b.text(p, FontKind::Identity, 10.0, 40.0, 535.0, "编制部门：测试局");
-    b.text(p, FontKind::Identity, 10.0, 700.0, 535.0, "单位：万元");
+    if wrapped_unit {
+        // "单位：万" with its "元" on the next line, as a narrow unit cell wraps it.
+        b.text(p, FontKind::Identity, 10.0, 700.0, 547.0, "单位：万");
+        b.text(p, FontKind::Identity, 10.0, 700.0, 535.0, "元");
+    } else {
+        b.text(p, FontKind::Identity, 10.0, 700.0, 535.0, "单位：万元");
+    }
     let rows: Vec<Vec<&str>> = std::iter::once(header.to_vec())
         .chain(body.iter().cloned())
         .collect();
@@ -287,6 +295,7 @@ fn amounts(doc: &Document) -> Vec<Vec<String>> {
 /// so each must land in its own column for the identities to hold.
 fn check_wrapped_three_public(grid: Grid, name: &str) {
     let bytes = wrapped_header_pdf(
+        false,
         "2025年一般公共预算“三公”经费支出表",
         &[60.0; 6],
         &[
@@ -304,6 +313,7 @@ fn check_wrapped_three_public(grid: Grid, name: &str) {
     assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
     let t = &doc.tables[0];
     assert_eq!(t.kind, "three_public_expenses");
+    assert_eq!(t.unit.label(), "万元");
     let ids: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(
         ids,
@@ -340,6 +350,7 @@ fn three_public_header_wrapped_in_narrow_unruled_cells() {
 #[test]
 fn expenditure_header_with_a_label_wrapped_after_one_character() {
     let bytes = wrapped_header_pdf(
+        false,
         "2025年部门支出总表",
         &[80.0, 200.0, 45.0, 45.0, 45.0],
         &["科目编码", "科目名称", "合\n计", "基\n本支出", "项目\n支出"],
@@ -364,7 +375,7 @@ fn expenditure_header_with_a_label_wrapped_after_one_character() {
 fn expenditure_without_projects_pdf(header: &[&str], body: &[Vec<&str>], grid: Grid) -> Vec<u8> {
     let cols = [80.0, 200.0, 80.0, 80.0, 80.0];
     let cols = cols.get(..header.len()).unwrap_or(&cols);
-    wrapped_header_pdf("2025年部门支出总表", cols, header, body, grid)
+    wrapped_header_pdf(false, "2025年部门支出总表", cols, header, body, grid)
 }
 
 /// The layout stage's tables and failures for a PDF's bytes.
@@ -427,4 +438,27 @@ fn an_amount_under_an_unknown_or_unruled_column_is_not_guessed() {
             .any(|e| e.contains("header labels not found: [\"项目支出\"]")),
         "{failures:#?}"
     );
+}
+
+/// A Jiangsu 财政拨款支出预算表 (no default unit in its grammar) whose lone amount column is
+/// letter-spaced "金   额" and whose unit wraps "单位：万" over "元".
+#[test]
+fn letter_spaced_label_and_a_unit_wrapped_over_two_lines() {
+    let bytes = wrapped_header_pdf(
+        true,
+        "2025年财政拨款支出预算表",
+        &[100.0, 200.0, 100.0],
+        &["功能科目代码", "功能科目名称", "金   额"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00"],
+            vec!["", "合计", "9.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "letter-spaced.pdf");
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    let t = &doc.tables[0];
+    assert_eq!(t.kind, "fiscal_expenditure");
+    assert_eq!(t.unit.label(), "万元");
+    assert_eq!(amounts(&doc), [["9.00"], ["9.00"]]);
 }
