@@ -481,6 +481,32 @@ parts = ["basic_expenditure"]
     }
 
     #[test]
+    fn a_folder_vocabulary_is_not_a_grammar_and_adds_to_the_national_one() {
+        let dir = std::env::temp_dir().join(format!("bt-vocab-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("t.toml"), OK).unwrap();
+        std::fs::write(
+            dir.join(VOCABULARY_FILE),
+            "[[concept]]\nid = \"x\"\nlabels = [\"项目支出\", \"专项支出\"]\n",
+        )
+        .unwrap();
+        let set = GrammarSet::load_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(set.grammars.len(), 1);
+        let v = &set.grammars[0].vocabulary;
+        assert!(v.variants("项目支出").contains(&"专项支出".to_string()));
+        assert!(
+            v.concepts_of("总计").contains(&"total"),
+            "national concepts kept"
+        );
+        // The shipped vocabulary is not loaded as a grammar either.
+        assert!(GrammarSet::builtin()
+            .grammars
+            .iter()
+            .all(|g| g.file != VOCABULARY_FILE));
+    }
+
+    #[test]
     fn builtin_grammars_load() {
         let set = GrammarSet::builtin();
         assert!(!set.grammars.is_empty());
