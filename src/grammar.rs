@@ -6,8 +6,10 @@
 
 use crate::error::GrammarError;
 use crate::model::{ColumnKind, Unit};
+use crate::vocabulary::{Vocabulary, VOCABULARY_FILE};
 use serde::Deserialize;
 use std::path::Path;
+use std::sync::Arc;
 
 /// How the body of a table is laid out.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -191,6 +193,10 @@ pub struct Grammar {
     /// Column identities that reconciliation checks.
     #[serde(default, rename = "identity")]
     pub identities: Vec<IdentityDef>,
+    /// Column concepts and their printed synonyms (filled in by the loader: the national
+    /// vocabulary, plus the grammar folder's own `vocabulary.toml`).
+    #[serde(skip, default = "Vocabulary::national")]
+    pub vocabulary: Arc<Vocabulary>,
 }
 
 fn one() -> usize {
@@ -328,6 +334,7 @@ impl GrammarSet {
             });
         }
         let mut grammars = Vec::with_capacity(files.len());
+        let mut vocabulary = Vocabulary::national();
         for f in files {
             let rel = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
             let text = std::fs::read_to_string(&f).map_err(|e| GrammarError {
@@ -335,7 +342,16 @@ impl GrammarSet {
                 line: None,
                 message: format!("cannot read: {e}"),
             })?;
+            if f.file_name().is_some_and(|n| n == VOCABULARY_FILE) {
+                // A folder's vocabulary adds to the national one.
+                let own = Vocabulary::from_toml(&rel, &text)?;
+                vocabulary = Arc::new(vocabulary.extended(own));
+                continue;
+            }
             grammars.push(Grammar::from_toml(&rel, &text)?);
+        }
+        for g in &mut grammars {
+            g.vocabulary = vocabulary.clone();
         }
         Ok(GrammarSet { grammars })
     }
@@ -343,7 +359,7 @@ impl GrammarSet {
     /// Loads the grammars shipped with the crate, compiled in (used when no folder is given).
     pub fn builtin() -> GrammarSet {
         let mut grammars = Vec::new();
-        for (file, text) in BUILTIN {
+        for (file, text) in BUILTIN.iter().filter(|(f, _)| *f != VOCABULARY_FILE) {
             // The shipped grammars are tested to load (see tests below); a broken one is a bug.
             match Grammar::from_toml(file, text) {
                 Ok(g) => grammars.push(g),
@@ -381,6 +397,11 @@ pub(crate) fn toml_files(dir: &Path) -> Vec<std::path::PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The text of a file shipped in `grammars/` (compiled in), by its path below that folder.
+pub(crate) fn builtin_file(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(f, _)| *f == name).map(|(_, t)| *t)
 }
 
 /// 1-based line of a byte offset.
@@ -457,6 +478,32 @@ parts = ["basic_expenditure"]
             .unwrap_err()
             .message
             .contains("美元"));
+    }
+
+    #[test]
+    fn a_folder_vocabulary_is_not_a_grammar_and_adds_to_the_national_one() {
+        let dir = std::env::temp_dir().join(format!("bt-vocab-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("t.toml"), OK).unwrap();
+        std::fs::write(
+            dir.join(VOCABULARY_FILE),
+            "[[concept]]\nid = \"x\"\nlabels = [\"项目支出\", \"专项支出\"]\n",
+        )
+        .unwrap();
+        let set = GrammarSet::load_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(set.grammars.len(), 1);
+        let v = &set.grammars[0].vocabulary;
+        assert!(v.variants("项目支出").contains(&"专项支出".to_string()));
+        assert!(
+            v.concepts_of("总计").contains(&"total"),
+            "national concepts kept"
+        );
+        // The shipped vocabulary is not loaded as a grammar either.
+        assert!(GrammarSet::builtin()
+            .grammars
+            .iter()
+            .all(|g| g.file != VOCABULARY_FILE));
     }
 
     #[test]

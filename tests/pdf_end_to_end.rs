@@ -6,7 +6,7 @@ use budget_tables::convert::convert_file;
 use budget_tables::grammar::GrammarSet;
 use budget_tables::model::Document;
 use budget_tables::pdf::fixture::{
-    expenditure_summary_pdf, expenditure_summary_pdf_turned, FontKind, Grid, PdfBuilder,
+    expenditure_summary_pdf, expenditure_summary_pdf_turned, FontKind, Grid, PdfBuilder, Table,
 };
 
 /// Two pages: title, department and unit, then a table that continues on page 2 under a
@@ -230,4 +230,235 @@ fn a_pdf_that_is_not_a_budget_says_so() {
     std::fs::write(&path, b.build()).expect("write");
     let e = convert_file(&path, &GrammarSet::builtin()).expect_err("not a budget");
     assert!(e.to_string().contains("not a budget"), "{e}");
+}
+
+/// A one-page table with a one-row header whose labels wrap inside narrow cells, as regional
+/// offices print them: `header` cells (a "\n" starts the next printed line of the cell),
+/// then `body` rows, under `title`, 编制部门 and 单位：万元 (its 元 on the next line when
+/// `wrapped_unit`).
+fn wrapped_header_pdf(
+    wrapped_unit: bool,
+    title: &str,
+    cols: &[f64],
+    header: &[&str],
+    body: &[Vec<&str>],
+    grid: Grid,
+) -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    b.text(p, FontKind::Identity, 16.0, 250.0, 560.0, title);
+    b.text(p, FontKind::Identity, 10.0, 40.0, 535.0, "编制部门：测试局");
+    if wrapped_unit {
+        // "单位：万" with its "元" on the next line, as a narrow unit cell wraps it.
+        b.text(p, FontKind::Identity, 10.0, 700.0, 547.0, "单位：万");
+        b.text(p, FontKind::Identity, 10.0, 700.0, 535.0, "元");
+    } else {
+        b.text(p, FontKind::Identity, 10.0, 700.0, 535.0, "单位：万元");
+    }
+    let rows: Vec<Vec<&str>> = std::iter::once(header.to_vec())
+        .chain(body.iter().cloned())
+        .collect();
+    b.table(
+        p,
+        &Table {
+            x: 40.0,
+            top: 520.0,
+            cols: cols.to_vec(),
+            row_height: 20.0,
+            size: 10.0,
+            fonts: vec![FontKind::Identity; cols.len()],
+            header: 1,
+            rows,
+            grid,
+        },
+    );
+    b.build()
+}
+
+fn amounts(doc: &Document) -> Vec<Vec<String>> {
+    doc.tables[0]
+        .rows
+        .iter()
+        .map(|r| {
+            r.amounts
+                .iter()
+                .map(|a| a.map(|d| d.to_string()).unwrap_or_else(|| "-".into()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A 三公 table whose header cells wrap: 合计 one character per line, "因公出国" over
+/// "（境）费", 公务接待费 one character per line and printed before the vehicle columns,
+/// "公务用车" over "运行维" over "护费" (运行维护费, the vocabulary's synonym of the
+/// grammar's 公务用车运行费). Amounts: 10.50 = 2.00 + 6.00 + 2.50 and 6.00 = 4.00 + 2.00,
+/// so each must land in its own column for the identities to hold.
+fn check_wrapped_three_public(grid: Grid, name: &str) {
+    let bytes = wrapped_header_pdf(
+        false,
+        "2025年一般公共预算“三公”经费支出表",
+        &[60.0; 6],
+        &[
+            "合\n计",
+            "因公出国\n（境）费",
+            "公\n务\n接\n待\n费",
+            "小计",
+            "公务用车\n购置费",
+            "公务用车\n运行维\n护费",
+        ],
+        &[vec!["10.50", "2.00", "2.50", "6.00", "4.00", "2.00"]],
+        grid,
+    );
+    let doc = convert(&bytes, name);
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    let t = &doc.tables[0];
+    assert_eq!(t.kind, "three_public_expenses");
+    assert_eq!(t.unit.label(), "万元");
+    let ids: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "total",
+            "outbound_travel",
+            "official_vehicles",
+            "official_vehicles.purchase",
+            "official_vehicles.operation",
+            "official_reception"
+        ]
+    );
+    // In the grammar's column order: total, outbound, vehicles, purchase, operation, reception.
+    assert_eq!(
+        amounts(&doc),
+        [["10.50", "2.00", "6.00", "4.00", "2.00", "2.50"]],
+        "grid {grid:?}"
+    );
+    assert!(doc.warnings.is_empty(), "{:#?}", doc.warnings);
+}
+
+#[test]
+fn three_public_header_wrapped_in_narrow_ruled_cells() {
+    check_wrapped_three_public(Grid::ThinFilled, "wrapped-3p-ruled.pdf");
+}
+
+#[test]
+fn three_public_header_wrapped_in_narrow_unruled_cells() {
+    check_wrapped_three_public(Grid::None, "wrapped-3p-unruled.pdf");
+}
+
+/// A 部门支出总表 whose 基本支出 label is "基" over "本支出" and 合计 letter-spaced one
+/// character per line; each row's 合计 = 基本支出 + 项目支出.
+#[test]
+fn expenditure_header_with_a_label_wrapped_after_one_character() {
+    let bytes = wrapped_header_pdf(
+        false,
+        "2025年部门支出总表",
+        &[80.0, 200.0, 45.0, 45.0, 45.0],
+        &["科目编码", "科目名称", "合\n计", "基\n本支出", "项目\n支出"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00", "5.00", "4.00"],
+            vec!["", "合计", "9.00", "5.00", "4.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "wrapped-basic.pdf");
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    assert_eq!(doc.tables[0].kind, "expenditure_summary");
+    assert_eq!(
+        amounts(&doc),
+        [["9.00", "5.00", "4.00"], ["9.00", "5.00", "4.00"]]
+    );
+    assert!(doc.warnings.is_empty(), "{:#?}", doc.warnings);
+}
+
+/// A 部门支出总表 printed without a 项目支出 column (an office with no project spending), or
+/// with a column the grammar does not know (上缴上级支出) in its place.
+fn expenditure_without_projects_pdf(header: &[&str], body: &[Vec<&str>], grid: Grid) -> Vec<u8> {
+    let cols = [80.0, 200.0, 80.0, 80.0, 80.0];
+    let cols = cols.get(..header.len()).unwrap_or(&cols);
+    wrapped_header_pdf(false, "2025年部门支出总表", cols, header, body, grid)
+}
+
+/// The layout stage's tables and failures for a PDF's bytes.
+fn layout(bytes: &[u8]) -> (usize, Vec<String>) {
+    let pdf = budget_tables::pdf::PdfFile::from_bytes(bytes, "fixture.pdf").expect("opens");
+    let pages = budget_tables::layout::read_pages(&pdf).expect("pages");
+    let (raws, failures) = budget_tables::layout::tables(&pages, &GrammarSet::builtin());
+    (raws.len(), failures.into_iter().map(|(_, e)| e).collect())
+}
+
+#[test]
+fn a_ruled_table_may_leave_out_a_grammar_column() {
+    let bytes = expenditure_without_projects_pdf(
+        &["科目编码", "科目名称", "合计", "基本支出"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00", "9.00"],
+            vec!["", "合计", "9.00", "9.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "no-projects.pdf");
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    // 项目支出 is not printed: blank in every row, 合计 = 基本支出 holds.
+    assert_eq!(
+        amounts(&doc),
+        [["9.00", "9.00", "-"], ["9.00", "9.00", "-"]]
+    );
+}
+
+#[test]
+fn an_amount_under_an_unknown_or_unruled_column_is_not_guessed() {
+    // The amount under 上缴上级支出 must not be taken for 项目支出 (or any other column).
+    let bytes = expenditure_without_projects_pdf(
+        &["科目编码", "科目名称", "合计", "基本支出", "上缴上级支出"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00", "5.00", "4.00"],
+            vec!["", "合计", "9.00", "5.00", "4.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let (n, failures) = layout(&bytes);
+    assert_eq!(n, 0);
+    assert!(
+        failures
+            .iter()
+            .any(|e| e.contains("项目支出") && e.contains("4.00 on page 1 is in no located column")),
+        "{failures:#?}"
+    );
+    // Without rulings nothing proves that the column is absent: not read.
+    let bytes = expenditure_without_projects_pdf(
+        &["科目编码", "科目名称", "合计", "基本支出"],
+        &[vec!["201", "一般公共服务支出", "9.00", "9.00"]],
+        Grid::None,
+    );
+    let (n, failures) = layout(&bytes);
+    assert_eq!(n, 0);
+    assert!(
+        failures
+            .iter()
+            .any(|e| e.contains("header labels not found: [\"项目支出\"]")),
+        "{failures:#?}"
+    );
+}
+
+/// A Jiangsu 财政拨款支出预算表 (no default unit in its grammar) whose lone amount column is
+/// letter-spaced "金   额" and whose unit wraps "单位：万" over "元".
+#[test]
+fn letter_spaced_label_and_a_unit_wrapped_over_two_lines() {
+    let bytes = wrapped_header_pdf(
+        true,
+        "2025年财政拨款支出预算表",
+        &[100.0, 200.0, 100.0],
+        &["功能科目代码", "功能科目名称", "金   额"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00"],
+            vec!["", "合计", "9.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "letter-spaced.pdf");
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    let t = &doc.tables[0];
+    assert_eq!(t.kind, "fiscal_expenditure");
+    assert_eq!(t.unit.label(), "万元");
+    assert_eq!(amounts(&doc), [["9.00"], ["9.00"]]);
 }

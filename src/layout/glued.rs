@@ -120,6 +120,7 @@ mod tests {
             code_zone: None,
             name_end: 150.0,
             text_centers: Vec::new(),
+            unprinted: Vec::new(),
         }
     }
 

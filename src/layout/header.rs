@@ -5,6 +5,8 @@
 use super::pages::PTok;
 use crate::grammar::{Grammar, Layout};
 use crate::text::squash;
+use crate::token::TokenKind;
+use crate::vocabulary::normalize_label;
 
 /// Where each column of the grammar sits on the page: x centre of its header label, and the
 /// cell boundaries from vertical rulings (empty where the page has none).
@@ -18,6 +20,8 @@ pub(super) struct ColumnGeometry {
     pub(super) name_end: f64,
     /// x centres of the grammar's text columns' labels (procurement: 专项名称, 采购物品名称 …).
     pub(super) text_centers: Vec<f64>,
+    /// Leaf labels of grammar columns the header does not print (their centre is NaN).
+    pub(super) unprinted: Vec<String>,
 }
 
 impl ColumnGeometry {
@@ -57,6 +61,48 @@ impl ColumnGeometry {
     }
 }
 
+/// Fewest located amount columns for a table to be read with some grammar columns unprinted.
+const MIN_PRINTED_COLUMNS: usize = 2;
+
+impl ColumnGeometry {
+    /// With grammar columns unprinted, every amount of the body must sit in a ruled cell that
+    /// holds exactly one located label: an amount under a printed column the grammar does
+    /// not know (or under a label not located) would otherwise go to a neighbour's column.
+    pub(super) fn check_unprinted(&self, body: &[(u32, f64, Vec<PTok>)]) -> Result<(), String> {
+        if self.unprinted.is_empty() {
+            return Ok(());
+        }
+        for (page, _, toks) in body {
+            for t in toks {
+                let x = t.center();
+                if x < self.name_end || crate::token::classify(&t.text) != TokenKind::Number {
+                    continue;
+                }
+                let Some(cell) = self.cells.windows(2).find(|w| x >= w[0] && x <= w[1]) else {
+                    return Err(self.unprinted_error(&t.text, *page));
+                };
+                let inside = self
+                    .centers
+                    .iter()
+                    .filter(|&&c| c >= cell[0] && c <= cell[1])
+                    .count();
+                if inside != 1 {
+                    return Err(self.unprinted_error(&t.text, *page));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unprinted_error(&self, amount: &str, page: u32) -> String {
+        format!(
+            "header labels not found: {:?}, and the amount {amount} on page {page} is in no \
+             located column",
+            self.unprinted
+        )
+    }
+}
+
 /// Index of the centre nearest to `x`.
 fn nearest(centers: &[f64], x: f64) -> Option<usize> {
     (0..centers.len()).min_by(|&i, &j| (centers[i] - x).abs().total_cmp(&(centers[j] - x).abs()))
@@ -68,13 +114,43 @@ pub(super) struct HeaderTok {
     pub(super) tok: PTok,
 }
 
+/// Lines a label stacked in one cell may skip between two of its pieces (lines of the
+/// neighbouring cells printed in between: "因公出" … "国（境）" … "费" in a narrow cell).
+const STACK_LINE_GAP: usize = 6;
+/// Lines a stacked label may span in all (one character per line: "公/务/接/待/费").
+const STACK_LINES: usize = 12;
+/// Horizontal slack (points) for a piece's centre to count as inside the cell above.
+const STACK_SLACK: f64 = 4.0;
+/// Gap between two letter-spaced characters of one label, in character widths ("金   额").
+const LETTER_GAP: f64 = 2.5;
+/// Rank added to a synonym's match: any print of the grammar's own label wins over it.
+const SYNONYM_RANK: u8 = 4;
+
+/// Whether a piece (x0, x1) on a lower line belongs to the cell spanning (a0, a1) above:
+/// its centre is inside (with slack) or it overlaps at least half of the narrower one.
+fn same_cell(x0: f64, x1: f64, a0: f64, a1: f64) -> bool {
+    let c = (x0 + x1) / 2.0;
+    if c >= a0 - STACK_SLACK && c <= a1 + STACK_SLACK {
+        return true;
+    }
+    let overlap = x1.min(a1) - x0.max(a0);
+    overlap > 0.0 && overlap >= 0.5 * (x1 - x0).min(a1 - a0)
+}
+
+/// Whether `s` ends with the start of `label` (a stack of pieces that may go on to it).
+fn opens(s: &str, label: &str) -> bool {
+    s.char_indices().any(|(k, _)| label.starts_with(&s[k..]))
+}
+
 /// Locates a label in the header: a token equal to it, a token containing it, or tokens
-/// stacked in one cell whose text joins to it ("事业单位" over "经营收入").
-fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
+/// stacked in one cell whose text joins to it ("事业单位" over "经营收入"). Labels and
+/// header tokens are normalised ([`normalize_label`]). Only matches centred right of
+/// `after` count, and none centred where a column was already placed (`used`).
+fn locate(label: &str, header: &[HeaderTok], after: f64, used: &[f64]) -> Option<(u8, f64, f64)> {
     let mut best: Option<(u8, f64, f64)> = None;
     let mut consider = |rank: u8, x0: f64, x1: f64| {
         let c = (x0 + x1) / 2.0;
-        if c <= after {
+        if c <= after || used.iter().any(|u| (u - c).abs() < 1.0) {
             return;
         }
         let better = match best {
@@ -86,7 +162,7 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
         }
     };
     for (i, h) in header.iter().enumerate() {
-        let t = squash(&h.tok.text);
+        let t = &h.tok.text;
         if t == label {
             consider(0, h.tok.x0, h.tok.x1);
             continue;
@@ -94,19 +170,25 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
             consider(2, h.tok.x0, h.tok.x1);
             continue;
         }
+        if !opens(t, label) {
+            continue;
+        }
         // Stack the tokens below it in the same cell (overlapping x, next lines).
         let mut acc = t.clone();
         let (mut x0, mut x1) = (h.tok.x0, h.tok.x1);
         let mut line = h.line;
         for h2 in header.iter().skip(i + 1) {
-            if h2.line <= line || h2.line > line + 3 {
+            if h2.line <= line || h2.line > line + STACK_LINE_GAP {
                 continue;
             }
-            let c2 = h2.tok.center();
-            if c2 < x0 - 4.0 || c2 > x1 + 4.0 {
+            if !same_cell(h2.tok.x0, h2.tok.x1, x0, x1) {
                 continue;
             }
-            acc.push_str(&squash(&h2.tok.text));
+            let joined = format!("{acc}{}", h2.tok.text);
+            if !opens(&joined, label) && !joined.contains(label) {
+                continue;
+            }
+            acc = joined;
             x0 = x0.min(h2.tok.x0);
             x1 = x1.max(h2.tok.x1);
             line = h2.line;
@@ -118,23 +200,113 @@ fn locate(label: &str, header: &[HeaderTok], after: f64) -> Option<(f64, f64)> {
                 consider(3, x0, x1);
                 break;
             }
-            if line > h.line + 8 {
+            if line > h.line + STACK_LINES {
                 break;
             }
+        }
+    }
+    best
+}
+
+/// Locates a grammar column: under its own label first, then under the synonyms the
+/// vocabulary gives for it (ranked after any print of the label itself).
+fn locate_column(
+    variants: &[String],
+    header: &[HeaderTok],
+    after: f64,
+    used: &[f64],
+) -> Option<(f64, f64)> {
+    let mut best: Option<(u8, f64, f64)> = None;
+    for (k, v) in variants.iter().enumerate() {
+        let Some((rank, x0, x1)) = locate(v, header, after, used) else {
+            continue;
+        };
+        let rank = if k == 0 { rank } else { rank + SYNONYM_RANK };
+        if best.is_none_or(|(r, _, _)| rank < r) {
+            best = Some((rank, x0, x1));
         }
     }
     best.map(|(_, a, b)| (a, b))
 }
 
-/// The leaf of a label path ("基本支出/人员经费" → "人员经费"), with variants stripped of
-/// brackets' width differences.
-fn leaf(label: &str) -> String {
-    label
-        .rsplit('/')
-        .next()
-        .unwrap_or(label)
-        .replace('（', "(")
-        .replace('）', ")")
+/// The leaf of a label path ("基本支出/人员经费" → "人员经费").
+fn leaf(label: &str) -> &str {
+    label.rsplit('/').next().unwrap_or(label)
+}
+
+/// Whether a header line is a column-number row ("栏次", "1 2 3 …", "* *"): never a label.
+fn column_number_line(toks: &[&HeaderTok]) -> bool {
+    !toks.is_empty()
+        && toks.iter().all(|h| {
+            let t = normalize_label(&h.tok.text);
+            t.contains("栏次")
+                || !t.is_empty()
+                    && t.chars()
+                        .all(|c| c.is_ascii_digit() || c == '*' || c == '※')
+        })
+}
+
+/// Whether a vertical ruling crosses the gap between x0 and x1.
+fn ruled_between(verticals: &[(f64, f64, f64)], x0: f64, x1: f64) -> bool {
+    verticals.iter().any(|v| v.0 > x0 && v.0 < x1)
+}
+
+/// The header as matching sees it: tokens normalised, column-number rows dropped, and
+/// letter-spaced labels of one cell ("金   额", "合 计") joined into an extra token (the
+/// pieces are kept too).
+fn normalized_header(header: &[HeaderTok], verticals: &[(f64, f64, f64)]) -> Vec<HeaderTok> {
+    let mut out: Vec<HeaderTok> = Vec::with_capacity(header.len());
+    let mut lines: Vec<usize> = header.iter().map(|h| h.line).collect();
+    lines.dedup();
+    for line in lines {
+        let mut toks: Vec<&HeaderTok> = header.iter().filter(|h| h.line == line).collect();
+        if column_number_line(&toks) {
+            continue;
+        }
+        toks.sort_by(|a, b| a.tok.x0.total_cmp(&b.tok.x0));
+        let norm: Vec<PTok> = toks
+            .iter()
+            .map(|h| PTok {
+                text: normalize_label(&h.tok.text),
+                x0: h.tok.x0,
+                x1: h.tok.x1,
+                glyphs: Vec::new(),
+            })
+            .filter(|t| !t.text.is_empty())
+            .collect();
+        // Runs of single characters close together, with no ruling between them.
+        let mut k = 0;
+        while k < norm.len() {
+            let mut j = k;
+            while j + 1 < norm.len() {
+                let (a, b) = (&norm[j], &norm[j + 1]);
+                let single = a.text.chars().count() == 1 && b.text.chars().count() == 1;
+                let width = (a.x1 - a.x0).max(b.x1 - b.x0);
+                if single
+                    && b.x0 - a.x1 <= LETTER_GAP * width
+                    && !ruled_between(verticals, a.x1, b.x0)
+                {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if j > k {
+                out.push(HeaderTok {
+                    line,
+                    tok: PTok {
+                        text: norm[k..=j].iter().map(|t| t.text.as_str()).collect(),
+                        x0: norm[k].x0,
+                        x1: norm[j].x1,
+                        glyphs: Vec::new(),
+                    },
+                });
+            }
+            k = j + 1;
+        }
+        out.extend(norm.into_iter().map(|tok| HeaderTok { line, tok }));
+    }
+    out
 }
 
 pub(super) fn geometry(
@@ -143,49 +315,45 @@ pub(super) fn geometry(
     verticals: &[(f64, f64, f64)],
     y_range: (f64, f64),
 ) -> Result<ColumnGeometry, String> {
-    let mut centers = Vec::with_capacity(g.columns.len());
+    let mut centers: Vec<f64> = Vec::with_capacity(g.columns.len());
     let mut after = f64::MIN;
     let mut missing = Vec::new();
-    let normalized: Vec<HeaderTok> = header
-        .iter()
-        .map(|h| HeaderTok {
-            line: h.line,
-            tok: PTok {
-                text: h.tok.text.replace('（', "(").replace('）', ")"),
-                x0: h.tok.x0,
-                x1: h.tok.x1,
-                glyphs: Vec::new(),
-            },
-        })
-        .collect();
+    let normalized = normalized_header(header, verticals);
+    // Two-sided tables tell sections apart by the order of their columns; other tables may
+    // print their columns in another order than the grammar lists them (三公: 公务接待费
+    // before or after 公务用车…), found anywhere not yet taken.
+    let any_order = g.layout != Layout::TwoSided;
     for c in &g.columns {
-        let l = leaf(&c.label);
-        match locate(&l, &normalized, after) {
+        let variants = g.vocabulary.variants(leaf(&c.label));
+        let found = locate_column(&variants, &normalized, after, &centers).or_else(|| {
+            any_order
+                .then(|| locate_column(&variants, &normalized, f64::MIN, &centers))
+                .flatten()
+        });
+        match found {
             Some((x0, x1)) => {
                 let center = (x0 + x1) / 2.0;
                 centers.push(center);
-                after = center;
+                after = after.max(center);
             }
-            None => missing.push(l),
+            None => {
+                // Kept in place so that columns stay numbered as the grammar lists them.
+                centers.push(f64::NAN);
+                missing.push(leaf(&c.label).to_string());
+            }
         }
     }
     let mut text_centers = Vec::with_capacity(g.text_columns.len());
     let mut after = f64::MIN;
     for c in &g.text_columns {
-        let l = leaf(&c.label);
-        match locate(&l, &normalized, after) {
+        let variants = g.vocabulary.variants(leaf(&c.label));
+        match locate_column(&variants, &normalized, after, &[]) {
             Some((x0, x1)) => {
                 after = (x0 + x1) / 2.0;
                 text_centers.push(after);
             }
-            None => missing.push(l),
+            None => missing.push(leaf(&c.label).to_string()),
         }
-    }
-    if !missing.is_empty() {
-        let text: String = header.iter().map(|h| h.tok.text.as_str()).collect();
-        return Err(format!(
-            "header labels not found: {missing:?} (header reads {text:?})"
-        ));
     }
     // Vertical rulings crossing the body's y range.
     let mut xs: Vec<f64> = verticals
@@ -195,6 +363,25 @@ pub(super) fn geometry(
         .collect();
     xs.sort_by(|a, b| a.total_cmp(b));
     xs.dedup_by(|a, b| (*a - *b).abs() < 2.0);
+    // Amount columns a document does not print (a 收入总表 without 财政专户管理资金): allowed
+    // only where ruled cells can prove it, once the body is seen ([`ColumnGeometry::check_unprinted`]).
+    let unprinted: Vec<String> = g
+        .columns
+        .iter()
+        .zip(&centers)
+        .filter(|(_, c)| c.is_nan())
+        .map(|(c, _)| leaf(&c.label).to_string())
+        .collect();
+    let may_omit = matches!(g.layout, Layout::Coded | Layout::SingleRow)
+        && xs.len() >= 2
+        && missing.len() == unprinted.len()
+        && centers.iter().filter(|c| c.is_finite()).count() >= MIN_PRINTED_COLUMNS;
+    if !missing.is_empty() && !may_omit {
+        let text: String = header.iter().map(|h| h.tok.text.as_str()).collect();
+        return Err(format!(
+            "header labels not found: {missing:?} (header reads {text:?})"
+        ));
+    }
     // Code zone: 类/款/项 headers, else the 编码/代码 label.
     let zones: Vec<(f64, f64)> = ["类", "款", "项"]
         .iter()
@@ -206,7 +393,8 @@ pub(super) fn geometry(
         })
         .collect();
     let code_zone = (zones.len() >= 2).then_some(zones);
-    let first = centers.first().copied().unwrap_or(0.0);
+    // The first amount column is the leftmost one, whatever the grammar's order.
+    let first = centers.iter().copied().reduce(f64::min).unwrap_or(0.0);
     let name_center = header
         .iter()
         .filter(|h| {
@@ -229,5 +417,121 @@ pub(super) fn geometry(
             name_end
         },
         text_centers,
+        unprinted,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header token: `line` (top to bottom), text and x extent.
+    fn h(line: usize, text: &str, x0: f64, x1: f64) -> HeaderTok {
+        HeaderTok {
+            line,
+            tok: PTok {
+                text: text.into(),
+                x0,
+                x1,
+                glyphs: Vec::new(),
+            },
+        }
+    }
+
+    fn find(label: &str, header: &[HeaderTok]) -> Option<(f64, f64)> {
+        let n = normalized_header(header, &[]);
+        locate(&normalize_label(label), &n, f64::MIN, &[]).map(|(_, a, b)| (a, b))
+    }
+
+    #[test]
+    fn a_label_stacked_in_a_narrow_cell_skips_the_lines_of_other_cells() {
+        // Jiangsu 2019 三公: "因公出" … "国（境）" … "费", four lines of neighbouring cells
+        // printed between the last two pieces.
+        let header = [
+            h(1, "因公出", 193.0, 223.0),
+            h(2, "合计", 82.0, 102.0),
+            h(3, "公务接", 416.0, 446.0),
+            h(4, "国（境）", 188.0, 228.0),
+            h(5, "公务用车购", 289.0, 339.0),
+            h(6, "待费", 421.0, 441.0),
+            h(7, "小计", 247.0, 268.0),
+            h(8, "费", 203.0, 213.0),
+        ];
+        assert_eq!(find("因公出国(境)费", &header), Some((188.0, 228.0)));
+        assert_eq!(find("公务接待费", &header), Some((416.0, 446.0)));
+    }
+
+    #[test]
+    fn a_label_wrapped_after_its_first_character_joins_left_aligned_pieces() {
+        // "基" over "本支出", both starting at the cell's left edge.
+        let header = [h(1, "基", 352.0, 362.0), h(2, "本支出", 352.0, 382.0)];
+        assert_eq!(find("基本支出", &header), Some((352.0, 382.0)));
+        // One character per line.
+        let header: Vec<HeaderTok> = "公务接待费"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| h(i + 1, &c.to_string(), 100.0, 110.0))
+            .collect();
+        assert_eq!(find("公务接待费", &header), Some((100.0, 110.0)));
+    }
+
+    #[test]
+    fn a_stack_takes_only_the_pieces_that_continue_the_label() {
+        // A spanning label above ("公务用车购置及运行费") is not a piece of 购置费's cell.
+        let header = [
+            h(1, "公务用车", 300.0, 340.0),
+            h(2, "合计", 305.0, 325.0),
+            h(3, "购置费", 300.0, 330.0),
+        ];
+        assert_eq!(find("公务用车购置费", &header), Some((300.0, 340.0)));
+        // Pieces of another column's cell are never joined.
+        let header = [h(1, "公务用车", 300.0, 340.0), h(2, "购置费", 400.0, 430.0)];
+        assert_eq!(find("公务用车购置费", &header), None);
+    }
+
+    #[test]
+    fn letter_spaced_characters_join_unless_a_ruling_separates_them() {
+        let header = [h(1, "金", 442.0, 452.0), h(1, "额", 467.0, 477.0)];
+        assert_eq!(find("金额", &header), Some((442.0, 477.0)));
+        let n = normalized_header(&header, &[(460.0, 0.0, 600.0)]);
+        assert!(n.iter().all(|t| t.tok.text != "金额"));
+        // Far apart: two cells.
+        let header = [h(1, "类", 40.0, 50.0), h(1, "款", 90.0, 100.0)];
+        assert_eq!(find("类款", &header), None);
+    }
+
+    #[test]
+    fn column_number_rows_are_not_labels() {
+        let header = [
+            h(1, "合计", 100.0, 120.0),
+            h(2, "1", 108.0, 112.0),
+            h(2, "2", 158.0, 162.0),
+            h(3, "栏次", 20.0, 40.0),
+            h(3, "**", 60.0, 70.0),
+        ];
+        let n = normalized_header(&header, &[]);
+        let texts: Vec<&str> = n.iter().map(|t| t.tok.text.as_str()).collect();
+        assert_eq!(texts, ["合计"]);
+    }
+
+    #[test]
+    fn synonyms_rank_after_the_printed_label() {
+        let v = crate::vocabulary::Vocabulary::national();
+        // 公务用车运行维护费 is found for the grammar's 公务用车运行费 …
+        let header = normalized_header(&[h(1, "公务用车运行维护费", 200.0, 290.0)], &[]);
+        let variants = v.variants("公务用车运行费");
+        assert_eq!(
+            locate_column(&variants, &header, f64::MIN, &[]),
+            Some((200.0, 290.0))
+        );
+        // … but where 合计 is printed, 合计 wins over its synonym 小计 printed left of it.
+        let header = normalized_header(
+            &[h(1, "小计", 100.0, 120.0), h(1, "合计", 200.0, 220.0)],
+            &[],
+        );
+        assert_eq!(
+            locate_column(&v.variants("合计"), &header, f64::MIN, &[]),
+            Some((200.0, 220.0))
+        );
+    }
 }

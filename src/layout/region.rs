@@ -32,6 +32,7 @@ fn is_page_number(l: &Line) -> bool {
 }
 
 static PAGE_NO: OnceLock<Regex> = OnceLock::new();
+static UNIT_CUT: OnceLock<Regex> = OnceLock::new();
 
 /// Whether a line starts the table body: it holds an amount, or is a code row or total row.
 fn body_line(l: &Line) -> bool {
@@ -73,6 +74,7 @@ pub(super) fn region(
     let mut li = h.line_idx + h.lines;
     let mut in_body = false;
     let mut first_page = true;
+    let mut wan_open = false;
     'pages: while pi < pages.len() && (pi, li) < end {
         let p = &pages[pi];
         let mut page_started = false;
@@ -90,6 +92,14 @@ pub(super) fn region(
             if let Some(u) = unit_in(&t) {
                 raw.unit.get_or_insert(u);
                 continue;
+            }
+            // "单位：万" with its "元" wrapped onto the next line (a narrow unit cell).
+            if re(&UNIT_CUT, r"单位[:：]?万$").is_match(&t) {
+                wan_open = true;
+                continue;
+            }
+            if std::mem::take(&mut wan_open) && ptoks(l).iter().any(|k| k.text == "元") {
+                raw.unit.get_or_insert(Unit::WanYuan);
             }
             if t.starts_with("编制部门") || t.starts_with("编制单位") || t.starts_with("部门：")
             {
@@ -234,6 +244,7 @@ pub(super) fn region(
             .filter(|(_, _, toks)| !toks.is_empty())
             .collect();
         let geo = geometry(g, &panel_header, verticals, (lo, hi))
+            .and_then(|geo| geo.check_unprinted(&panel_body).map(|()| geo))
             .map_err(|e| format!("{}: {e}", raw.display_name()))?;
         split_glued(&mut panel_body, &geo);
         let groups = if g.group_attribute.is_some() {

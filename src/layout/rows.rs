@@ -112,7 +112,7 @@ pub(super) fn row_bands(
     body: &[(u32, f64, Vec<PTok>)],
     geo: &ColumnGeometry,
 ) -> Option<Vec<usize>> {
-    let x = *geo.centers.first()?;
+    let x = geo.centers.iter().copied().find(|c| c.is_finite())?;
     let mut bands = Vec::with_capacity(body.len());
     let mut seen: std::collections::HashMap<(u32, usize), Vec<usize>> = Default::default();
     for (page, y, toks) in body {

@@ -64,15 +64,13 @@ pub const SCANNED: (&str, u32) = ("beijing-government-services-2026-budget-scann
 pub const NOT_YET_READ: &[(&str, &str)] = &[
     (
         "beijing-petition-office-2026-budget-tables.pdf",
-        "Beijing 预算NN表 layout (万元 with six decimals, fused codes): 3 of 11 tables read \
-         (预算06-08表); 预算09表 三公 header labels not found, 预算04表 amounts without a label \
-         on the 支出 side, 收支总表/收入总表/支出总表/一般公共预算支出表/政府采购/政府购买服务 \
+        "Beijing 预算NN表 layout (万元 with six decimals, fused codes): 4 of 11 tables read \
+         (预算06-09表); 预算04表 amounts without a label on the 支出 side, 收支总表/收入总表/支出总表/一般公共预算支出表/政府采购/政府购买服务 \
          not found",
     ),
     (
         "central-petition-bureau-2026-budget.pdf",
-        "central template 部门公开表1-9: 5 of 9 tables read; 部门收入总表/部门支出总表/三公 \
-         header labels not found (小计, 合计, “三公”经费合计), 一般公共预算支出表 not found; \
+        "central template 部门公开表1-9: 8 of 9 tables read; 一般公共预算支出表 not found; \
          narrative headings 关于…的说明 reported as missing tables",
     ),
     (
@@ -87,15 +85,16 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
     ),
     (
         "hangzhou-meteorological-bureau-2026-budget.pdf",
-        "Hangzhou 市级部门 layout (no codes, names indented): 1 of 10 tables read (政府性基金, \
-         empty); 'no 单位 line and the grammar gives no default unit', header labels \
-         金额/合计 not found",
+        "Hangzhou 市级部门 layout (no codes, names indented): 2 of 10 tables read (财政拨款收支, \
+         政府性基金 empty); 'no 单位 line and the grammar gives no default unit'; the Jiangsu \
+         grammars picked by title lack its columns (header labels 金额 not found; 支出预算总表 \
+         prints columns the grammar does not know)",
     ),
     (
         "jiangsu-high-court-2019-budget.pdf",
-        "2019 公开NN表 layout: 8 of 12 tables read; 公开05/07/08表 header label 金额 not \
-         found, 公开09表 三公 header labels not found; 政府性基金 table (p14) read as empty; \
-         five tables of the contents reported missing although printed",
+        "2019 公开NN表 layout: 11 of 12 tables read; 公开08表 prints its amount column as \
+         基本支出 (grammar: 金额); 政府性基金 table (p14) read as empty; five tables of the \
+         contents reported missing although printed",
     ),
     (
         "shanghai-putuo-social-work-2024-final-accounts.pdf",
