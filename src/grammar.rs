@@ -284,16 +284,21 @@ impl Grammar {
         Ok(())
     }
 
-    /// Whether a printed title (white space removed) names this kind of table.
+    /// Whether a printed title (white space removed) names this kind of table: it contains
+    /// one of the grammar's own titles, or the national vocabulary
+    /// ([`crate::vocabulary`]) gives it a kind this grammar reads. Both sides are normalised.
     pub fn matches_title(&self, title: &str) -> bool {
-        self.titles.iter().any(|t| title.contains(t.as_str()))
+        self.title_score(title) > 0
+            || crate::vocabulary::kind_of(title).is_some_and(|e| e.read_by(&self.kind))
     }
 
-    /// The longest title of this grammar contained in `title` (a better match is longer).
+    /// The longest of this grammar's own titles contained in `title` (a better match is
+    /// longer); 0 when only the national vocabulary names it.
     pub fn title_score(&self, title: &str) -> usize {
+        let title = crate::vocabulary::normalise_title(title);
         self.titles
             .iter()
-            .filter(|t| title.contains(t.as_str()))
+            .filter(|t| title.contains(crate::vocabulary::normalise_title(t).as_str()))
             .map(|t| t.chars().count())
             .max()
             .unwrap_or(0)
@@ -363,6 +368,8 @@ impl GrammarSet {
                 let (n, all) = g.header_score(header);
                 (
                     family.is_some_and(|f| f == g.family),
+                    // A grammar's own title beats the national vocabulary's kind.
+                    g.title_score(title) > 0,
                     all,
                     g.title_score(title),
                     n,

@@ -37,6 +37,7 @@ pub mod run;
 pub mod samples;
 pub mod text;
 pub mod token;
+pub mod vocabulary;
 pub mod write;
 
 /// The corpus helper of the integration tests, shared with the unit tests that read the corpus.

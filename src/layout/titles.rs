@@ -1,11 +1,14 @@
-//! Title finding: table titles matched against the grammars (wrapped titles, printed labels,
-//! the document's family for titles several families share), and what the titles and the
-//! contents page tell about the document: department, year, kind, tables listed but absent.
+//! Title finding: table titles matched against the grammars and the national vocabulary
+//! ([`crate::vocabulary`]: wrapped titles, printed labels before, above or after the title,
+//! the document's family for titles several families share), contents pages told apart from
+//! table pages, and what the titles and the contents page tell about the document:
+//! department, year, kind, tables listed but absent.
 
-use super::pages::{line_text, PageLayout};
+use super::pages::{is_number, line_text, ptoks, PageLayout};
 use crate::assemble::RawTable;
 use crate::grammar::GrammarSet;
 use crate::text::re;
+use crate::vocabulary::{is_label_only, kind_of, split_label};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -20,21 +23,25 @@ pub struct TitleHit {
     pub above: usize,
     pub number: Option<String>,
     pub title: String,
-    pub grammar: usize,
+    /// The grammar that reads the table; `None` when no grammar reads its kind (the title
+    /// still ends the table before it, and the table is reported as unknown).
+    pub grammar: Option<usize>,
+    /// Text of the lines below the title (for choosing among grammars by header labels).
+    header_guess: String,
 }
 
-/// Splits a printed label off a title: "一、2018年度…" → ("一、", "2018年度…"), "表5-1…", "公开01表".
-fn split_label(t: &str) -> (Option<String>, String) {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &R,
-        r"^(公开\d+表|表[一二三四五六七八九十\d]+(?:-\d+)?[.．、]?|[一二三四五六七八九十]+、)(.*)$",
-    );
-    match r.captures(t) {
-        Some(c) => (Some(c[1].to_string()), c[2].to_string()),
-        None => (None, t.to_string()),
-    }
-}
+/// Lines below a title read as its likely header when choosing a grammar by header labels.
+const HEADER_GUESS_LINES: usize = 8;
+
+/// Title-like lines on one page, at least this many, with no amount: a contents page.
+const CONTENTS_MIN_TITLES: usize = 3;
+
+/// Words of which a labelled title ("表12 …表") names at least one to be taken as a table
+/// title even when the vocabulary does not know its kind.
+const BUDGET_WORDS: [&str; 6] = ["预算", "决算", "支出", "收入", "经费", "资金"];
+
+/// Contents pages are looked for among the first pages only (for [`missing_tables`]).
+const CONTENTS_PAGES_SEARCHED: usize = 6;
 
 /// Whether a line reads as a title: short, not prose, not a contents entry.
 fn title_like(t: &str) -> bool {
@@ -49,26 +56,159 @@ fn title_like(t: &str) -> bool {
         && !t.ends_with(|c: char| c.is_ascii_digit())
 }
 
+/// Whether a line's text holds an amount ("17,981.68", "0.50"): a table row, not a title.
+fn amount_in(t: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"\d\.\d|\d,\d{3}").is_match(t)
+}
+
+/// A contents entry: a title followed by dotted leaders and/or a page number.
+fn contents_entry(t: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"表(?:[.．…·。\-—\s]*)\d{1,3}$").is_match(t)
+}
+
+/// A contents line without its leaders and page number.
+fn strip_contents_tail(t: &str) -> &str {
+    t.trim_end_matches(|c: char| {
+        c.is_ascii_digit()
+            || matches!(c, '.' | '．' | '…' | '·' | '。' | '-' | '—')
+            || c.is_whitespace()
+    })
+}
+
+/// Whether a page is a table of contents: "目录" heading, several titles followed by leaders
+/// or page numbers, or several titles and no amount on the page.
+fn is_contents_page(p: &PageLayout, grammars: &GrammarSet) -> bool {
+    let texts: Vec<String> = p.lines.iter().map(line_text).collect();
+    if texts.iter().take(4).any(|t| t.contains("目录")) {
+        return true;
+    }
+    let entries = texts
+        .iter()
+        .filter(|t| contents_entry(t) && kind_known(strip_contents_tail(t), grammars))
+        .count();
+    if entries >= CONTENTS_MIN_TITLES {
+        return true;
+    }
+    let titles = texts
+        .iter()
+        .filter(|t| title_like(t) && kind_known(t, grammars))
+        .count();
+    titles >= CONTENTS_MIN_TITLES && !has_amount(p)
+}
+
+/// Whether any token of the page is an amount (a number with a decimal point or separator).
+fn has_amount(p: &PageLayout) -> bool {
+    p.lines.iter().any(|l| {
+        ptoks(l)
+            .iter()
+            .any(|t| is_number(&t.text) && t.text.contains(['.', ',']))
+    })
+}
+
+/// Whether a printed line (label included) names a table kind, by a grammar or the vocabulary.
+fn kind_known(t: &str, grammars: &GrammarSet) -> bool {
+    let (_, title) = split_label(t);
+    best_title(&title, grammars).is_some() || kind_of(&title).is_some()
+}
+
+/// What a candidate title names: `Some(Some(g))` a grammar's own title, `Some(None)` a table
+/// whose grammar is chosen later or that no grammar reads, `None` not a title.
+fn classify(title: &str, labelled: bool, grammars: &GrammarSet) -> Option<Option<usize>> {
+    if let Some(g) = best_title(title, grammars) {
+        return Some(Some(g));
+    }
+    if kind_of(title).is_some() {
+        return Some(None);
+    }
+    (labelled && title.ends_with('表') && BUDGET_WORDS.iter().any(|w| title.contains(w)))
+        .then_some(None)
+}
+
 /// Finds every table title in the document, in reading order.
 pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit> {
     let mut hits = Vec::new();
     for (pi, p) in pages.iter().enumerate() {
         // A contents page lists titles without being them.
-        if p.lines
-            .iter()
-            .take(4)
-            .any(|l| line_text(l).contains("目录"))
-        {
+        if is_contents_page(p, grammars) {
             continue;
         }
+        let page_hits = page_titles(pi, p, grammars);
+        hits.extend(merge_adjacent(page_hits, grammars));
+    }
+    // Titles shared by several families ("收入预算总表") take the document's family; titles
+    // only the vocabulary names take the grammar of their kind whose header labels fit best.
+    let family = title_family(&hits, grammars);
+    for h in &mut hits {
+        if let Some(g) = best_title_in(&h.title, grammars, family.as_deref()) {
+            h.grammar = Some(g);
+        } else if h.grammar.is_none() {
+            h.grammar = grammars
+                .best_for(&h.title, &h.header_guess, family.as_deref())
+                .and_then(|g| grammars.grammars.iter().position(|x| std::ptr::eq(x, g)));
+        }
+    }
+    hits
+}
+
+/// Titles printed on consecutive lines: a heading naming the same table as the title below
+/// it ("一、收支预算总表" over "2026年度收支预算总表") becomes that title's label; a run of
+/// [`CONTENTS_MIN_TITLES`] or more titles is a list of tables (contents), not tables.
+fn merge_adjacent(page_hits: Vec<TitleHit>, grammars: &GrammarSet) -> Vec<TitleHit> {
+    let mut runs: Vec<Vec<TitleHit>> = Vec::new();
+    for h in page_hits {
+        match runs.last_mut() {
+            Some(run)
+                if run.last().is_some_and(|p| {
+                    p.line_idx + p.lines == h.line_idx - h.above.min(h.line_idx)
+                }) =>
+            {
+                run.push(h)
+            }
+            _ => runs.push(vec![h]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut run in runs {
+        if run.len() >= CONTENTS_MIN_TITLES {
+            continue;
+        }
+        if run.len() == 2
+            && kind_name(&run[0].title, grammars).is_some()
+            && kind_name(&run[0].title, grammars) == kind_name(&run[1].title, grammars)
+        {
+            let (first, mut second) = (run.remove(0), run.remove(0));
+            second.above += first.above + first.lines;
+            second.number = second.number.or(first.number);
+            out.push(second);
+            continue;
+        }
+        out.extend(run);
+    }
+    out
+}
+
+/// The titles of one page, top to bottom.
+fn page_titles(pi: usize, p: &PageLayout, grammars: &GrammarSet) -> Vec<TitleHit> {
+    let mut hits = Vec::new();
+    {
         let mut li = 0;
         while li < p.lines.len() {
             let t = line_text(&p.lines[li]);
             let next = p.lines.get(li + 1).map(line_text).unwrap_or_default();
             let mut found = None;
-            // A wrapped title ("…支出预" + "算表") is tried first when the next line is short.
+            // A wrapped title ("…支出预" + "算表", "…经费及会议费" + "、培训费支出预算表") is
+            // tried first when the next line is short or ends the title.
             let mut cands = Vec::new();
-            if next.chars().count() <= 6 && !next.is_empty() && !next.contains("单位") {
+            let next_n = next.chars().count();
+            if !next.is_empty()
+                && !next.contains("单位")
+                && !t.ends_with('表')
+                && !amount_in(&t)
+                && split_label(&next).0.is_none()
+                && (next_n <= 6 || next_n <= 20 && next.ends_with('表'))
+            {
                 cands.push((format!("{t}{next}"), 2));
             }
             cands.push((t.clone(), 1));
@@ -77,15 +217,23 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                     continue;
                 }
                 let (mut number, title) = split_label(&cand);
-                if let Some(g) = best_title(&title, grammars) {
+                let prev_label = (number.is_none() && li > 0)
+                    .then(|| line_text(&p.lines[li - 1]))
+                    .filter(|prev| is_label_only(prev));
+                let labelled = number.is_some() || prev_label.is_some();
+                if let Some(grammar) = classify(&title, labelled, grammars) {
                     let mut above = 0;
-                    if number.is_none() && li > 0 {
-                        let prev = line_text(&p.lines[li - 1]);
-                        if re(&LABEL_ONLY, r"^公开\d+表$").is_match(&prev) {
-                            number = Some(prev);
-                            above = 1;
-                        }
+                    if let Some(prev) = prev_label {
+                        number = Some(prev);
+                        above = 1;
                     }
+                    let header_guess = p
+                        .lines
+                        .iter()
+                        .skip(li + n)
+                        .take(HEADER_GUESS_LINES)
+                        .map(line_text)
+                        .collect();
                     found = Some(TitleHit {
                         page_idx: pi,
                         line_idx: li,
@@ -93,7 +241,8 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                         above,
                         number,
                         title,
-                        grammar: g,
+                        grammar,
+                        header_guess,
                     });
                     break;
                 }
@@ -104,14 +253,6 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                     hits.push(h);
                 }
                 None => li += 1,
-            }
-        }
-    }
-    // Titles shared by several families ("收入预算总表") take the document's family.
-    if let Some(f) = title_family(&hits, grammars) {
-        for h in &mut hits {
-            if let Some(g) = best_title_in(&h.title, grammars, Some(&f)) {
-                h.grammar = g;
             }
         }
     }
@@ -146,21 +287,29 @@ fn title_family(hits: &[TitleHit], grammars: &GrammarSet) -> Option<String> {
     top.next().is_none().then(|| first.0.to_string())
 }
 
-static LABEL_ONLY: OnceLock<Regex> = OnceLock::new();
-
 fn best_title(title: &str, grammars: &GrammarSet) -> Option<usize> {
     best_title_in(title, grammars, None)
 }
 
-/// The grammar whose title fits best, within `family` when given.
+/// The grammar whose own title fits best (the longest contained), within `family` when given.
 fn best_title_in(title: &str, grammars: &GrammarSet, family: Option<&str>) -> Option<usize> {
     grammars
         .grammars
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.matches_title(title) && family.is_none_or(|f| g.family == f))
-        .max_by_key(|(_, g)| g.title_score(title))
+        .filter(|(_, g)| family.is_none_or(|f| g.family == f))
+        .map(|(i, g)| (i, g.title_score(title)))
+        .filter(|(_, s)| *s > 0)
+        .max_by_key(|(_, s)| *s)
         .map(|(i, _)| i)
+}
+
+/// The table kind a title names: its grammar's, else the vocabulary's.
+fn kind_name(title: &str, grammars: &GrammarSet) -> Option<String> {
+    match best_title(title, grammars) {
+        Some(g) => Some(grammars.grammars[g].kind.clone()),
+        None => kind_of(title).map(|e| e.kind.clone()),
+    }
 }
 
 /// Department, year and kind from the first table's 编制部门 line and title.
@@ -235,35 +384,28 @@ pub fn department_from_titles(found: &[RawTable], grammars: &GrammarSet) -> Opti
     })
 }
 
-/// Titles listed in the document's contents (目录) whose table the body lacks.
+/// Titles listed in the document's contents whose table the body lacks.
 pub fn missing_tables(
     pages: &[PageLayout],
     found: &[RawTable],
     grammars: &GrammarSet,
 ) -> Vec<String> {
+    let found_kinds: Vec<String> = found
+        .iter()
+        .filter_map(|f| kind_name(&f.title, grammars))
+        .collect();
     let mut out = Vec::new();
-    for p in pages.iter().take(6) {
-        if !p
-            .lines
-            .iter()
-            .take(4)
-            .any(|l| line_text(l).contains("目录"))
-        {
+    for p in pages.iter().take(CONTENTS_PAGES_SEARCHED) {
+        if !is_contents_page(p, grammars) {
             continue;
         }
         for l in &p.lines {
             let t = line_text(l);
-            let t = t
-                .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '…' || c == '·');
-            let (_, title) = split_label(t);
-            let Some(g) = best_title(&title, grammars) else {
+            let (_, title) = split_label(strip_contents_tail(&t));
+            let Some(kind) = kind_name(&title, grammars) else {
                 continue;
             };
-            let kind = &grammars.grammars[g].kind;
-            let present = found.iter().any(|f| {
-                best_title(&f.title, grammars).is_some_and(|fg| &grammars.grammars[fg].kind == kind)
-            });
-            if !present && !out.contains(&title) {
+            if !found_kinds.contains(&kind) && !out.contains(&title) {
                 out.push(title);
             }
         }
@@ -306,7 +448,8 @@ mod tests {
             above: 0,
             number: None,
             title: title.into(),
-            grammar: 0,
+            grammar: Some(0),
+            header_guess: String::new(),
         };
         // 收入预算总表 is shared; 机关运行经费 and 政府采购 are Jiangsu's only.
         let hits = [
