@@ -134,8 +134,19 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
         if is_contents_page(p, grammars) {
             continue;
         }
-        let page_hits = page_titles(pi, p, grammars);
-        hits.extend(merge_adjacent(page_hits, grammars));
+        for h in merge_adjacent(page_titles(pi, p, grammars), grammars) {
+            // A table continued on the next page under its title printed again (same label,
+            // same title) is one table: the region walk follows the page break.
+            let repeated = hits.last().is_some_and(|prev: &TitleHit| {
+                prev.page_idx + 1 == h.page_idx
+                    && prev.number.is_some()
+                    && prev.number == h.number
+                    && prev.title == h.title
+            });
+            if !repeated {
+                hits.push(h);
+            }
+        }
     }
     // Titles shared by several families ("收入预算总表") take the document's family; titles
     // only the vocabulary names take the grammar of their kind whose header labels fit best.
@@ -390,9 +401,13 @@ pub fn missing_tables(
     found: &[RawTable],
     grammars: &GrammarSet,
 ) -> Vec<String> {
+    // A table printed but not read (its header not understood) is not missing: every title
+    // found in the body counts.
     let found_kinds: Vec<String> = found
         .iter()
-        .filter_map(|f| kind_name(&f.title, grammars))
+        .map(|f| f.title.clone())
+        .chain(find_titles(pages, grammars).into_iter().map(|h| h.title))
+        .filter_map(|t| kind_name(&t, grammars))
         .collect();
     let mut out = Vec::new();
     for p in pages.iter().take(CONTENTS_PAGES_SEARCHED) {
