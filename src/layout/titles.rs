@@ -483,4 +483,154 @@ mod tests {
         );
         assert!(!title_like("一、收支预算总表情况说明"));
     }
+
+    /// A page of lines, each a list of (x0, text) runs, 20 points apart.
+    fn page(no: u32, lines: &[&[(f64, &str)]]) -> PageLayout {
+        use crate::pdf::{Line, Run};
+        PageLayout {
+            page: no,
+            lines: lines
+                .iter()
+                .enumerate()
+                .map(|(i, runs)| Line {
+                    y: 800.0 - 20.0 * i as f64,
+                    runs: runs
+                        .iter()
+                        .map(|(x, t)| Run {
+                            x0: *x,
+                            x1: x + 10.0 * t.chars().count() as f64,
+                            y: 800.0 - 20.0 * i as f64,
+                            size: 10.0,
+                            text: t.to_string(),
+                            glyphs: Vec::new(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn titles(pages: &[PageLayout]) -> Vec<(u32, Option<String>, String)> {
+        let set = GrammarSet::builtin();
+        find_titles(pages, &set)
+            .into_iter()
+            .map(|h| (pages[h.page_idx].page, h.number, h.title))
+            .collect()
+    }
+
+    #[test]
+    fn label_above_and_vocabulary_title_found() {
+        let p = page(
+            5,
+            &[
+                &[(30.0, "表 4")],
+                &[(300.0, "财政拨款收支总体情况表")],
+                &[(30.0, "部门名称：某某局"), (900.0, "单位：万元")],
+                &[(30.0, "一般公共预算拨款"), (900.0, "1,234.56")],
+            ],
+        );
+        assert_eq!(
+            titles(&[p]),
+            [(
+                5,
+                Some("表4".to_string()),
+                "财政拨款收支总体情况表".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn contents_pages_give_no_titles() {
+        // No 目录 heading: several titles, no amount on the page.
+        let listing = page(
+            3,
+            &[
+                &[(100.0, "二、表格部分")],
+                &[(100.0, "（一）收支总表")],
+                &[(100.0, "（二）收入总表")],
+                &[(100.0, "（三）支出总表")],
+                &[(100.0, "（四）财政拨款收支总表")],
+            ],
+        );
+        // Titles with leaders and page numbers, next to an amount in the page's prose.
+        let leaders = page(
+            2,
+            &[
+                &[(100.0, "本年收入 1,234.56 万元")],
+                &[(100.0, "一、收支预算总表"), (500.0, "...........  8")],
+                &[(100.0, "二、收入预算总表"), (500.0, "...........  9")],
+                &[(100.0, "三、支出预算总表"), (500.0, "........... 10")],
+            ],
+        );
+        assert!(titles(&[listing, leaders]).is_empty());
+    }
+
+    #[test]
+    fn run_of_titles_on_a_table_page_is_a_listing() {
+        let p = page(
+            4,
+            &[
+                &[(100.0, "表1.2026年市级部门收支预算总表")],
+                &[(100.0, "表2.2026年市级部门收入预算总表")],
+                &[(100.0, "表3.2026年市级部门支出预算总表")],
+                &[(100.0, "合计"), (600.0, "12.50")],
+            ],
+        );
+        assert!(titles(&[p]).is_empty());
+    }
+
+    #[test]
+    fn heading_over_title_of_same_table_is_one_title() {
+        let p = page(
+            7,
+            &[
+                &[(30.0, "一、收支预算总表")],
+                &[(300.0, "2026 年度收支预算总表")],
+                &[(30.0, "单位：万元")],
+                &[(30.0, "合计"), (600.0, "12.50")],
+            ],
+        );
+        assert_eq!(
+            titles(&[p]),
+            [(
+                7,
+                Some("一、".to_string()),
+                "2026年度收支预算总表".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn title_repeated_over_a_page_break_continues_the_table() {
+        let part = |no| {
+            page(
+                no,
+                &[
+                    &[(30.0, "表1")],
+                    &[(300.0, "收支总表")],
+                    &[(30.0, "合计"), (600.0, "12.50")],
+                ],
+            )
+        };
+        assert_eq!(titles(&[part(15), part(16)]).len(), 1);
+    }
+
+    #[test]
+    fn unknown_labelled_title_is_kept_and_narrative_is_not_a_title() {
+        let p = page(
+            9,
+            &[
+                &[(30.0, "表12")],
+                &[(300.0, "部门预算项目支出及其他支出预算表")],
+                &[(30.0, "收支总表反映了部门全部收入和支出情况，详见表1。")],
+                &[(30.0, "合计"), (600.0, "12.50")],
+            ],
+        );
+        let set = GrammarSet::builtin();
+        let hits = find_titles(std::slice::from_ref(&p), &set);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].title, "部门预算项目支出及其他支出预算表");
+        assert_eq!(hits[0].grammar, None, "no grammar reads this kind");
+    }
 }
