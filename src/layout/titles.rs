@@ -109,6 +109,9 @@ fn has_amount(p: &PageLayout) -> bool {
 
 /// Whether a printed line (label included) names a table kind, by a grammar or the vocabulary.
 fn kind_known(t: &str, grammars: &GrammarSet) -> bool {
+    if !t.contains('表') {
+        return false;
+    }
     let (_, title) = split_label(t);
     best_title(&title, grammars).is_some() || kind_of(&title).is_some()
 }
@@ -224,7 +227,8 @@ fn page_titles(pi: usize, p: &PageLayout, grammars: &GrammarSet) -> Vec<TitleHit
             }
             cands.push((t.clone(), 1));
             for (cand, n) in cands {
-                if !title_like(&cand) {
+                // Every title names a 表; most lines (table rows) are rejected here cheaply.
+                if !cand.contains('表') || !title_like(&cand) {
                     continue;
                 }
                 let (mut number, title) = split_label(&cand);
@@ -401,19 +405,22 @@ pub fn missing_tables(
     found: &[RawTable],
     grammars: &GrammarSet,
 ) -> Vec<String> {
-    // A table printed but not read (its header not understood) is not missing: every title
-    // found in the body counts.
-    let found_kinds: Vec<String> = found
-        .iter()
-        .map(|f| f.title.clone())
-        .chain(find_titles(pages, grammars).into_iter().map(|h| h.title))
-        .filter_map(|t| kind_name(&t, grammars))
-        .collect();
+    let mut found_kinds: Option<Vec<String>> = None;
     let mut out = Vec::new();
     for p in pages.iter().take(CONTENTS_PAGES_SEARCHED) {
         if !is_contents_page(p, grammars) {
             continue;
         }
+        // A table printed but not read (its header not understood) is not missing: every
+        // title found in the body counts.
+        let found_kinds = found_kinds.get_or_insert_with(|| {
+            found
+                .iter()
+                .map(|f| f.title.clone())
+                .chain(find_titles(pages, grammars).into_iter().map(|h| h.title))
+                .filter_map(|t| kind_name(&t, grammars))
+                .collect()
+        });
         for l in &p.lines {
             let t = line_text(l);
             let (_, title) = split_label(strip_contents_tail(&t));
