@@ -137,7 +137,7 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
         if is_contents_page(p, grammars) {
             continue;
         }
-        for h in merge_adjacent(page_titles(pi, p, grammars), grammars) {
+        for h in merge_adjacent(page_titles(pi, p, grammars), has_amount(p), grammars) {
             // A table continued on the next page under its title printed again (same label,
             // same title) is one table: the region walk follows the page break.
             let repeated = hits.last().is_some_and(|prev: &TitleHit| {
@@ -168,8 +168,13 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
 
 /// Titles printed on consecutive lines: a heading naming the same table as the title below
 /// it ("一、收支预算总表" over "2026年度收支预算总表") becomes that title's label; a run of
-/// [`CONTENTS_MIN_TITLES`] or more titles is a list of tables (contents), not tables.
-fn merge_adjacent(page_hits: Vec<TitleHit>, grammars: &GrammarSet) -> Vec<TitleHit> {
+/// [`CONTENTS_MIN_TITLES`] or more titles, or of two on a page without amounts, is a list of
+/// tables (contents), not tables.
+fn merge_adjacent(
+    page_hits: Vec<TitleHit>,
+    page_has_amount: bool,
+    grammars: &GrammarSet,
+) -> Vec<TitleHit> {
     let mut runs: Vec<Vec<TitleHit>> = Vec::new();
     for h in page_hits {
         match runs.last_mut() {
@@ -186,6 +191,14 @@ fn merge_adjacent(page_hits: Vec<TitleHit>, grammars: &GrammarSet) -> Vec<TitleH
     let mut out = Vec::new();
     for mut run in runs {
         if run.len() >= CONTENTS_MIN_TITLES {
+            continue;
+        }
+        let same_kind = run.len() == 2
+            && kind_name(&run[0].title, grammars).is_some()
+            && kind_name(&run[0].title, grammars) == kind_name(&run[1].title, grammars);
+        // Two tables' titles with nothing between them, on a page without amounts: the end
+        // of a contents list that ran over a page break.
+        if run.len() == 2 && !same_kind && !page_has_amount {
             continue;
         }
         if run.len() == 2
@@ -582,6 +595,19 @@ mod tests {
                 &[(100.0, "表2.2026年市级部门收入预算总表")],
                 &[(100.0, "表3.2026年市级部门支出预算总表")],
                 &[(100.0, "合计"), (600.0, "12.50")],
+            ],
+        );
+        assert!(titles(&[p]).is_empty());
+    }
+
+    #[test]
+    fn contents_tail_over_a_page_break_is_no_title() {
+        let p = page(
+            2,
+            &[
+                &[(100.0, "十二、项目支出绩效目标表")],
+                &[(100.0, "十三、部门整体支出绩效目标表")],
+                &[(100.0, "第一部分 部门概况")],
             ],
         );
         assert!(titles(&[p]).is_empty());
