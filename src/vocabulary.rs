@@ -117,15 +117,20 @@ pub fn split_label(t: &str) -> (Option<String>, String) {
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let pre = re(
         &PRE,
-        r"^((?:附表|部门公开表|公开|预算|表)(?:\d+|[一二三四五六七八九十]+)(?:[-—－]\d+)?表?[.．、:：]?|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}、)(.+)$",
+        r"^((?:附表|部门公开表|公开|预算表?|表)(?:\d+|[一二三四五六七八九十]+)(?:[-—－]\d+)?表?[.．、:：]?|[一二三四五六七八九十]+、|[(（](?:[一二三四五六七八九十]+|\d{1,2})[)）]|\d{1,2}[、.．])(.+)$",
     );
     let post = re(
         &POST,
         r"^(.+表)([(（](?:部门公开|公开|预算)?表?(?:\d+|[一二三四五六七八九十]+)(?:[-—－]\d+)?表?[)）])$",
     );
     let (mut label, mut title) = match pre.captures(&t) {
-        Some(c) => (Some(c[1].to_string()), c[2].to_string()),
-        None => (None, t.clone()),
+        // "1." before a digit is a decimal number, not a label.
+        Some(c)
+            if !(c[1].ends_with(['.', '．']) && c[2].starts_with(|d: char| d.is_ascii_digit())) =>
+        {
+            (Some(c[1].to_string()), c[2].to_string())
+        }
+        _ => (None, t.clone()),
     };
     if let Some(c) = post.captures(&title.clone()) {
         label.get_or_insert_with(|| c[2].to_string());
@@ -141,7 +146,7 @@ pub fn is_label_only(t: &str) -> bool {
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     re(
         &R,
-        r"^(?:附表|部门公开表|公开|预算|表)(?:\d+|[一二三四五六七八九十]+)(?:[-—－]\d+)?表?[.．:：]?$",
+        r"^(?:附表|部门公开表|公开|预算表?|表)(?:\d+|[一二三四五六七八九十]+)(?:[-—－]\d+)?表?[.．:：]?$",
     )
     .is_match(&t)
 }
@@ -205,6 +210,9 @@ mod tests {
             ("（四）", "财政拨款收支总表"),
             ("表十二.", "项目支出表"),
             ("部门公开表5", "一般公共预算支出表"),
+            ("预算表12", "项目支出绩效目标表"),
+            ("（7）", "项目绩效目标表"),
+            ("2.", "其他一级项目绩效目标表"),
         ];
         for (label, title) in cases {
             let (l, t) = split_label(&format!("{label}{title}"));
