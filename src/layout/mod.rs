@@ -3,7 +3,8 @@
 //!
 //! Steps, in order, one submodule each:
 //! 1. `pages`: lines and vertical/horizontal rulings per page ([`read_pages`], [`PageLayout`]).
-//! 2. `titles`: table titles matched against the grammars ([`find_titles`]); also what the
+//! 2. `titles`: table titles matched against the grammars and the national vocabulary
+//!    ([`crate::vocabulary`]), contents pages skipped ([`find_titles`]); also what the
 //!    titles tell about the document ([`identity`], [`department_from_titles`]) and the
 //!    tables its contents list but its body lacks ([`missing_tables`]).
 //! 3. `region`: each title's region up to the next title, following page breaks (dropping
