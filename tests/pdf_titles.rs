@@ -23,11 +23,23 @@ fn contents_page_is_no_table_and_unknown_title_is_reported() {
     // Page 1: a list of tables in the Shenzhen style, no 目录 heading, no amounts.
     let p1 = b.page();
     b.text(p1, FontKind::Identity, 14.0, 200.0, 550.0, "二、表格部分");
-    for (i, t) in ["（一）收支总表", "（二）收入总表", "（三）支出总表", "（四）财政拨款收支总表"]
-        .iter()
-        .enumerate()
+    for (i, t) in [
+        "（一）收支总表",
+        "（二）收入总表",
+        "（三）支出总表",
+        "（四）财政拨款收支总表",
+    ]
+    .iter()
+    .enumerate()
     {
-        b.text(p1, FontKind::Identity, 12.0, 80.0, 510.0 - 24.0 * i as f64, t);
+        b.text(
+            p1,
+            FontKind::Identity,
+            12.0,
+            80.0,
+            510.0 - 24.0 * i as f64,
+            t,
+        );
     }
     // Page 2: a label line, then a title of a kind no shipped grammar reads, then a row.
     let p2 = b.page();
@@ -51,7 +63,9 @@ fn contents_page_is_no_table_and_unknown_title_is_reported() {
         .filter(|w| w.code == "table_unknown")
         .collect();
     assert_eq!(unknown.len(), 1, "{:#?}", doc.warnings);
-    assert!(unknown[0].message.contains("部门预算项目支出及其他支出预算表"));
+    assert!(unknown[0]
+        .message
+        .contains("部门预算项目支出及其他支出预算表"));
     assert_eq!(unknown[0].page, Some(2));
     // Nothing came from the contents page: no warning names page 1 or its titles.
     assert!(

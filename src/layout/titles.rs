@@ -132,6 +132,8 @@ fn classify(title: &str, labelled: bool, grammars: &GrammarSet) -> Option<Option
 /// Finds every table title in the document, in reading order.
 pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit> {
     let mut hits = Vec::new();
+    // The last page the previous title's table has reached under repeated titles.
+    let mut reached = 0;
     for (pi, p) in pages.iter().enumerate() {
         // A contents page lists titles without being them.
         if is_contents_page(p, grammars) {
@@ -141,11 +143,12 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
             // A table continued on the next page under its title printed again (same label,
             // same title) is one table: the region walk follows the page break.
             let repeated = hits.last().is_some_and(|prev: &TitleHit| {
-                prev.page_idx + 1 == h.page_idx
+                reached + 1 == h.page_idx
                     && prev.number.is_some()
                     && prev.number == h.number
                     && prev.title == h.title
             });
+            reached = h.page_idx;
             if !repeated {
                 hits.push(h);
             }
@@ -646,7 +649,8 @@ mod tests {
                 ],
             )
         };
-        assert_eq!(titles(&[part(15), part(16)]).len(), 1);
+        assert_eq!(titles(&[part(15), part(16), part(17)]).len(), 1);
+        assert_eq!(titles(&[part(15), part(16), part(17), part(18)]).len(), 1);
     }
 
     #[test]
