@@ -290,16 +290,21 @@ impl Grammar {
         Ok(())
     }
 
-    /// Whether a printed title (white space removed) names this kind of table.
+    /// Whether a printed title (white space removed) names this kind of table: it contains
+    /// one of the grammar's own titles, or the national vocabulary
+    /// ([`crate::vocabulary`]) gives it a kind this grammar reads. Both sides are normalised.
     pub fn matches_title(&self, title: &str) -> bool {
-        self.titles.iter().any(|t| title.contains(t.as_str()))
+        self.title_score(title) > 0
+            || crate::vocabulary::kind_of(title).is_some_and(|e| e.read_by(&self.kind))
     }
 
-    /// The longest title of this grammar contained in `title` (a better match is longer).
+    /// The longest of this grammar's own titles contained in `title` (a better match is
+    /// longer); 0 when only the national vocabulary names it.
     pub fn title_score(&self, title: &str) -> usize {
+        let title = crate::vocabulary::normalise_title(title);
         self.titles
             .iter()
-            .filter(|t| title.contains(t.as_str()))
+            .filter(|t| title.contains(crate::vocabulary::normalise_title(t).as_str()))
             .map(|t| t.chars().count())
             .max()
             .unwrap_or(0)
@@ -348,6 +353,13 @@ impl GrammarSet {
                 vocabulary = Arc::new(vocabulary.extended(own));
                 continue;
             }
+            if f.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(crate::vocabulary::is_vocabulary_file)
+            {
+                // The title vocabulary is compiled in (crate::vocabulary::titles).
+                continue;
+            }
             grammars.push(Grammar::from_toml(&rel, &text)?);
         }
         for g in &mut grammars {
@@ -359,7 +371,10 @@ impl GrammarSet {
     /// Loads the grammars shipped with the crate, compiled in (used when no folder is given).
     pub fn builtin() -> GrammarSet {
         let mut grammars = Vec::new();
-        for (file, text) in BUILTIN.iter().filter(|(f, _)| *f != VOCABULARY_FILE) {
+        for (file, text) in BUILTIN
+            .iter()
+            .filter(|(f, _)| !crate::vocabulary::is_vocabulary_file(f))
+        {
             // The shipped grammars are tested to load (see tests below); a broken one is a bug.
             match Grammar::from_toml(file, text) {
                 Ok(g) => grammars.push(g),
@@ -379,6 +394,8 @@ impl GrammarSet {
                 let (n, all) = g.header_score(header);
                 (
                     family.is_some_and(|f| f == g.family),
+                    // A grammar's own title beats the national vocabulary's kind.
+                    g.title_score(title) > 0,
                     all,
                     g.title_score(title),
                     n,

@@ -3,7 +3,8 @@
 //!
 //! Steps, in order, one submodule each:
 //! 1. `pages`: lines and vertical/horizontal rulings per page ([`read_pages`], [`PageLayout`]).
-//! 2. `titles`: table titles matched against the grammars ([`find_titles`]); also what the
+//! 2. `titles`: table titles matched against the grammars and the national vocabulary
+//!    ([`crate::vocabulary`]), contents pages skipped ([`find_titles`]); also what the
 //!    titles tell about the document ([`identity`], [`department_from_titles`]) and the
 //!    tables its contents list but its body lacks ([`missing_tables`]).
 //! 3. `region`: each title's region up to the next title, following page breaks (dropping
@@ -65,11 +66,23 @@ pub fn tables_traced(
     let mut traces = Vec::new();
     let mut failures = Vec::new();
     for (k, h) in hits.iter().enumerate() {
-        let g = &grammars.grammars[h.grammar];
         let end = hits
             .get(k + 1)
             .map(|n| (n.page_idx, n.line_idx - n.above.min(n.line_idx)))
             .unwrap_or((pages.len(), 0));
+        // A table no grammar reads is kept as a title only: assembling reports it
+        // (`table_unknown`) instead of dropping it.
+        let Some(g) = h.grammar.and_then(|g| grammars.grammars.get(g)) else {
+            out.push(RawTable {
+                positioned: true,
+                number: h.number.clone(),
+                title: h.title.clone(),
+                first_page: pages[h.page_idx].page,
+                last_page: pages[h.page_idx].page,
+                ..Default::default()
+            });
+            continue;
+        };
         match region(pages, h, end, g, &mut traces) {
             Ok(t) => out.push(t),
             Err(e) => failures.push((k, e)),

@@ -1,11 +1,14 @@
-//! Title finding: table titles matched against the grammars (wrapped titles, printed labels,
-//! the document's family for titles several families share), and what the titles and the
-//! contents page tell about the document: department, year, kind, tables listed but absent.
+//! Title finding: table titles matched against the grammars and the national vocabulary
+//! ([`crate::vocabulary`]: wrapped titles, printed labels before, above or after the title,
+//! the document's family for titles several families share), contents pages told apart from
+//! table pages, and what the titles and the contents page tell about the document:
+//! department, year, kind, tables listed but absent.
 
-use super::pages::{line_text, PageLayout};
+use super::pages::{is_number, line_text, ptoks, PageLayout};
 use crate::assemble::RawTable;
 use crate::grammar::GrammarSet;
 use crate::text::re;
+use crate::vocabulary::{is_label_only, kind_of, split_label};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -20,21 +23,25 @@ pub struct TitleHit {
     pub above: usize,
     pub number: Option<String>,
     pub title: String,
-    pub grammar: usize,
+    /// The grammar that reads the table; `None` when no grammar reads its kind (the title
+    /// still ends the table before it, and the table is reported as unknown).
+    pub grammar: Option<usize>,
+    /// Text of the lines below the title (for choosing among grammars by header labels).
+    header_guess: String,
 }
 
-/// Splits a printed label off a title: "一、2018年度…" → ("一、", "2018年度…"), "表5-1…", "公开01表".
-fn split_label(t: &str) -> (Option<String>, String) {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &R,
-        r"^(公开\d+表|表[一二三四五六七八九十\d]+(?:-\d+)?[.．、]?|[一二三四五六七八九十]+、)(.*)$",
-    );
-    match r.captures(t) {
-        Some(c) => (Some(c[1].to_string()), c[2].to_string()),
-        None => (None, t.to_string()),
-    }
-}
+/// Lines below a title read as its likely header when choosing a grammar by header labels.
+const HEADER_GUESS_LINES: usize = 8;
+
+/// Title-like lines on one page, at least this many, with no amount: a contents page.
+const CONTENTS_MIN_TITLES: usize = 3;
+
+/// Words of which a labelled title ("表12 …表") names at least one to be taken as a table
+/// title even when the vocabulary does not know its kind.
+const BUDGET_WORDS: [&str; 6] = ["预算", "决算", "支出", "收入", "经费", "资金"];
+
+/// Contents pages are looked for among the first pages only (for [`missing_tables`]).
+const CONTENTS_PAGES_SEARCHED: usize = 6;
 
 /// Whether a line reads as a title: short, not prose, not a contents entry.
 fn title_like(t: &str) -> bool {
@@ -49,43 +56,215 @@ fn title_like(t: &str) -> bool {
         && !t.ends_with(|c: char| c.is_ascii_digit())
 }
 
+/// Whether a line's text holds an amount ("17,981.68", "0.50"): a table row, not a title.
+fn amount_in(t: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"\d\.\d|\d,\d{3}").is_match(t)
+}
+
+/// A contents entry: a title followed by dotted leaders and/or a page number.
+fn contents_entry(t: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"表(?:[.．…·。\-—\s]*)\d{1,3}$").is_match(t)
+}
+
+/// A contents line without its leaders and page number.
+fn strip_contents_tail(t: &str) -> &str {
+    t.trim_end_matches(|c: char| {
+        c.is_ascii_digit()
+            || matches!(c, '.' | '．' | '…' | '·' | '。' | '-' | '—')
+            || c.is_whitespace()
+    })
+}
+
+/// Whether a page is a table of contents: "目录" heading, several titles followed by leaders
+/// or page numbers, or several titles and no amount on the page.
+fn is_contents_page(p: &PageLayout, grammars: &GrammarSet) -> bool {
+    let texts: Vec<String> = p.lines.iter().map(line_text).collect();
+    if texts.iter().take(4).any(|t| t.contains("目录")) {
+        return true;
+    }
+    let entries = texts
+        .iter()
+        .filter(|t| contents_entry(t) && kind_known(strip_contents_tail(t), grammars))
+        .count();
+    if entries >= CONTENTS_MIN_TITLES {
+        return true;
+    }
+    let titles = texts
+        .iter()
+        .filter(|t| title_like(t) && kind_known(t, grammars))
+        .count();
+    titles >= CONTENTS_MIN_TITLES && !has_amount(p)
+}
+
+/// Whether any token of the page is an amount (a number with a decimal point or separator).
+fn has_amount(p: &PageLayout) -> bool {
+    p.lines.iter().any(|l| {
+        ptoks(l)
+            .iter()
+            .any(|t| is_number(&t.text) && t.text.contains(['.', ',']))
+    })
+}
+
+/// Whether a printed line (label included) names a table kind, by a grammar or the vocabulary.
+fn kind_known(t: &str, grammars: &GrammarSet) -> bool {
+    if !t.contains('表') {
+        return false;
+    }
+    let (_, title) = split_label(t);
+    best_title(&title, grammars).is_some() || kind_of(&title).is_some()
+}
+
+/// What a candidate title names: `Some(Some(g))` a grammar's own title, `Some(None)` a table
+/// whose grammar is chosen later or that no grammar reads, `None` not a title.
+fn classify(title: &str, labelled: bool, grammars: &GrammarSet) -> Option<Option<usize>> {
+    if let Some(g) = best_title(title, grammars) {
+        return Some(Some(g));
+    }
+    if kind_of(title).is_some() {
+        return Some(None);
+    }
+    (labelled && title.ends_with('表') && BUDGET_WORDS.iter().any(|w| title.contains(w)))
+        .then_some(None)
+}
+
 /// Finds every table title in the document, in reading order.
 pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit> {
     let mut hits = Vec::new();
+    // The last page the previous title's table has reached under repeated titles.
+    let mut reached = 0;
     for (pi, p) in pages.iter().enumerate() {
         // A contents page lists titles without being them.
-        if p.lines
-            .iter()
-            .take(4)
-            .any(|l| line_text(l).contains("目录"))
-        {
+        if is_contents_page(p, grammars) {
             continue;
         }
+        for h in merge_adjacent(page_titles(pi, p, grammars), has_amount(p), grammars) {
+            // A table continued on the next page under its title printed again (same label,
+            // same title) is one table: the region walk follows the page break.
+            let repeated = hits.last().is_some_and(|prev: &TitleHit| {
+                reached + 1 == h.page_idx
+                    && prev.number.is_some()
+                    && prev.number == h.number
+                    && prev.title == h.title
+            });
+            reached = h.page_idx;
+            if !repeated {
+                hits.push(h);
+            }
+        }
+    }
+    // Titles shared by several families ("收入预算总表") take the document's family; titles
+    // only the vocabulary names take the grammar of their kind whose header labels fit best.
+    let family = title_family(&hits, grammars);
+    for h in &mut hits {
+        if let Some(g) = best_title_in(&h.title, grammars, family.as_deref()) {
+            h.grammar = Some(g);
+        } else if h.grammar.is_none() {
+            h.grammar = grammars
+                .best_for(&h.title, &h.header_guess, family.as_deref())
+                .and_then(|g| grammars.grammars.iter().position(|x| std::ptr::eq(x, g)));
+        }
+    }
+    hits
+}
+
+/// Titles printed on consecutive lines: a heading naming the same table as the title below
+/// it ("一、收支预算总表" over "2026年度收支预算总表") becomes that title's label; a run of
+/// [`CONTENTS_MIN_TITLES`] or more titles, or of two on a page without amounts, is a list of
+/// tables (contents), not tables.
+fn merge_adjacent(
+    page_hits: Vec<TitleHit>,
+    page_has_amount: bool,
+    grammars: &GrammarSet,
+) -> Vec<TitleHit> {
+    let mut runs: Vec<Vec<TitleHit>> = Vec::new();
+    for h in page_hits {
+        match runs.last_mut() {
+            Some(run)
+                if run.last().is_some_and(|p| {
+                    p.line_idx + p.lines == h.line_idx - h.above.min(h.line_idx)
+                }) =>
+            {
+                run.push(h)
+            }
+            _ => runs.push(vec![h]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut run in runs {
+        if run.len() >= CONTENTS_MIN_TITLES {
+            continue;
+        }
+        let same_kind = run.len() == 2
+            && kind_name(&run[0].title, grammars).is_some()
+            && kind_name(&run[0].title, grammars) == kind_name(&run[1].title, grammars);
+        // Two tables' titles with nothing between them, on a page without amounts: the end
+        // of a contents list that ran over a page break.
+        if run.len() == 2 && !same_kind && !page_has_amount {
+            continue;
+        }
+        if run.len() == 2
+            && kind_name(&run[0].title, grammars).is_some()
+            && kind_name(&run[0].title, grammars) == kind_name(&run[1].title, grammars)
+        {
+            let (first, mut second) = (run.remove(0), run.remove(0));
+            second.above += first.above + first.lines;
+            second.number = second.number.or(first.number);
+            out.push(second);
+            continue;
+        }
+        out.extend(run);
+    }
+    out
+}
+
+/// The titles of one page, top to bottom.
+fn page_titles(pi: usize, p: &PageLayout, grammars: &GrammarSet) -> Vec<TitleHit> {
+    let mut hits = Vec::new();
+    {
         let mut li = 0;
         while li < p.lines.len() {
             let t = line_text(&p.lines[li]);
             let next = p.lines.get(li + 1).map(line_text).unwrap_or_default();
             let mut found = None;
-            // A wrapped title ("…支出预" + "算表") is tried first when the next line is short.
+            // A wrapped title ("…支出预" + "算表", "…经费及会议费" + "、培训费支出预算表") is
+            // tried first when the next line is short or ends the title.
             let mut cands = Vec::new();
-            if next.chars().count() <= 6 && !next.is_empty() && !next.contains("单位") {
+            let next_n = next.chars().count();
+            if !next.is_empty()
+                && !next.contains("单位")
+                && !t.ends_with('表')
+                && !amount_in(&t)
+                && split_label(&next).0.is_none()
+                && (next_n <= 6 || next_n <= 20 && next.ends_with('表'))
+            {
                 cands.push((format!("{t}{next}"), 2));
             }
             cands.push((t.clone(), 1));
             for (cand, n) in cands {
-                if !title_like(&cand) {
+                // Every title names a 表; most lines (table rows) are rejected here cheaply.
+                if !cand.contains('表') || !title_like(&cand) {
                     continue;
                 }
                 let (mut number, title) = split_label(&cand);
-                if let Some(g) = best_title(&title, grammars) {
+                let prev_label = (number.is_none() && li > 0)
+                    .then(|| line_text(&p.lines[li - 1]))
+                    .filter(|prev| is_label_only(prev));
+                let labelled = number.is_some() || prev_label.is_some();
+                if let Some(grammar) = classify(&title, labelled, grammars) {
                     let mut above = 0;
-                    if number.is_none() && li > 0 {
-                        let prev = line_text(&p.lines[li - 1]);
-                        if re(&LABEL_ONLY, r"^公开\d+表$").is_match(&prev) {
-                            number = Some(prev);
-                            above = 1;
-                        }
+                    if let Some(prev) = prev_label {
+                        number = Some(prev);
+                        above = 1;
                     }
+                    let header_guess = p
+                        .lines
+                        .iter()
+                        .skip(li + n)
+                        .take(HEADER_GUESS_LINES)
+                        .map(line_text)
+                        .collect();
                     found = Some(TitleHit {
                         page_idx: pi,
                         line_idx: li,
@@ -93,7 +272,8 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                         above,
                         number,
                         title,
-                        grammar: g,
+                        grammar,
+                        header_guess,
                     });
                     break;
                 }
@@ -104,14 +284,6 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                     hits.push(h);
                 }
                 None => li += 1,
-            }
-        }
-    }
-    // Titles shared by several families ("收入预算总表") take the document's family.
-    if let Some(f) = title_family(&hits, grammars) {
-        for h in &mut hits {
-            if let Some(g) = best_title_in(&h.title, grammars, Some(&f)) {
-                h.grammar = g;
             }
         }
     }
@@ -146,21 +318,29 @@ fn title_family(hits: &[TitleHit], grammars: &GrammarSet) -> Option<String> {
     top.next().is_none().then(|| first.0.to_string())
 }
 
-static LABEL_ONLY: OnceLock<Regex> = OnceLock::new();
-
 fn best_title(title: &str, grammars: &GrammarSet) -> Option<usize> {
     best_title_in(title, grammars, None)
 }
 
-/// The grammar whose title fits best, within `family` when given.
+/// The grammar whose own title fits best (the longest contained), within `family` when given.
 fn best_title_in(title: &str, grammars: &GrammarSet, family: Option<&str>) -> Option<usize> {
     grammars
         .grammars
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.matches_title(title) && family.is_none_or(|f| g.family == f))
-        .max_by_key(|(_, g)| g.title_score(title))
+        .filter(|(_, g)| family.is_none_or(|f| g.family == f))
+        .map(|(i, g)| (i, g.title_score(title)))
+        .filter(|(_, s)| *s > 0)
+        .max_by_key(|(_, s)| *s)
         .map(|(i, _)| i)
+}
+
+/// The table kind a title names: its grammar's, else the vocabulary's.
+fn kind_name(title: &str, grammars: &GrammarSet) -> Option<String> {
+    match best_title(title, grammars) {
+        Some(g) => Some(grammars.grammars[g].kind.clone()),
+        None => kind_of(title).map(|e| e.kind.clone()),
+    }
 }
 
 /// Department, year and kind from the first table's 编制部门 line and title.
@@ -235,35 +415,35 @@ pub fn department_from_titles(found: &[RawTable], grammars: &GrammarSet) -> Opti
     })
 }
 
-/// Titles listed in the document's contents (目录) whose table the body lacks.
+/// Titles listed in the document's contents whose table the body lacks.
 pub fn missing_tables(
     pages: &[PageLayout],
     found: &[RawTable],
     grammars: &GrammarSet,
 ) -> Vec<String> {
+    let mut found_kinds: Option<Vec<String>> = None;
     let mut out = Vec::new();
-    for p in pages.iter().take(6) {
-        if !p
-            .lines
-            .iter()
-            .take(4)
-            .any(|l| line_text(l).contains("目录"))
-        {
+    for p in pages.iter().take(CONTENTS_PAGES_SEARCHED) {
+        if !is_contents_page(p, grammars) {
             continue;
         }
+        // A table printed but not read (its header not understood) is not missing: every
+        // title found in the body counts.
+        let found_kinds = found_kinds.get_or_insert_with(|| {
+            found
+                .iter()
+                .map(|f| f.title.clone())
+                .chain(find_titles(pages, grammars).into_iter().map(|h| h.title))
+                .filter_map(|t| kind_name(&t, grammars))
+                .collect()
+        });
         for l in &p.lines {
             let t = line_text(l);
-            let t = t
-                .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '…' || c == '·');
-            let (_, title) = split_label(t);
-            let Some(g) = best_title(&title, grammars) else {
+            let (_, title) = split_label(strip_contents_tail(&t));
+            let Some(kind) = kind_name(&title, grammars) else {
                 continue;
             };
-            let kind = &grammars.grammars[g].kind;
-            let present = found.iter().any(|f| {
-                best_title(&f.title, grammars).is_some_and(|fg| &grammars.grammars[fg].kind == kind)
-            });
-            if !present && !out.contains(&title) {
+            if !found_kinds.contains(&kind) && !out.contains(&title) {
                 out.push(title);
             }
         }
@@ -306,7 +486,8 @@ mod tests {
             above: 0,
             number: None,
             title: title.into(),
-            grammar: 0,
+            grammar: Some(0),
+            header_guess: String::new(),
         };
         // 收入预算总表 is shared; 机关运行经费 and 政府采购 are Jiangsu's only.
         let hits = [
@@ -324,5 +505,169 @@ mod tests {
             Some("shanghai-district-budget")
         );
         assert!(!title_like("一、收支预算总表情况说明"));
+    }
+
+    /// A page of lines, each a list of (x0, text) runs, 20 points apart.
+    fn page(no: u32, lines: &[&[(f64, &str)]]) -> PageLayout {
+        use crate::pdf::{Line, Run};
+        PageLayout {
+            page: no,
+            lines: lines
+                .iter()
+                .enumerate()
+                .map(|(i, runs)| Line {
+                    y: 800.0 - 20.0 * i as f64,
+                    runs: runs
+                        .iter()
+                        .map(|(x, t)| Run {
+                            x0: *x,
+                            x1: x + 10.0 * t.chars().count() as f64,
+                            y: 800.0 - 20.0 * i as f64,
+                            size: 10.0,
+                            text: t.to_string(),
+                            glyphs: Vec::new(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn titles(pages: &[PageLayout]) -> Vec<(u32, Option<String>, String)> {
+        let set = GrammarSet::builtin();
+        find_titles(pages, &set)
+            .into_iter()
+            .map(|h| (pages[h.page_idx].page, h.number, h.title))
+            .collect()
+    }
+
+    #[test]
+    fn label_above_and_vocabulary_title_found() {
+        let p = page(
+            5,
+            &[
+                &[(30.0, "表 4")],
+                &[(300.0, "财政拨款收支总体情况表")],
+                &[(30.0, "部门名称：某某局"), (900.0, "单位：万元")],
+                &[(30.0, "一般公共预算拨款"), (900.0, "1,234.56")],
+            ],
+        );
+        assert_eq!(
+            titles(&[p]),
+            [(
+                5,
+                Some("表4".to_string()),
+                "财政拨款收支总体情况表".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn contents_pages_give_no_titles() {
+        // No 目录 heading: several titles, no amount on the page.
+        let listing = page(
+            3,
+            &[
+                &[(100.0, "二、表格部分")],
+                &[(100.0, "（一）收支总表")],
+                &[(100.0, "（二）收入总表")],
+                &[(100.0, "（三）支出总表")],
+                &[(100.0, "（四）财政拨款收支总表")],
+            ],
+        );
+        // Titles with leaders and page numbers, next to an amount in the page's prose.
+        let leaders = page(
+            2,
+            &[
+                &[(100.0, "本年收入 1,234.56 万元")],
+                &[(100.0, "一、收支预算总表"), (500.0, "...........  8")],
+                &[(100.0, "二、收入预算总表"), (500.0, "...........  9")],
+                &[(100.0, "三、支出预算总表"), (500.0, "........... 10")],
+            ],
+        );
+        assert!(titles(&[listing, leaders]).is_empty());
+    }
+
+    #[test]
+    fn run_of_titles_on_a_table_page_is_a_listing() {
+        let p = page(
+            4,
+            &[
+                &[(100.0, "表1.2026年市级部门收支预算总表")],
+                &[(100.0, "表2.2026年市级部门收入预算总表")],
+                &[(100.0, "表3.2026年市级部门支出预算总表")],
+                &[(100.0, "合计"), (600.0, "12.50")],
+            ],
+        );
+        assert!(titles(&[p]).is_empty());
+    }
+
+    #[test]
+    fn contents_tail_over_a_page_break_is_no_title() {
+        let p = page(
+            2,
+            &[
+                &[(100.0, "十二、项目支出绩效目标表")],
+                &[(100.0, "十三、部门整体支出绩效目标表")],
+                &[(100.0, "第一部分 部门概况")],
+            ],
+        );
+        assert!(titles(&[p]).is_empty());
+    }
+
+    #[test]
+    fn heading_over_title_of_same_table_is_one_title() {
+        let p = page(
+            7,
+            &[
+                &[(30.0, "一、收支预算总表")],
+                &[(300.0, "2026 年度收支预算总表")],
+                &[(30.0, "单位：万元")],
+                &[(30.0, "合计"), (600.0, "12.50")],
+            ],
+        );
+        assert_eq!(
+            titles(&[p]),
+            [(
+                7,
+                Some("一、".to_string()),
+                "2026年度收支预算总表".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn title_repeated_over_a_page_break_continues_the_table() {
+        let part = |no| {
+            page(
+                no,
+                &[
+                    &[(30.0, "表1")],
+                    &[(300.0, "收支总表")],
+                    &[(30.0, "合计"), (600.0, "12.50")],
+                ],
+            )
+        };
+        assert_eq!(titles(&[part(15), part(16), part(17)]).len(), 1);
+        assert_eq!(titles(&[part(15), part(16), part(17), part(18)]).len(), 1);
+    }
+
+    #[test]
+    fn unknown_labelled_title_is_kept_and_narrative_is_not_a_title() {
+        let p = page(
+            9,
+            &[
+                &[(30.0, "表12")],
+                &[(300.0, "部门预算项目支出及其他支出预算表")],
+                &[(30.0, "收支总表反映了部门全部收入和支出情况，详见表1。")],
+                &[(30.0, "合计"), (600.0, "12.50")],
+            ],
+        );
+        let set = GrammarSet::builtin();
+        let hits = find_titles(std::slice::from_ref(&p), &set);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].title, "部门预算项目支出及其他支出预算表");
+        assert_eq!(hits[0].grammar, None, "no grammar reads this kind");
     }
 }
