@@ -88,13 +88,42 @@ pub fn read_pages(pdf: &PdfFile) -> Result<Vec<PageLayout>, PdfError> {
         };
         out.push(PageLayout {
             page: i as u32,
-            lines: c.text.lines(),
+            lines: c
+                .text
+                .lines()
+                .into_iter()
+                .filter(|l| !is_page_number(&line_text(l)))
+                .collect(),
             verticals: std::mem::take(&mut c.verticals),
             horizontals: std::mem::take(&mut c.horizontals),
             report: Some(report),
         });
     }
     Ok(out)
+}
+
+/// A printed page number on a line of its own: "- 14 -", "—3—", "第 5 页", "第5页共30页".
+/// Such a footer is no part of a table (read as a row it became the amount 14 under a row
+/// named "--"), so its line is left out of the page.
+pub(super) fn is_page_number(squashed: &str) -> bool {
+    const DASHES: &[char] = &['-', '—', '–', '－', '‐', '−'];
+    let digits = |s: &str| (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(inner) = squashed
+        .strip_prefix(DASHES)
+        .and_then(|s| s.strip_suffix(DASHES))
+    {
+        return digits(inner.trim_matches(DASHES));
+    }
+    if let Some(rest) = squashed.strip_prefix('第') {
+        let (n, tail) = rest.split_once('页').unwrap_or((rest, "x"));
+        return digits(n)
+            && (tail.is_empty()
+                || tail
+                    .strip_prefix('共')
+                    .and_then(|t| t.strip_suffix('页'))
+                    .is_some_and(digits));
+    }
+    false
 }
 
 pub(super) fn line_text(l: &Line) -> String {
@@ -149,4 +178,32 @@ pub(super) fn ptoks(l: &Line) -> Vec<PTok> {
 
 pub(super) fn is_number(s: &str) -> bool {
     crate::token::classify(s) == TokenKind::Number
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_page_number;
+
+    #[test]
+    fn page_number_footers_and_what_is_not_one() {
+        for footer in ["-14-", "—3—", "－29－", "--7--", "第5页", "第5页共30页"] {
+            assert!(is_page_number(footer), "{footer}");
+        }
+        for not in [
+            "14",
+            "-14",
+            "14-",
+            "-1234.56-",
+            "-12345-",
+            "--",
+            "第一部分",
+            "第5页说明",
+            "-一-",
+            "2014001",
+            "0.00",
+            "第5页共页",
+        ] {
+            assert!(!is_page_number(not), "{not}");
+        }
+    }
 }
