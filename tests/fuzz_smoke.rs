@@ -106,9 +106,6 @@ fn fuzz_regressions_loaders() {
     regressions(Target::Loaders, "");
 }
 
-/// Longest a reproducer may take to parse: 1/40 of the hang limit (50 ms in a release
-/// build, scaled in debug). A linear parser reads a 12 KB map in well under a millisecond.
-
 /// Found by fuzzing: `ToUnicode::parse` used to expand every bfrange of up to 65,536 codes
 /// with no limit on the total work (11–12 KB maps of 110–225 ranges expanded 2.4–4.8 million
 /// times, ~0.45 s each in release, ~6 s in debug). `MAX_TOUNICODE_ENTRIES` now bounds the
