@@ -183,6 +183,41 @@ pub fn identities(e: &mut Engine) {
                 continue;
             };
             let label = e.table_label(ti);
+            // A table that prints none of the parts (one 预算数 column read under a grammar
+            // that also knows 人员经费/公用经费) gives the identity nothing to check: say so
+            // once instead of a mismatch on every row.
+            let printed = |c: &usize| {
+                t.rows
+                    .iter()
+                    .any(|r| r.amounts.get(*c).is_some_and(|a| a.is_some()))
+            };
+            if !pcs.iter().chain(&mcs).any(printed) {
+                if t.rows
+                    .iter()
+                    .any(|r| r.amounts.get(tc).is_some_and(|a| a.is_some()))
+                {
+                    let parts: Vec<String> = pcs
+                        .iter()
+                        .chain(&mcs)
+                        .map(|&c| t.columns[c].label.clone())
+                        .collect();
+                    let (table, kind, page) = (label.clone(), t.kind.clone(), t.first_page);
+                    e.table_finding(
+                        &format!("identity.{}.{}", id.table, id.total),
+                        super::Severity::Unparsed,
+                        format!(
+                            "{label} prints no figure under {}, so its {} column is not checked against them",
+                            parts.join(", "),
+                            t.columns[tc].label
+                        ),
+                        (table, kind),
+                        Some(page),
+                        None,
+                    );
+                }
+                continue;
+            }
+            let t = &e.doc.tables[ti];
             let mut names: Vec<String> = pcs.iter().map(|&c| t.columns[c].label.clone()).collect();
             names.extend(mcs.iter().map(|&c| format!("− {}", t.columns[c].label)));
             let total_label = t.columns[tc].label.clone();

@@ -1605,3 +1605,41 @@ fn a_figure_restated_at_coarser_precision_is_exact_when_it_rounds_to_the_print()
         [Severity::Mismatch]
     );
 }
+
+#[test]
+fn a_table_printing_none_of_an_identitys_parts_is_reported_once_not_a_mismatch_per_row() {
+    // Fuzhou's 基本支出 table prints one 预算数 column: read under a grammar that also knows
+    // 人员经费 and 公用经费, those columns are blank throughout. 合计 = 人员经费 + 公用经费 then
+    // has nothing to check; it was a mismatch on every row ("the parts give 0").
+    let blank = |doc: &mut Document, cols: &[usize]| {
+        let t = doc
+            .tables
+            .iter_mut()
+            .find(|t| t.kind == "general_budget_basic_expenditure")
+            .expect("表6");
+        for r in &mut t.rows {
+            for &c in cols {
+                r.amounts[c] = None;
+            }
+        }
+    };
+    let rule = "identity.general_budget_basic_expenditure.total";
+    let mut doc = sample_doc();
+    blank(&mut doc, &[1, 2]);
+    let r = reconcile(&doc, &RuleSet::builtin());
+    let hits: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == rule).collect();
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!(hits[0].severity, Severity::Unparsed);
+    assert!(hits[0]
+        .message
+        .contains("prints no figure under 人员经费, 公用经费"));
+    // One part still printed: the identity is checked, and the blank part is a mismatch
+    // wherever the other part alone does not give the total (301: 198.37 vs 0 public).
+    let mut doc = sample_doc();
+    blank(&mut doc, &[1]);
+    let r = reconcile(&doc, &RuleSet::builtin());
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.rule == rule && f.severity == Severity::Mismatch));
+}
