@@ -273,11 +273,12 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
         .flat_map(|p| p.lines.iter().map(|l| l.text()))
         .collect();
     let meta = crate::layout::identity(&pages);
+    let sha256 = sha256_hex(bytes);
     let mut doc = Document {
-        doc_id: doc_id(path, &sha256_hex(bytes)),
+        doc_id: doc_id(path, &sha256),
         source: SourceFile {
             path: path.display().to_string(),
-            sha256: sha256_hex(bytes),
+            sha256,
             format: SourceFormat::Pdf,
             pages: pages.len() as u32,
         },
@@ -443,11 +444,12 @@ pub fn convert_text(
             reason,
         });
     }
+    let sha256 = sha256_hex(bytes);
     let mut doc = Document {
-        doc_id: doc_id(path, &sha256_hex(bytes)),
+        doc_id: doc_id(path, &sha256),
         source: SourceFile {
             path: path.display().to_string(),
-            sha256: sha256_hex(bytes),
+            sha256,
             format: SourceFormat::Text,
             pages: reading.pages,
         },
