@@ -28,6 +28,11 @@ pub struct RawTable {
     pub line: Option<u32>,
     /// Each body line is one printed row whose amount tokens carry their column (PDF).
     pub positioned: bool,
+    /// The grammar the layout step read the table with, adapted to the columns its header
+    /// prints (`None`: the grammar as the title and header choose it).
+    pub grammar: Option<std::sync::Arc<Grammar>>,
+    /// Label paths of printed columns the grammar does not know, kept under derived ids.
+    pub derived_columns: Vec<String>,
 }
 
 /// One body line: its tokens in reading order.

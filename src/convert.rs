@@ -148,6 +148,9 @@ pub fn convert_bytes(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result
 pub const TOO_MANY_TABLES: &str = "too_many_tables";
 /// Warning code of a converted document in which no table could be rebuilt.
 pub const NO_TABLES: &str = "no_tables";
+/// Warning code: a table whose header prints columns its grammar does not know; they are kept
+/// under derived ids (`printed.<label path>`), and the rest of the table is read as usual.
+pub const COLUMN_NOT_IN_GRAMMAR: &str = "column_not_in_grammar";
 
 fn too_many_tables(found: usize) -> String {
     format!("{found} table regions; the limit is {MAX_TABLES_PER_DOCUMENT} tables per document")
@@ -369,7 +372,12 @@ fn assemble_all(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc: 
 fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc: &mut Document) {
     let family = majority_family(raws, grammars);
     for raw in raws {
-        let Some(g) = grammars.best_for(&raw.title, &raw.header, family.as_deref()) else {
+        // The layout step's own reading (columns adapted to the printed header) comes first.
+        let chosen = raw
+            .grammar
+            .as_deref()
+            .or_else(|| grammars.best_for(&raw.title, &raw.header, family.as_deref()));
+        let Some(g) = chosen else {
             doc.warnings.push(Warning {
                 code: "table_unknown".into(),
                 message: format!("no grammar matches the title {:?}", raw.title),
@@ -384,6 +392,20 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
         } else {
             assemble(raw, g).map(|t| vec![t])
         };
+        if !raw.derived_columns.is_empty() && result.is_ok() {
+            doc.warnings.push(Warning {
+                code: COLUMN_NOT_IN_GRAMMAR.into(),
+                message: format!(
+                    "{}: printed column(s) {:?} are not in grammar {}; kept under derived ids (printed.<label path>)",
+                    raw.display_name(),
+                    raw.derived_columns,
+                    g.file
+                ),
+                page: Some(raw.first_page),
+                line: raw.line,
+                table: Some(raw.display_name()),
+            });
+        }
         match result {
             Ok(t) => doc.tables.extend(t),
             Err(e) => doc.warnings.push(Warning {

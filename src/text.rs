@@ -247,6 +247,7 @@ fn region(lines: &[DumpLine<'_>], grammars: &GrammarSet) -> RawTable {
         first_page: lines[0].page,
         last_page: pages.max().unwrap_or(lines[0].page),
         line: Some(lines[0].no),
+        ..Default::default()
     }
 }
 

@@ -255,6 +255,16 @@ fn ruled_between(verticals: &[(f64, f64, f64)], x0: f64, x1: f64) -> bool {
 /// letter-spaced labels of one cell ("金   额", "合 计") joined into an extra token (the
 /// pieces are kept too).
 fn normalized_header(header: &[HeaderTok], verticals: &[(f64, f64, f64)]) -> Vec<HeaderTok> {
+    normalized_header_with(header, verticals, true)
+}
+
+/// [`normalized_header`]; without `keep_pieces` a letter-spaced label replaces its pieces
+/// (every piece of the header then appears once).
+pub(super) fn normalized_header_with(
+    header: &[HeaderTok],
+    verticals: &[(f64, f64, f64)],
+    keep_pieces: bool,
+) -> Vec<HeaderTok> {
     let mut out: Vec<HeaderTok> = Vec::with_capacity(header.len());
     let mut lines: Vec<usize> = header.iter().map(|h| h.line).collect();
     lines.dedup();
@@ -264,7 +274,7 @@ fn normalized_header(header: &[HeaderTok], verticals: &[(f64, f64, f64)]) -> Vec
             continue;
         }
         toks.sort_by(|a, b| a.tok.x0.total_cmp(&b.tok.x0));
-        let norm: Vec<PTok> = toks
+        let mut norm: Vec<PTok> = toks
             .iter()
             .map(|h| PTok {
                 text: normalize_label(&h.tok.text),
@@ -301,12 +311,57 @@ fn normalized_header(header: &[HeaderTok], verticals: &[(f64, f64, f64)]) -> Vec
                         glyphs: Vec::new(),
                     },
                 });
+                if !keep_pieces {
+                    norm[k..=j].iter_mut().for_each(|t| t.text.clear());
+                }
             }
             k = j + 1;
         }
-        out.extend(norm.into_iter().map(|tok| HeaderTok { line, tok }));
+        out.extend(
+            norm.into_iter()
+                .filter(|t| !t.text.is_empty())
+                .map(|tok| HeaderTok { line, tok }),
+        );
     }
     out
+}
+
+/// x of the vertical rulings crossing the body's y range, sorted, near-repeats dropped.
+pub(super) fn body_rulings(verticals: &[(f64, f64, f64)], y_range: (f64, f64)) -> Vec<f64> {
+    let mut xs: Vec<f64> = verticals
+        .iter()
+        .filter(|(_, y0, y1)| *y0 <= y_range.1 && *y1 >= y_range.0)
+        .map(|v| v.0)
+        .collect();
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs.dedup_by(|a, b| (*a - *b).abs() < 2.0);
+    xs
+}
+
+/// The code zone: the 类/款/项 header labels' extents, when at least two are printed.
+pub(super) fn code_zone(header: &[HeaderTok]) -> Option<Vec<(f64, f64)>> {
+    let zones: Vec<(f64, f64)> = ["类", "款", "项"]
+        .iter()
+        .filter_map(|l| {
+            header
+                .iter()
+                .find(|h| squash(&h.tok.text) == *l)
+                .map(|h| (h.tok.x0, h.tok.x1))
+        })
+        .collect();
+    (zones.len() >= 2).then_some(zones)
+}
+
+/// Centre of the rightmost name label (…名称, 项目) left of `first` (the first amount column).
+pub(super) fn name_center(header: &[HeaderTok], first: f64) -> Option<f64> {
+    header
+        .iter()
+        .filter(|h| {
+            let t = squash(&h.tok.text);
+            (t.contains("名称") || t == "项目") && h.tok.center() < first
+        })
+        .map(|h| h.tok.center())
+        .fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.max(c))))
 }
 
 pub(super) fn geometry(
@@ -355,14 +410,7 @@ pub(super) fn geometry(
             None => missing.push(leaf(&c.label).to_string()),
         }
     }
-    // Vertical rulings crossing the body's y range.
-    let mut xs: Vec<f64> = verticals
-        .iter()
-        .filter(|(_, y0, y1)| *y0 <= y_range.1 && *y1 >= y_range.0)
-        .map(|v| v.0)
-        .collect();
-    xs.sort_by(|a, b| a.total_cmp(b));
-    xs.dedup_by(|a, b| (*a - *b).abs() < 2.0);
+    let xs = body_rulings(verticals, y_range);
     // Amount columns a document does not print (a 收入总表 without 财政专户管理资金): allowed
     // only where ruled cells can prove it, once the body is seen ([`ColumnGeometry::check_unprinted`]).
     let unprinted: Vec<String> = g
@@ -382,28 +430,10 @@ pub(super) fn geometry(
             "header labels not found: {missing:?} (header reads {text:?})"
         ));
     }
-    // Code zone: 类/款/项 headers, else the 编码/代码 label.
-    let zones: Vec<(f64, f64)> = ["类", "款", "项"]
-        .iter()
-        .filter_map(|l| {
-            header
-                .iter()
-                .find(|h| squash(&h.tok.text) == *l)
-                .map(|h| (h.tok.x0, h.tok.x1))
-        })
-        .collect();
-    let code_zone = (zones.len() >= 2).then_some(zones);
+    let code_zone = code_zone(header);
     // The first amount column is the leftmost one, whatever the grammar's order.
     let first = centers.iter().copied().reduce(f64::min).unwrap_or(0.0);
-    let name_center = header
-        .iter()
-        .filter(|h| {
-            let t = squash(&h.tok.text);
-            (t.contains("名称") || t == "项目") && h.tok.center() < first
-        })
-        .map(|h| h.tok.center())
-        .fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.max(c))));
-    let name_end = match name_center {
+    let name_end = match name_center(header, first) {
         Some(n) => (n + first) / 2.0,
         None => first - 40.0,
     };

@@ -2,6 +2,7 @@
 //! breaks (dropping page numbers, units, notes and repeated headers), split into header and
 //! body; side-by-side panels cut apart; each panel's geometry and rows built.
 
+use super::columns::{derived_geometry, Reading};
 use super::glued::split_glued;
 use super::header::{geometry, HeaderTok};
 use super::pages::{is_number, line_text, ptoks, PTok, PageLayout};
@@ -243,9 +244,28 @@ pub(super) fn region(
             })
             .filter(|(_, _, toks)| !toks.is_empty())
             .collect();
-        let geo = geometry(g, &panel_header, verticals, (lo, hi))
-            .and_then(|geo| geo.check_unprinted(&panel_body).map(|()| geo))
-            .map_err(|e| format!("{}: {e}", raw.display_name()))?;
+        let by_labels = geometry(g, &panel_header, verticals, (lo, hi))
+            .and_then(|geo| geo.check_unprinted(&panel_body).map(|()| geo));
+        // Where the grammar's labels are not printed as it lists them, the columns come from
+        // the printed header and the grammar is adapted to them.
+        let (geo, g) = match by_labels {
+            Ok(geo) => (geo, g),
+            Err(e) => match derived_geometry(g, &panel_header, &panel_body, verticals, (lo, hi)) {
+                Ok((adapted, geo, readings)) => {
+                    raw.derived_columns = adapted
+                        .columns
+                        .iter()
+                        .zip(&readings)
+                        .filter(|(_, r)| matches!(r, Reading::Derived(_)))
+                        .map(|(c, _)| c.label.clone())
+                        .collect();
+                    raw.grammar = Some(std::sync::Arc::new(adapted));
+                    let g = raw.grammar.as_deref().unwrap_or(g);
+                    (geo, g)
+                }
+                Err(e2) => return Err(format!("{}: {e}; {e2}", raw.display_name())),
+            },
+        };
         split_glued(&mut panel_body, &geo);
         let groups = if g.group_attribute.is_some() {
             group_cells(&mut panel_body, pages)

@@ -1,0 +1,424 @@
+//! Columns from the printed header itself, for a table whose grammar's labels are not all
+//! printed the way the grammar lists them (another region's template: 小计 for 合计, an extra
+//! 其中 column, a column the grammar does not know, a source the document does not have).
+//!
+//! Steps:
+//! 1. [`printed_columns`]: the amount columns the body holds, from ruled cells where the page
+//!    draws them, else from the alignment of the amounts (right edges, then overlap);
+//! 2. each column's label path from the header text above it: pieces over one column are its
+//!    label (wrapped pieces joined top to bottom, the longest tail the vocabulary knows taken
+//!    as the leaf), pieces over several columns are their parents;
+//! 3. [`adapt`]: each printed column matched to a grammar column through the vocabulary
+//!    (printed label, then synonyms; parents break ties), the grammar's columns the header
+//!    does not print left out, and a printed column no grammar column names kept under a
+//!    derived id (`printed.<label path>`), never dropped.
+
+use super::header::{body_rulings, code_zone, normalized_header_with, ColumnGeometry, HeaderTok};
+use super::pages::PTok;
+use crate::grammar::{ColumnDef, Grammar, Layout};
+use crate::model::ColumnKind;
+use crate::token::TokenKind;
+use crate::vocabulary::{normalize_label, Vocabulary};
+
+/// An amount column as printed: its extent on the page and its header label path.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PrintedColumn {
+    /// Left and right edge of the column (ruled cell, or the amounts' span widened to half
+    /// the gap to each neighbour).
+    pub(super) x0: f64,
+    pub(super) x1: f64,
+    /// The column's own label, normalised ("基本支出"); empty when nothing is printed above it.
+    pub(super) leaf: String,
+    /// Labels of the cells above it, top first ("财政拨款收入").
+    pub(super) parents: Vec<String>,
+}
+
+impl PrintedColumn {
+    pub(super) fn center(&self) -> f64 {
+        (self.x0 + self.x1) / 2.0
+    }
+
+    /// The label path as printed: parents and leaf joined by "/".
+    pub(super) fn path(&self) -> String {
+        let mut parts: Vec<&str> = self.parents.iter().map(String::as_str).collect();
+        if !self.leaf.is_empty() {
+            parts.push(&self.leaf);
+        }
+        parts.join("/")
+    }
+}
+
+/// Right edges closer than this (points) are one column of right-aligned amounts.
+const RIGHT_EDGE_SLACK: f64 = 2.5;
+/// Share of a column's width a header piece must cover to count as over that column.
+const COVER_SHARE: f64 = 0.5;
+
+/// Whether a body token is an amount: a number with a decimal part or thousands separators,
+/// or (in a table that prints whole numbers only) a whole number after the row's name.
+fn amount_like(t: &PTok, after_text: bool, whole_numbers: bool) -> bool {
+    crate::token::classify(&t.text) == TokenKind::Number
+        && (t.text.contains(['.', ',']) || whole_numbers && after_text)
+}
+
+/// The amount tokens of each body line (x extents), codes before the name left out.
+fn amount_spans(body: &[(u32, f64, Vec<PTok>)]) -> Vec<Vec<(f64, f64)>> {
+    let decimals = body
+        .iter()
+        .flat_map(|(_, _, toks)| toks)
+        .any(|t| crate::token::classify(&t.text) == TokenKind::Number && t.text.contains('.'));
+    body.iter()
+        .map(|(_, _, toks)| {
+            let mut after_text = false;
+            let mut out = Vec::new();
+            for t in toks {
+                if amount_like(t, after_text, !decimals) {
+                    out.push((t.x0, t.x1));
+                } else if crate::token::classify(&t.text) == TokenKind::Text {
+                    after_text = true;
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Amount columns of an unruled body: spans grouped by right edge, then groups that overlap
+/// merged unless one line has an amount in both (centred or left-aligned columns).
+fn aligned_columns(lines: &[Vec<(f64, f64)>]) -> Vec<(f64, f64)> {
+    // (x0, x1, lines holding it)
+    let mut groups: Vec<(f64, f64, Vec<usize>)> = Vec::new();
+    let mut spans: Vec<(usize, f64, f64)> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| l.iter().map(move |&(a, b)| (i, a, b)))
+        .collect();
+    spans.sort_by(|a, b| a.2.total_cmp(&b.2));
+    for (line, a, b) in spans {
+        match groups.last_mut() {
+            Some(g) if (b - g.1).abs() <= RIGHT_EDGE_SLACK && !g.2.contains(&line) => {
+                g.0 = g.0.min(a);
+                g.1 = g.1.max(b);
+                g.2.push(line);
+            }
+            _ => groups.push((a, b, vec![line])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64, Vec<usize>)> = Vec::new();
+    for g in groups {
+        match merged.last_mut() {
+            Some(m) if g.0 < m.1 && !g.2.iter().any(|l| m.2.contains(l)) => {
+                m.1 = m.1.max(g.1);
+                m.0 = m.0.min(g.0);
+                m.2.extend(g.2);
+            }
+            _ => merged.push(g),
+        }
+    }
+    merged.into_iter().map(|(a, b, _)| (a, b)).collect()
+}
+
+/// Extents of unruled columns: each span widened to half the gap to its neighbours (the
+/// outer ones by the same half gap on their open side).
+fn widen(spans: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let n = spans.len();
+    let gap = |k: usize| (spans[k + 1].0 - spans[k].1).max(0.0) / 2.0;
+    (0..n)
+        .map(|k| {
+            let left = if k > 0 {
+                gap(k - 1)
+            } else if n > 1 {
+                gap(0)
+            } else {
+                10.0
+            };
+            let right = if k + 1 < n {
+                gap(k)
+            } else if n > 1 {
+                gap(n - 2)
+            } else {
+                10.0
+            };
+            (spans[k].0 - left, spans[k].1 + right)
+        })
+        .collect()
+}
+
+/// Ruled cells (between vertical rulings) that hold amounts, left to right.
+fn ruled_columns(lines: &[Vec<(f64, f64)>], xs: &[f64]) -> Vec<(f64, f64)> {
+    let mut used = vec![false; xs.len().saturating_sub(1)];
+    for &(a, b) in lines.iter().flatten() {
+        let c = (a + b) / 2.0;
+        if let Some(k) = xs.windows(2).position(|w| c >= w[0] && c <= w[1]) {
+            used[k] = true;
+        }
+    }
+    xs.windows(2)
+        .zip(used)
+        .filter(|(_, u)| *u)
+        .map(|(w, _)| (w[0], w[1]))
+        .collect()
+}
+
+/// Strips the "其中:" that marks a column as part of the one before it.
+fn strip_of_which(s: &str) -> &str {
+    s.strip_prefix("其中:")
+        .or_else(|| s.strip_prefix("其中"))
+        .unwrap_or(s)
+}
+
+/// Whether a label names something the vocabulary or the grammar knows.
+fn known(label: &str, vocabulary: &Vocabulary, g: &Grammar) -> bool {
+    !vocabulary.concepts_of(label).is_empty()
+        || g.columns
+            .iter()
+            .any(|c| normalize_label(leaf(&c.label)) == label)
+}
+
+fn leaf(label: &str) -> &str {
+    label.rsplit('/').next().unwrap_or(label)
+}
+
+/// The amount columns of a table body with the header labels above each. `verticals` are the
+/// rulings crossing the body (sorted x, deduplicated; fewer than two: unruled); header pieces
+/// are normalised tokens (column-number rows dropped, letter-spaced labels joined).
+pub(super) fn printed_columns(
+    g: &Grammar,
+    header: &[HeaderTok],
+    body: &[(u32, f64, Vec<PTok>)],
+    xs: &[f64],
+) -> Vec<PrintedColumn> {
+    let lines = amount_spans(body);
+    let extents = if xs.len() >= 2 {
+        ruled_columns(&lines, xs)
+    } else {
+        widen(&aligned_columns(&lines))
+    };
+    let mut pieces: Vec<Vec<&HeaderTok>> = vec![Vec::new(); extents.len()];
+    let mut parents: Vec<Vec<&HeaderTok>> = vec![Vec::new(); extents.len()];
+    for h in header {
+        let (a, b) = (h.tok.x0, h.tok.x1);
+        let c = (a + b) / 2.0;
+        let over: Vec<usize> = (0..extents.len())
+            .filter(|&k| {
+                let (e0, e1) = extents[k];
+                let overlap = b.min(e1) - a.max(e0);
+                (c >= e0 && c <= e1) || overlap >= COVER_SHARE * (e1 - e0)
+            })
+            .collect();
+        match over.as_slice() {
+            [] => {}
+            [k] => pieces[*k].push(h),
+            many => many.iter().for_each(|&k| parents[k].push(h)),
+        }
+    }
+    let vocabulary = &g.vocabulary;
+    extents
+        .iter()
+        .enumerate()
+        .map(|(k, &(x0, x1))| {
+            let mut own = pieces[k].clone();
+            own.sort_by(|a, b| a.line.cmp(&b.line).then(a.tok.x0.total_cmp(&b.tok.x0)));
+            let texts: Vec<&str> = own.iter().map(|h| h.tok.text.as_str()).collect();
+            // The longest tail of the pieces that names a known column is the leaf; the
+            // pieces before it are labels of cells above (a parent narrower than its span).
+            let split = (0..texts.len())
+                .find(|&s| known(strip_of_which(&texts[s..].concat()), vocabulary, g))
+                .unwrap_or(0);
+            let mut above: Vec<&HeaderTok> = parents[k].clone();
+            above.sort_by(|a, b| a.line.cmp(&b.line).then(a.tok.x0.total_cmp(&b.tok.x0)));
+            let mut path: Vec<String> = Vec::new();
+            let mut last_line = None;
+            for h in above {
+                // Pieces of one spanning label on consecutive lines join ("一般公共预" + "算").
+                match path.last_mut() {
+                    Some(p) if last_line.is_some_and(|l: usize| h.line == l + 1) => {
+                        p.push_str(&h.tok.text)
+                    }
+                    _ => path.push(h.tok.text.clone()),
+                }
+                last_line = Some(h.line);
+            }
+            if split > 0 {
+                path.push(texts[..split].concat());
+            }
+            PrintedColumn {
+                x0,
+                x1,
+                leaf: strip_of_which(&texts[split..].concat()).to_string(),
+                parents: path,
+            }
+        })
+        .collect()
+}
+
+/// How well a printed column fits a grammar column: `None` when its label is not one the
+/// grammar column goes by; higher is better.
+fn fit(p: &PrintedColumn, c: &ColumnDef, vocabulary: &Vocabulary) -> Option<(u8, usize)> {
+    if p.leaf.is_empty() {
+        return None;
+    }
+    let variants = vocabulary.variants(leaf(&c.label));
+    let exact = variants.iter().position(|v| *v == p.leaf);
+    let rank = match exact {
+        Some(0) => 3,
+        Some(_) => 2,
+        None if vocabulary.concepts_of(&p.leaf).is_empty()
+            && variants
+                .iter()
+                .any(|v| v.chars().count() >= 2 && p.leaf.contains(v.as_str())) =>
+        {
+            1
+        }
+        None => return None,
+    };
+    // Parents the grammar names and the header prints (either containing the other).
+    let printed = p.parents.concat();
+    let grammar_parents: Vec<String> = c
+        .label
+        .split('/')
+        .rev()
+        .skip(1)
+        .map(normalize_label)
+        .collect();
+    let parent_hits = grammar_parents
+        .iter()
+        .filter(|gp| {
+            !gp.is_empty()
+                && (printed.contains(gp.as_str()) || gp.contains(&printed) && !printed.is_empty())
+        })
+        .count();
+    Some((rank, parent_hits))
+}
+
+/// A printed column read under the grammar: the grammar column it is, or a derived one.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Reading {
+    Grammar(usize),
+    Derived(String),
+}
+
+/// The grammar adapted to the printed columns, left to right: each printed column the grammar
+/// column it fits best (highest fit first, ties to the leftmost printed and the first grammar
+/// column), the others under derived ids. Fails when fewer than two printed columns are
+/// grammar columns: that is not this grammar's table.
+pub(super) fn adapt(
+    g: &Grammar,
+    printed: &[PrintedColumn],
+) -> Result<(Grammar, Vec<Reading>), String> {
+    let mut pairs: Vec<((u8, usize), usize, usize)> = Vec::new();
+    for (pi, p) in printed.iter().enumerate() {
+        for (ci, c) in g.columns.iter().enumerate() {
+            if let Some(f) = fit(p, c, &g.vocabulary) {
+                pairs.push((f, pi, ci));
+            }
+        }
+    }
+    // Best fit first: more parents confirmed, then the stronger label match.
+    pairs.sort_by(|a, b| {
+        (b.0 .1, b.0 .0)
+            .cmp(&(a.0 .1, a.0 .0))
+            .then(a.1.cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+    });
+    let mut of_printed: Vec<Option<usize>> = vec![None; printed.len()];
+    let mut taken = vec![false; g.columns.len()];
+    for (_, pi, ci) in pairs {
+        if of_printed[pi].is_none() && !taken[ci] {
+            of_printed[pi] = Some(ci);
+            taken[ci] = true;
+        }
+    }
+    let matched = of_printed.iter().flatten().count();
+    if matched < 2.min(g.columns.len()) || matched == 0 {
+        let paths: Vec<String> = printed.iter().map(PrintedColumn::path).collect();
+        return Err(format!(
+            "printed columns {paths:?} name too few of the grammar's columns"
+        ));
+    }
+    let mut out = g.clone();
+    out.columns.clear();
+    let mut readings = Vec::with_capacity(printed.len());
+    for (p, m) in printed.iter().zip(&of_printed) {
+        match m {
+            Some(ci) => {
+                out.columns.push(g.columns[*ci].clone());
+                readings.push(Reading::Grammar(*ci));
+            }
+            None => {
+                let path = p.path();
+                let base = format!("printed.{}", if path.is_empty() { "column" } else { &path });
+                let mut id = base.clone();
+                let mut n = 2;
+                while out.columns.iter().any(|c| c.id == id) {
+                    id = format!("{base}.{n}");
+                    n += 1;
+                }
+                out.columns.push(ColumnDef {
+                    id: id.clone(),
+                    label: path,
+                    kind: ColumnKind::default(),
+                    section: None,
+                });
+                readings.push(Reading::Derived(id));
+            }
+        }
+    }
+    Ok((out, readings))
+}
+
+/// Column geometry from the printed header (see the module doc), with the grammar adapted to
+/// the printed columns and how each was read. Only for tables keyed by rows (coded, project
+/// and single-row layouts) without text columns or side-by-side panels.
+pub(super) fn derived_geometry(
+    g: &Grammar,
+    header: &[HeaderTok],
+    body: &[(u32, f64, Vec<PTok>)],
+    verticals: &[(f64, f64, f64)],
+    y_range: (f64, f64),
+) -> Result<(Grammar, ColumnGeometry, Vec<Reading>), String> {
+    if !matches!(
+        g.layout,
+        Layout::Coded | Layout::SingleRow | Layout::Project
+    ) || !g.text_columns.is_empty()
+        || g.panels > 1
+    {
+        return Err("columns are not read from the header for this layout".into());
+    }
+    let xs = body_rulings(verticals, y_range);
+    let normalized = normalized_header_with(header, verticals, false);
+    let printed = printed_columns(g, &normalized, body, &xs);
+    if printed.is_empty() {
+        return Err("no amount column found in the body".into());
+    }
+    let (adapted, readings) = adapt(g, &printed)?;
+    let centers: Vec<f64> = printed.iter().map(PrintedColumn::center).collect();
+    let cells = if xs.len() >= 2 {
+        xs
+    } else {
+        // Unruled: the columns' extents are the cells; the last reaches to the page edge.
+        let mut c: Vec<f64> = printed.iter().map(|p| p.x0).collect();
+        c.push(printed.last().map_or(0.0, |p| p.x1) + OPEN_RIGHT_EDGE);
+        c
+    };
+    let name_end = if g.layout == Layout::SingleRow {
+        f64::MIN
+    } else {
+        printed[0].x0
+    };
+    Ok((
+        adapted,
+        ColumnGeometry {
+            centers,
+            cells,
+            code_zone: code_zone(header),
+            name_end,
+            text_centers: Vec::new(),
+            unprinted: Vec::new(),
+        },
+        readings,
+    ))
+}
+
+/// How far right of the last unruled column its cell reaches (points).
+const OPEN_RIGHT_EDGE: f64 = 1000.0;
