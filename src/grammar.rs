@@ -11,6 +11,11 @@ use serde::Deserialize;
 use std::path::Path;
 use std::sync::Arc;
 
+/// Family of the national grammars (`grammars/national/`): the Ministry of Finance template's
+/// tables with the vocabulary's column concepts, read when a document's own family has no
+/// grammar that fits.
+pub const NATIONAL_FAMILY: &str = "national";
+
 /// How the body of a table is laid out.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

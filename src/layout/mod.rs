@@ -84,7 +84,15 @@ pub fn tables_traced(
             });
             continue;
         };
-        match region(pages, h, end, g, &mut traces) {
+        // Other grammars of the same kind, the national ones first, for a header the title's
+        // grammar does not fit.
+        let mut alternatives: Vec<&crate::grammar::Grammar> = grammars
+            .grammars
+            .iter()
+            .filter(|x| x.kind == g.kind && !std::ptr::eq(*x, g))
+            .collect();
+        alternatives.sort_by_key(|x| x.family != crate::grammar::NATIONAL_FAMILY);
+        match region(pages, h, end, g, &alternatives, &mut traces) {
             Ok(t) => out.push(t),
             Err(e) => failures.push((k, e)),
         }

@@ -4,7 +4,7 @@
 
 use super::columns::{derived_geometry, Reading};
 use super::glued::split_glued;
-use super::header::{geometry, HeaderTok};
+use super::header::{geometry, ColumnGeometry, HeaderTok};
 use super::pages::{is_number, line_text, ptoks, PTok, PageLayout};
 use super::rows::{group_cells, row_bands, rows};
 use super::titles::TitleHit;
@@ -56,6 +56,7 @@ pub(super) fn region(
     h: &TitleHit,
     end: (usize, usize),
     g: &Grammar,
+    alternatives: &[&Grammar],
     traces: &mut Vec<TableTrace>,
 ) -> Result<RawTable, String> {
     let mut raw = RawTable {
@@ -244,28 +245,21 @@ pub(super) fn region(
             })
             .filter(|(_, _, toks)| !toks.is_empty())
             .collect();
-        let by_labels = geometry(g, &panel_header, verticals, (lo, hi))
-            .and_then(|geo| geo.check_unprinted(&panel_body).map(|()| geo));
-        // Where the grammar's labels are not printed as it lists them, the columns come from
-        // the printed header and the grammar is adapted to them.
-        let (geo, g) = match by_labels {
-            Ok(geo) => (geo, g),
-            Err(e) => match derived_geometry(g, &panel_header, &panel_body, verticals, (lo, hi)) {
-                Ok((adapted, geo, readings)) => {
-                    raw.derived_columns = adapted
-                        .columns
-                        .iter()
-                        .zip(&readings)
-                        .filter(|(_, r)| matches!(r, Reading::Derived(_)))
-                        .map(|(c, _)| c.label.clone())
-                        .collect();
-                    raw.grammar = Some(std::sync::Arc::new(adapted));
-                    let g = raw.grammar.as_deref().unwrap_or(g);
-                    (geo, g)
-                }
-                Err(e2) => return Err(format!("{}: {e}; {e2}", raw.display_name())),
-            },
-        };
+        let read = read_columns(
+            g,
+            alternatives,
+            &panel_header,
+            &panel_body,
+            verticals,
+            (lo, hi),
+        )
+        .map_err(|e| format!("{}: {e}", raw.display_name()))?;
+        let geo = read.geometry;
+        if let Some(adapted) = read.grammar {
+            raw.derived_columns = read.derived;
+            raw.grammar = Some(std::sync::Arc::new(adapted));
+        }
+        let g = raw.grammar.as_deref().unwrap_or(g);
         split_glued(&mut panel_body, &geo);
         let groups = if g.group_attribute.is_some() {
             group_cells(&mut panel_body, pages)
@@ -291,6 +285,120 @@ pub(super) fn region(
     }
     raw.lines = lines;
     Ok(raw)
+}
+
+/// How a panel's columns were read.
+struct ColumnReading {
+    geometry: ColumnGeometry,
+    /// The grammar read with, when it is not the title's own (another grammar of the kind, or
+    /// one adapted to the printed columns).
+    grammar: Option<Grammar>,
+    /// Label paths of printed columns no grammar column names.
+    derived: Vec<String>,
+}
+
+/// Locates a panel's columns: the title's grammar by its labels; else the first other grammar
+/// of the same kind whose labels are all printed (`alternatives`, in order of preference);
+/// else the columns the header prints, read under whichever of these grammars names most of
+/// them (the first on a tie).
+fn read_columns(
+    g: &Grammar,
+    alternatives: &[&Grammar],
+    header: &[HeaderTok],
+    body: &[(u32, f64, Vec<PTok>)],
+    verticals: &[(f64, f64, f64)],
+    y_range: (f64, f64),
+) -> Result<ColumnReading, String> {
+    let by_labels = |g: &Grammar| {
+        geometry(g, header, verticals, y_range)
+            .and_then(|geo| geo.check_unprinted(body).map(|()| geo))
+            .and_then(|geo| one_amount_per_cell(&geo, body).map(|()| geo))
+    };
+    let first_error = match by_labels(g) {
+        Ok(geometry) => {
+            return Ok(ColumnReading {
+                geometry,
+                grammar: None,
+                derived: Vec::new(),
+            })
+        }
+        Err(e) => e,
+    };
+    for alt in alternatives {
+        // Another family's grammar only where it locates every one of its labels.
+        if let Ok(geometry) = by_labels(alt).and_then(|geo| match geo.unprinted.is_empty() {
+            true => Ok(geo),
+            false => Err(String::new()),
+        }) {
+            return Ok(ColumnReading {
+                geometry,
+                grammar: Some((*alt).clone()),
+                derived: Vec::new(),
+            });
+        }
+    }
+    let mut best: Option<(usize, ColumnReading)> = None;
+    let mut derived_error = String::new();
+    for cand in std::iter::once(g).chain(alternatives.iter().copied()) {
+        match derived_geometry(cand, header, body, verticals, y_range) {
+            Ok((adapted, geometry, readings)) => {
+                let named = readings
+                    .iter()
+                    .filter(|r| matches!(r, Reading::Grammar(_)))
+                    .count();
+                if best.as_ref().is_some_and(|(n, _)| *n >= named) {
+                    continue;
+                }
+                let derived = adapted
+                    .columns
+                    .iter()
+                    .zip(&readings)
+                    .filter(|(_, r)| matches!(r, Reading::Derived(_)))
+                    .map(|(c, _)| c.label.clone())
+                    .collect();
+                best = Some((
+                    named,
+                    ColumnReading {
+                        geometry,
+                        grammar: Some(adapted),
+                        derived,
+                    },
+                ));
+            }
+            Err(e) => {
+                if std::ptr::eq(cand, g) {
+                    derived_error = e
+                }
+            }
+        }
+    }
+    best.map(|(_, r)| r)
+        .ok_or_else(|| format!("{first_error}; {derived_error}"))
+}
+
+/// Whether the located columns put at most one amount of a printed line in each column; two
+/// in one means the labels were located in the wrong places.
+fn one_amount_per_cell(geo: &ColumnGeometry, body: &[(u32, f64, Vec<PTok>)]) -> Result<(), String> {
+    for (page, _, toks) in body {
+        let mut seen: Vec<usize> = Vec::new();
+        for t in toks {
+            if crate::token::classify(&t.text) != crate::token::TokenKind::Number
+                || !t.text.contains(['.', ','])
+            {
+                continue;
+            }
+            if let Some(c) = geo.column_at(t.x0, t.x1) {
+                if seen.contains(&c) {
+                    return Err(format!(
+                        "two amounts of one line on page {page} fall in one located column (the amount {})",
+                        t.text
+                    ));
+                }
+                seen.push(c);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether a line is part of the table's header (repeated on a continuation page).
