@@ -91,6 +91,10 @@ pub struct SectionDef {
 pub struct IdentityDef {
     pub total: String,
     pub parts: Vec<String>,
+    /// Parts a table may not print at all (an income source the unit does not have): a
+    /// column the table lacks counts as nothing; a printed one takes part as usual.
+    #[serde(default)]
+    pub optional: Vec<String>,
 }
 
 /// An amount block of a performance table: rows between two anchor lines.
@@ -235,7 +239,9 @@ impl Grammar {
             line: text.find(needle).map(|p| line_of(text, p)),
             message,
         };
-        if self.titles.is_empty() {
+        // National grammars are reached through the title vocabulary's kinds, never by a title
+        // of their own (which would vote in the choice of a document's family).
+        if self.titles.is_empty() && self.family != NATIONAL_FAMILY {
             return Err(err("titles", "at least one title is needed".into()));
         }
         if let Some(u) = &self.default_unit {

@@ -174,8 +174,10 @@ pub fn identities(e: &mut Engine) {
             let Some(tc) = t.column_index(&id.total) else {
                 continue;
             };
+            // A column the table lacks ends the check, unless the identity calls it optional.
             let cols = |ids: &[String]| {
                 ids.iter()
+                    .filter(|p| !id.optional.contains(p) || t.column_index(p).is_some())
                     .map(|p| t.column_index(p))
                     .collect::<Option<Vec<usize>>>()
             };

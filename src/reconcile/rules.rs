@@ -59,6 +59,9 @@ pub struct IdentityRule {
     /// Columns subtracted (年末结转 = 年初结转 + 收入 − 支出).
     #[serde(default)]
     pub minus: Vec<String>,
+    /// Parts a table may not print (counted as nothing when its column is absent).
+    #[serde(default)]
+    pub optional: Vec<String>,
     #[serde(skip)]
     pub family: Option<String>,
     /// Where the identity was declared (grammar or rule file).
@@ -280,6 +283,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "jiangsu-provincial-budget.toml",
         include_str!("../../rules/jiangsu-provincial-budget.toml"),
     ),
+    ("national.toml", include_str!("../../rules/national.toml")),
 ];
 
 impl RuleSet {
@@ -303,8 +307,9 @@ impl RuleSet {
                 set.identities.push(IdentityRule {
                     table: g.kind.clone(),
                     total: i.total.clone(),
-                    parts: i.parts.clone(),
+                    parts: i.parts.iter().chain(&i.optional).cloned().collect(),
                     minus: Vec::new(),
+                    optional: i.optional.clone(),
                     family: Some(g.family.clone()),
                     source: format!("grammar {}", g.file),
                 });
