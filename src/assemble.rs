@@ -802,6 +802,7 @@ mod tests {
             last_page: 1,
             line: Some(1),
             positioned: false,
+            ..Default::default()
         }
     }
 

@@ -48,6 +48,9 @@ impl PrintedColumn {
     }
 }
 
+/// The vocabulary's concept of a total column (合计/总计/小计).
+const TOTAL_CONCEPT: &str = "total";
+
 /// Right edges closer than this (points) are one column of right-aligned amounts.
 const RIGHT_EDGE_SLACK: f64 = 2.5;
 /// Share of a column's width a header piece must cover to count as over that column.
@@ -209,6 +212,8 @@ pub(super) fn printed_columns(
         match over.as_slice() {
             [] => {}
             [k] => pieces[*k].push(h),
+            // A banner over every column ("2026年预算数") tells none of them apart.
+            many if many.len() == extents.len() && extents.len() > 2 => {}
             many => many.iter().for_each(|&k| parents[k].push(h)),
         }
     }
@@ -259,6 +264,12 @@ fn fit(p: &PrintedColumn, c: &ColumnDef, vocabulary: &Vocabulary) -> Option<(u8,
         return None;
     }
     let variants = vocabulary.variants(leaf(&c.label));
+    // A 小计/合计 printed under a parent is that parent's subtotal: only a grammar column
+    // with a parent of its own can be it.
+    let is_total = |l: &str| vocabulary.concepts_of(l).contains(&TOTAL_CONCEPT);
+    if is_total(&p.leaf) && !p.parents.is_empty() && !c.label.contains('/') {
+        return None;
+    }
     let exact = variants.iter().position(|v| *v == p.leaf);
     let rank = match exact {
         Some(0) => 3,
@@ -342,7 +353,12 @@ pub(super) fn adapt(
     for (p, m) in printed.iter().zip(&of_printed) {
         match m {
             Some(ci) => {
-                out.columns.push(g.columns[*ci].clone());
+                // The grammar's id, the label as printed.
+                let mut c = g.columns[*ci].clone();
+                if !p.leaf.is_empty() {
+                    c.label = p.path();
+                }
+                out.columns.push(c);
                 readings.push(Reading::Grammar(*ci));
             }
             None => {
