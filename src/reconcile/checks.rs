@@ -57,11 +57,44 @@ pub fn hierarchies(e: &mut Engine) {
     }
 }
 
+/// Groups of a table printed unit by unit (预算单位: each unit's name row, then its coded rows,
+/// the same codes again under the next unit): for each row, the group it is in (`None`: the
+/// table repeats no code, so it is one group). A group starts at a name row that a coded row
+/// follows.
+fn unit_groups(t: &crate::model::Table) -> Option<Vec<usize>> {
+    let mut seen = std::collections::HashSet::new();
+    let repeats = t.rows.iter().any(|r| match &r.code {
+        Some(c) if !c.is_empty() => !seen.insert((r.section.clone(), r.code_kind, c.clone())),
+        _ => false,
+    });
+    if !repeats {
+        return None;
+    }
+    let coded = |i: usize| {
+        t.rows
+            .get(i)
+            .is_some_and(|r| r.code.as_ref().is_some_and(|c| !c.is_empty()))
+    };
+    let mut group = 0;
+    Some(
+        (0..t.rows.len())
+            .map(|i| {
+                if !coded(i) && coded(i + 1) {
+                    group += 1;
+                }
+                group
+            })
+            .collect(),
+    )
+}
+
 fn code_hierarchy(e: &mut Engine, ti: usize) {
     let t = &e.doc.tables[ti];
     let coded: Vec<usize> = (0..t.rows.len())
         .filter(|&i| t.rows[i].code.as_ref().is_some_and(|c| !c.is_empty()))
         .collect();
+    let groups = unit_groups(t);
+    let same_group = |i: usize, j: usize| groups.as_ref().is_none_or(|g| g[i] == g[j]);
     // Parent of a coded row: the coded row (same section and code kind) whose code is the
     // longest proper prefix of its code.
     let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -72,7 +105,7 @@ fn code_hierarchy(e: &mut Engine, ti: usize) {
         let parent = coded
             .iter()
             .copied()
-            .filter(|&j| j != i)
+            .filter(|&j| j != i && same_group(i, j))
             .filter(|&j| {
                 let p = &t.rows[j];
                 p.section == r.section
@@ -94,6 +127,27 @@ fn code_hierarchy(e: &mut Engine, ti: usize) {
     parents.sort();
     for (p, kids) in parents {
         check_family(e, "hierarchy.code", ti, p, &kids);
+    }
+    if let Some(groups) = groups {
+        // Each unit's name row = Σ its top-level codes; a name row heading no codes of its own
+        // (the department's, above its units) = Σ the unit rows below it.
+        let heads: Vec<usize> = (0..groups.len())
+            .filter(|&i| !coded.contains(&i) && coded.contains(&(i + 1)))
+            .collect();
+        for &h in &heads {
+            let kids: Vec<usize> = top
+                .iter()
+                .copied()
+                .filter(|&i| groups[i] == groups[h])
+                .collect();
+            check_family(e, "hierarchy.unit", ti, h, &kids);
+        }
+        if let Some(first) = (0..groups.len()).find(|i| !coded.contains(i)) {
+            if !heads.contains(&first) && heads.len() >= 2 {
+                check_family(e, "hierarchy.unit", ti, first, &heads);
+            }
+        }
+        return;
     }
     for tot in totals {
         let section = e.doc.tables[ti].rows[tot].section.clone();

@@ -1643,3 +1643,52 @@ fn a_table_printing_none_of_an_identitys_parts_is_reported_once_not_a_mismatch_p
         .iter()
         .any(|f| f.rule == rule && f.severity == Severity::Mismatch));
 }
+
+#[test]
+fn a_table_printed_unit_by_unit_checks_each_unit_and_the_department() {
+    // 预算单位 tables (Hangzhou, Shenzhen bulk): the department's row, then each unit's name row
+    // with its own 201/20101 rows; the codes repeat under every unit. A code's parent is found
+    // within its unit; a unit row = Σ its top codes; the department row = Σ the unit rows.
+    let doc_with = |b_201: &str| {
+        let rows = vec![
+            total("合计", &["15.00", "15.00", ""], 10),
+            total("某某局", &["15.00", "15.00", ""], 11),
+            total("某某局本级", &["10.00", "10.00", ""], 12),
+            coded("201", "一般公共服务支出", &["10.00", "10.00", ""], 13),
+            coded("20101", "人大事务", &["10.00", "10.00", ""], 14),
+            total("某某中心", &["5.00", "5.00", ""], 15),
+            coded("201", "一般公共服务支出", &[b_201, b_201, ""], 16),
+            coded("20101", "人大事务", &["5.00", "5.00", ""], 17),
+        ];
+        let t = table("表3", "expenditure_summary", "03-x.toml", SUMMARY, rows);
+        let mut doc = sample_doc();
+        doc.tables = vec![t];
+        doc
+    };
+    let unit_findings = |r: &Reconciliation| -> Vec<(String, Severity)> {
+        r.findings
+            .iter()
+            .filter(|f| f.rule.starts_with("hierarchy."))
+            .map(|f| (f.rule.clone(), f.severity))
+            .collect()
+    };
+    let r = reconcile(&doc_with("5.00"), &RuleSet::builtin());
+    assert!(
+        !r.findings.iter().any(|f| f.severity == Severity::Mismatch),
+        "{:#?}",
+        r.findings
+    );
+    // 20101 under each unit's 201 (2), each unit row (2), the department row (1), per column.
+    assert!(r.checks_passed >= 5, "{} checks passed", r.checks_passed);
+    // Unit B's 201 misprinted: its 20101 no longer adds up to it, nor it to the unit row.
+    let r = reconcile(&doc_with("6.00"), &RuleSet::builtin());
+    let found = unit_findings(&r);
+    assert!(
+        found.contains(&("hierarchy.code".into(), Severity::Mismatch)),
+        "{found:#?}"
+    );
+    assert!(
+        found.contains(&("hierarchy.unit".into(), Severity::Mismatch)),
+        "{found:#?}"
+    );
+}
