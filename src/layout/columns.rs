@@ -438,3 +438,214 @@ pub(super) fn derived_geometry(
 
 /// How far right of the last unruled column its cell reaches (points).
 const OPEN_RIGHT_EDGE: f64 = 1000.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::GrammarSet;
+
+    fn tok(text: &str, x0: f64, x1: f64) -> PTok {
+        PTok {
+            text: text.into(),
+            x0,
+            x1,
+            glyphs: Vec::new(),
+        }
+    }
+
+    /// A header piece on `line` (top to bottom).
+    fn h(line: usize, text: &str, x0: f64, x1: f64) -> HeaderTok {
+        HeaderTok {
+            line,
+            tok: tok(text, x0, x1),
+        }
+    }
+
+    /// A body line: code, name, then amounts right-aligned at the given right edges
+    /// (6 points per character).
+    fn body_line(y: f64, amounts: &[(&str, f64)]) -> (u32, f64, Vec<PTok>) {
+        let mut toks = vec![tok("201", 40.0, 58.0), tok("一般公共服务支出", 70.0, 166.0)];
+        for &(a, right) in amounts {
+            toks.push(tok(a, right - 6.0 * a.len() as f64, right));
+        }
+        (1, y, toks)
+    }
+
+    fn national(kind: &str) -> Grammar {
+        GrammarSet::builtin()
+            .grammars
+            .into_iter()
+            .find(|g| g.family == "national" && g.kind == kind)
+            .expect("national grammar")
+    }
+
+    fn column(x0: f64, x1: f64, parents: &[&str], leaf: &str) -> PrintedColumn {
+        PrintedColumn {
+            x0,
+            x1,
+            leaf: leaf.into(),
+            parents: parents.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn right_aligned_amounts_of_any_width_are_one_column() {
+        // 1,234.50 and 9.00 end at 300; 88.00 and 12,000.00 end at 400.
+        let lines = vec![
+            vec![(252.0, 300.0), (370.0, 400.0)],
+            vec![(276.0, 300.0), (346.0, 400.0)],
+        ];
+        assert_eq!(aligned_columns(&lines), [(252.0, 300.0), (346.0, 400.0)]);
+    }
+
+    #[test]
+    fn centred_amounts_that_overlap_merge_unless_one_line_holds_both() {
+        // A centred column: right edges 310 and 320 differ, the spans overlap.
+        let centred = vec![vec![(280.0, 310.0)], vec![(270.0, 320.0)]];
+        assert_eq!(aligned_columns(&centred), [(270.0, 320.0)]);
+        // The same spans on one line are two columns, however close.
+        let one_line = vec![vec![(280.0, 310.0), (300.0, 330.0)]];
+        assert_eq!(aligned_columns(&one_line).len(), 2);
+    }
+
+    #[test]
+    fn unruled_columns_reach_half_way_to_their_neighbours() {
+        assert_eq!(
+            widen(&[(100.0, 140.0), (160.0, 200.0), (240.0, 280.0)]),
+            [(90.0, 150.0), (150.0, 220.0), (220.0, 300.0)]
+        );
+        // A lone column has a fixed margin on both sides.
+        assert_eq!(widen(&[(100.0, 140.0)]), [(90.0, 150.0)]);
+    }
+
+    #[test]
+    fn ruled_cells_without_an_amount_are_not_columns() {
+        let lines = vec![vec![(210.0, 240.0)], vec![(310.0, 340.0)]];
+        assert_eq!(
+            ruled_columns(&lines, &[200.0, 250.0, 300.0, 350.0]),
+            [(200.0, 250.0), (300.0, 350.0)]
+        );
+    }
+
+    #[test]
+    fn header_cells_give_each_column_its_label_path() {
+        let g = national("expenditure_summary");
+        // 合计 | 基本支出 (over 人员经费 and 公用经费, the latter wrapped "公用" over "经费")
+        // | 其中:项目支出 wrapped after 其中:, all under a banner over every column.
+        let header = [
+            h(0, "2026年预算数", 200.0, 560.0),
+            h(1, "基本支出", 300.0, 476.0),
+            h(2, "合计", 210.0, 240.0),
+            h(2, "人员经费", 300.0, 348.0),
+            h(2, "公用", 410.0, 434.0),
+            h(3, "经费", 410.0, 434.0),
+            h(2, "其中:", 490.0, 520.0),
+            h(3, "项目支出", 490.0, 538.0),
+        ];
+        let body = vec![
+            body_line(
+                500.0,
+                &[
+                    ("9.00", 250.0),
+                    ("3.00", 350.0),
+                    ("2.00", 450.0),
+                    ("4.00", 550.0),
+                ],
+            ),
+            body_line(
+                480.0,
+                &[
+                    ("19.00", 250.0),
+                    ("13.00", 350.0),
+                    ("2.00", 450.0),
+                    ("4.00", 550.0),
+                ],
+            ),
+        ];
+        let printed = printed_columns(&g, &header, &body, &[]);
+        let paths: Vec<String> = printed.iter().map(PrintedColumn::path).collect();
+        assert_eq!(
+            paths,
+            ["合计", "基本支出/人员经费", "基本支出/公用经费", "项目支出"]
+        );
+    }
+
+    #[test]
+    fn printed_columns_take_the_grammar_ids_by_label_and_synonym() {
+        let g = national("expenditure_summary");
+        let printed = [
+            column(200.0, 250.0, &[], "小计"),
+            column(250.0, 300.0, &[], "基本支出"),
+            column(300.0, 350.0, &["基本支出"], "人员支出"),
+            column(350.0, 400.0, &[], "项目支出"),
+        ];
+        let (adapted, readings) = adapt(&g, &printed).expect("adapts");
+        let ids: Vec<&str> = adapted.columns.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "total",
+                "basic_expenditure",
+                "basic_expenditure.personnel",
+                "project_expenditure"
+            ]
+        );
+        assert!(readings.iter().all(|r| matches!(r, Reading::Grammar(_))));
+        // The label is kept as printed.
+        assert_eq!(adapted.columns[0].label, "小计");
+    }
+
+    #[test]
+    fn a_subtotal_under_a_parent_is_not_the_table_total() {
+        // Shenzhen 支出总表: 合计 | 基本支出 | 项目支出 | 政府采购/小计: the last is the
+        // 政府采购 subtotal, never the grammar's 合计.
+        let g = national("expenditure_summary");
+        let printed = [
+            column(200.0, 250.0, &[], "基本支出"),
+            column(250.0, 300.0, &[], "项目支出"),
+            column(300.0, 350.0, &["政府采购"], "小计"),
+        ];
+        let (adapted, readings) = adapt(&g, &printed).expect("adapts");
+        assert_eq!(
+            readings[2],
+            Reading::Derived("printed.政府采购/小计".into())
+        );
+        assert!(!adapted.columns.iter().any(|c| c.id == "total"));
+    }
+
+    #[test]
+    fn an_unknown_printed_column_is_kept_under_a_derived_id() {
+        let g = national("expenditure_summary");
+        let printed = [
+            column(200.0, 250.0, &[], "合计"),
+            column(250.0, 300.0, &[], "基本支出"),
+            column(300.0, 350.0, &[], "某某支出"),
+            column(350.0, 400.0, &[], "某某支出"),
+            column(400.0, 450.0, &[], ""),
+        ];
+        let (adapted, readings) = adapt(&g, &printed).expect("adapts");
+        let ids: Vec<&str> = adapted.columns.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "total",
+                "basic_expenditure",
+                "printed.某某支出",
+                "printed.某某支出.2",
+                "printed.column"
+            ]
+        );
+        assert_eq!(readings[3], Reading::Derived("printed.某某支出.2".into()));
+    }
+
+    #[test]
+    fn too_few_grammar_columns_is_not_this_grammars_table() {
+        let g = national("expenditure_summary");
+        let printed = [
+            column(200.0, 250.0, &[], "合计"),
+            column(250.0, 300.0, &[], "某某支出"),
+        ];
+        let e = adapt(&g, &printed).expect_err("one grammar column only");
+        assert!(e.contains("name too few"), "{e}");
+    }
+}
