@@ -368,6 +368,13 @@ fn keyed_row(
         || g.total_labels
             .iter()
             .any(|t| name.contains(t.as_str()) && name.chars().count() <= 4);
+    // A code printed in the name's cell: "2010101行政运行", "2010101-行政运行", "[30101]基本工资".
+    let (code, name) = match (code.is_empty(), kind, fused_code(&name)) {
+        (true, Some(CodeKind::Function | CodeKind::Economic), Some((c, rest))) => {
+            (c.to_string(), rest.to_string())
+        }
+        _ => (code, name),
+    };
     let (code, code_kind, level) = if code.is_empty() {
         (None, None, if is_total { 0 } else { 1 })
     } else {
@@ -395,6 +402,41 @@ fn keyed_row(
         page,
         lines,
     })
+}
+
+/// First three digits of the subject codes of the national classification: function
+/// classification 类 201-239 (支出功能分类), economic classification 301-399 (部门) and 501-599
+/// (政府预算支出经济分类).
+const SUBJECT_CODE_HEADS: [std::ops::RangeInclusive<u16>; 3] = [201..=239, 301..=399, 501..=599];
+
+/// A subject code fused with its name in one cell, split off: an optionally bracketed code of
+/// 3, 5 or 7 digits in the national classification's ranges, an optional separator, then a
+/// name that does not start with a digit. `None` for any other name ("2025年…", "100周年…").
+fn fused_code(name: &str) -> Option<(&str, &str)> {
+    const OPEN: &[char] = &['[', '［', '〔', '【', '(', '（'];
+    const CLOSE: &[char] = &[']', '］', '〕', '】', ')', '）'];
+    const SEPARATORS: &[char] = &[
+        '-', '－', '—', '–', '_', ':', '：', '.', '、', '·', ' ', '　',
+    ];
+    let (bracketed, rest) = match name.strip_prefix(OPEN) {
+        Some(r) => (true, r),
+        None => (false, name),
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (code, mut rest) = rest.split_at(digits);
+    if ![3, 5, 7].contains(&digits) {
+        return None;
+    }
+    let head: u16 = code.get(..3)?.parse().ok()?;
+    if !SUBJECT_CODE_HEADS.iter().any(|r| r.contains(&head)) {
+        return None;
+    }
+    if bracketed {
+        rest = rest.strip_prefix(CLOSE)?;
+    }
+    let rest = rest.trim_start_matches(SEPARATORS);
+    let first = rest.chars().next()?;
+    (!first.is_ascii_digit() && !first.is_ascii_punctuation()).then_some((code, rest))
 }
 
 fn code_kind(k: RowKey) -> Option<CodeKind> {
@@ -855,6 +897,36 @@ mod tests {
             e.message.contains("科学技术支出") && e.message.contains("2 amounts"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_code_fused_with_its_name_is_split_off() {
+        assert_eq!(fused_code("2010101行政运行"), Some(("2010101", "行政运行")));
+        assert_eq!(
+            fused_code("2010101-行政运行"),
+            Some(("2010101", "行政运行"))
+        );
+        assert_eq!(fused_code("20101 人大事务"), Some(("20101", "人大事务")));
+        assert_eq!(fused_code("[30101]基本工资"), Some(("30101", "基本工资")));
+        assert_eq!(
+            fused_code("【301】工资福利支出"),
+            Some(("301", "工资福利支出"))
+        );
+        assert_eq!(fused_code("50201办公经费"), Some(("50201", "办公经费")));
+        // Not codes: a year, a number outside the classification, a wrong length, an
+        // unclosed bracket, a code alone, digits running on.
+        for name in [
+            "2025年预算数",
+            "100周年纪念活动",
+            "2010一般",
+            "[2010101行政运行",
+            "2010101",
+            "201-",
+            "20101012行政运行",
+            "一般公共服务支出",
+        ] {
+            assert_eq!(fused_code(name), None, "{name}");
+        }
     }
 
     #[test]

@@ -476,3 +476,107 @@ fn letter_spaced_label_and_a_unit_wrapped_over_two_lines() {
     assert_eq!(t.unit.label(), "万元");
     assert_eq!(amounts(&doc), [["9.00"], ["9.00"]]);
 }
+
+/// Codes and names of the first table's rows.
+fn keys(doc: &Document) -> Vec<(Option<String>, String, u8)> {
+    doc.tables[0]
+        .rows
+        .iter()
+        .map(|r| (r.code.clone(), r.name.clone(), r.level))
+        .collect()
+}
+
+/// Each printed form of a function code gives the same rows: one code column, codes fused
+/// with their names (with or without a separator), bracketed codes, 类/款/项 columns with
+/// and without the parent's digits.
+#[test]
+fn every_printed_code_form_gives_the_same_codes() {
+    let amounts = ["9.00", "5.00", "4.00"];
+    let row = |cells: &[&'static str]| -> Vec<&'static str> {
+        cells.iter().copied().chain(amounts).collect()
+    };
+    let amount_labels = ["合计", "基本支出", "项目支出"];
+    let forms: Vec<(&str, Vec<&str>, Vec<f64>, Vec<Vec<&str>>)> = vec![
+        (
+            "one code column",
+            vec!["科目编码", "科目名称"],
+            vec![80.0, 200.0],
+            vec![
+                row(&["201", "一般公共服务支出"]),
+                row(&["20101", "人大事务"]),
+                row(&["2010101", "行政运行"]),
+                row(&["", "合计"]),
+            ],
+        ),
+        (
+            "fused",
+            vec!["功能分类科目"],
+            vec![200.0],
+            vec![
+                row(&["201一般公共服务支出"]),
+                row(&["20101 人大事务"]),
+                row(&["2010101-行政运行"]),
+                row(&["合计"]),
+            ],
+        ),
+        (
+            "bracketed",
+            vec!["科目编码", "科目名称"],
+            vec![80.0, 200.0],
+            vec![
+                row(&["[201]", "一般公共服务支出"]),
+                row(&["[20101]", "人大事务"]),
+                row(&["[2010101]", "行政运行"]),
+                row(&["", "合计"]),
+            ],
+        ),
+        (
+            "类/款/项 with the parent's digits",
+            vec!["类", "款", "项", "科目名称"],
+            vec![40.0, 40.0, 40.0, 200.0],
+            vec![
+                row(&["201", "", "", "一般公共服务支出"]),
+                row(&["201", "01", "", "人大事务"]),
+                row(&["201", "01", "01", "行政运行"]),
+                row(&["", "", "", "合计"]),
+            ],
+        ),
+        (
+            "类/款/项 without the parent's digits",
+            vec!["类", "款", "项", "科目名称"],
+            vec![40.0, 40.0, 40.0, 200.0],
+            vec![
+                row(&["201", "", "", "一般公共服务支出"]),
+                row(&["", "01", "", "人大事务"]),
+                row(&["", "", "01", "行政运行"]),
+                row(&["", "", "", "合计"]),
+            ],
+        ),
+    ];
+    let expected = [
+        (Some("201".to_string()), "一般公共服务支出".to_string(), 1),
+        (Some("20101".into()), "人大事务".into(), 2),
+        (Some("2010101".into()), "行政运行".into(), 3),
+        (None, "合计".into(), 0),
+    ];
+    for (form, keys_header, widths, body) in forms {
+        let header: Vec<&str> = keys_header.iter().copied().chain(amount_labels).collect();
+        let cols: Vec<f64> = widths.into_iter().chain([80.0; 3]).collect();
+        let bytes = wrapped_header_pdf(
+            false,
+            "2025年部门支出总表",
+            &cols,
+            &header,
+            &body,
+            Grid::ThinFilled,
+        );
+        let doc = convert(&bytes, "code-form.pdf");
+        assert_eq!(doc.tables.len(), 1, "{form}: {:#?}", doc.warnings);
+        assert_eq!(keys(&doc), expected, "{form}");
+        assert_eq!(
+            self::amounts(&doc),
+            vec![amounts.map(String::from).to_vec(); 4],
+            "{form}"
+        );
+    }
+}

@@ -146,6 +146,32 @@ pub(super) fn row_bands(
     Some(bands)
 }
 
+/// Width of the code printed in each 类/款/项 column (类 three digits, 款 and 项 two).
+const SPLIT_CODE_WIDTHS: [usize; 3] = [3, 2, 2];
+
+/// A code folded from 类/款/项 columns whose first printed piece is not in the 类 column
+/// ("01" under 款, the 类 left blank as the row above gives it): the missing leading levels
+/// taken from `above`, the code of the last such row. Unchanged when the 类 is printed, when
+/// a piece is not the width of its column, or when no code above is long enough.
+fn inherit_parent_digits(parts: &[(usize, String)], code: String, above: &str) -> String {
+    let Some(&(first_zone, _)) = parts.first() else {
+        return code;
+    };
+    let widths_ok = parts.iter().all(|(z, s)| {
+        SPLIT_CODE_WIDTHS
+            .get(*z)
+            .is_some_and(|&w| s.len() == w || *z > 0 && s.len() == 1)
+    });
+    if first_zone == 0 || !widths_ok {
+        return code;
+    }
+    let prefix_len: usize = SPLIT_CODE_WIDTHS[..first_zone.min(3)].iter().sum();
+    match above.get(..prefix_len) {
+        Some(prefix) if above.len() >= prefix_len => format!("{prefix}{code}"),
+        _ => code,
+    }
+}
+
 /// Groups body lines into printed rows with column hints. A line with amounts or a code is a
 /// row; a text-only line is a wrapped cell and joins the nearer row on its page.
 pub(super) fn rows(
@@ -158,11 +184,15 @@ pub(super) fn rows(
 ) -> Vec<RawLine> {
     let mut out: Vec<(u32, f64, Vec<Token>, bool)> = Vec::new();
     let two_sided = g.layout == Layout::TwoSided;
+    // Per row of `out`: the code pieces of its lines by 类/款/项 column.
+    let mut split_parts: Vec<Vec<(usize, String)>> = Vec::new();
     for (n, (page, y, toks)) in body.iter().enumerate() {
         let line_no = n as u32 + 1;
         let mut tokens = Vec::new();
         let mut has_data = false;
         let mut code_parts: Vec<(usize, String)> = Vec::new();
+        // This line's code pieces by 类/款/项 column, when the code is folded from them.
+        let mut line_code_parts: Vec<(usize, String)> = Vec::new();
         // Group labels: numbered one past the text columns.
         let group = geo.centers.len() + g.text_columns.len();
         for label in groups.get(n).into_iter().flatten() {
@@ -237,6 +267,9 @@ pub(super) fn rows(
                     }
                 })
                 .collect();
+            if split {
+                line_code_parts = code_parts.clone();
+            }
             tokens.insert(
                 0,
                 Token {
@@ -257,8 +290,34 @@ pub(super) fn rows(
             Some(prev) if same_band => {
                 merge_band_line(&mut prev.2, tokens);
                 prev.3 |= has_data;
+                if let Some(parts) = split_parts.last_mut() {
+                    parts.extend(line_code_parts);
+                }
             }
-            _ => out.push((*page, *y, tokens, has_data)),
+            _ => {
+                out.push((*page, *y, tokens, has_data));
+                split_parts.push(line_code_parts);
+            }
+        }
+    }
+    // A 款 or 项 printed without its parent's digits takes them from the row above (once a
+    // ruled band's lines are one row: its 类 may sit on another line of the band).
+    if g.panels <= 1 {
+        let mut last_code = String::new();
+        for (row, parts) in out.iter_mut().zip(&mut split_parts) {
+            let Some(code) = row
+                .2
+                .first_mut()
+                .filter(|t| t.kind == TokenKind::Number && t.column.is_none())
+            else {
+                continue;
+            };
+            if !parts.is_empty() {
+                parts.sort_by_key(|(z, _)| *z);
+                code.text =
+                    inherit_parent_digits(parts, std::mem::take(&mut code.text), &last_code);
+            }
+            last_code = code.text.clone();
         }
     }
     if !two_sided {
@@ -378,6 +437,40 @@ mod tests {
             horizontals: horizontals.to_vec(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_kuan_or_xiang_printed_alone_takes_its_parent_digits_from_above() {
+        let parts = |p: &[(usize, &str)]| -> Vec<(usize, String)> {
+            p.iter().map(|&(z, s)| (z, s.to_string())).collect()
+        };
+        // "01" under 款 below 201; "01" then "02" under 项 below 20101.
+        assert_eq!(
+            inherit_parent_digits(&parts(&[(1, "01")]), "01".into(), "201"),
+            "20101"
+        );
+        assert_eq!(
+            inherit_parent_digits(&parts(&[(2, "01")]), "01".into(), "20101"),
+            "2010101"
+        );
+        assert_eq!(
+            inherit_parent_digits(&parts(&[(2, "02")]), "02".into(), "2010101"),
+            "2010102"
+        );
+        // 类 printed: nothing inherited; a code printed in full is left alone.
+        assert_eq!(
+            inherit_parent_digits(&parts(&[(0, "201"), (1, "01")]), "20101".into(), "208"),
+            "20101"
+        );
+        assert_eq!(
+            inherit_parent_digits(&parts(&[(1, "20101")]), "20101".into(), "201"),
+            "20101"
+        );
+        // Nothing above to inherit from: the piece as printed (assembly then reports it).
+        assert_eq!(
+            inherit_parent_digits(&parts(&[(1, "01")]), "01".into(), ""),
+            "01"
+        );
     }
 
     #[test]
