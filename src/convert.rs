@@ -8,6 +8,10 @@ use crate::model::{Document, SourceFile, SourceFormat, Warning};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
+/// Tables a contents page must list for a document without tables to be reported as a budget
+/// whose tables are published elsewhere (and how many of them the message names).
+const TABLES_LISTED_FOR_A_BUDGET: usize = 3;
+
 /// A converted document with its narrative lines (for reconciliation of prose).
 #[derive(Debug, Clone)]
 pub struct Converted {
@@ -265,6 +269,17 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
         )));
     }
     if raws.is_empty() {
+        // A budget's explanation published without its tables (Beijing: "附件：…部门预算报表"
+        // in a file of its own) lists them in its contents: say so, not "not a budget".
+        let listed = crate::layout::missing_tables(&pages, &[], grammars);
+        if listed.len() >= TABLES_LISTED_FOR_A_BUDGET {
+            return Err(Error::TablesNotPrinted {
+                path: path.to_path_buf(),
+                listed: listed.len(),
+                first: listed[..TABLES_LISTED_FOR_A_BUDGET].join("、"),
+                pages: pages.len(),
+            });
+        }
         return Err(Error::NotBudget {
             path: path.to_path_buf(),
             reason: format!("no budget table title found on its {} pages", pages.len()),

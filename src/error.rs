@@ -13,6 +13,19 @@ pub enum Error {
     },
     #[error("{path}: not a budget document: {reason}")]
     NotBudget { path: PathBuf, reason: String },
+    /// A budget's explanation whose contents list tables it does not print (published as a
+    /// separate file).
+    #[error(
+        "{path}: budget without its tables: the contents list {listed} tables ({first}…) but \
+         none is printed on its {pages} pages; they are likely published as a separate file: \
+         convert that file"
+    )]
+    TablesNotPrinted {
+        path: PathBuf,
+        listed: usize,
+        first: String,
+        pages: usize,
+    },
     #[error("{path}: unsupported input: {reason}")]
     Unsupported { path: PathBuf, reason: String },
     #[error(transparent)]

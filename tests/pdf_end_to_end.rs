@@ -232,6 +232,55 @@ fn a_pdf_that_is_not_a_budget_says_so() {
     assert!(e.to_string().contains("not a budget"), "{e}");
 }
 
+/// A budget's explanation whose tables are published as a separate file (Beijing 2026: the
+/// contents list 第二部分 …报表, the body says "附件：…部门预算报表"): reported as such, not as
+/// "not a budget".
+#[test]
+fn a_budget_whose_contents_list_tables_it_does_not_print_says_so() {
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    let lines = [
+        "目 录",
+        "第一部分 2026年度部门预算情况说明",
+        "第二部分 2026年度部门预算报表",
+        "一、收支总表",
+        "二、收入总表",
+        "三、支出总表",
+        "四、财政拨款收支总表",
+    ];
+    for (i, l) in lines.iter().enumerate() {
+        b.text(
+            p,
+            FontKind::Identity,
+            12.0,
+            100.0,
+            540.0 - 20.0 * i as f64,
+            l,
+        );
+    }
+    let p = b.page();
+    b.text(
+        p,
+        FontKind::Identity,
+        12.0,
+        100.0,
+        540.0,
+        "附件：测试局2026年度部门预算报表",
+    );
+    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-nt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("explanation-only.pdf");
+    std::fs::write(&path, b.build()).expect("write");
+    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("no table printed");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("budget without its tables")
+            && msg.contains("the contents list 4 tables (收支总表、收入总表、支出总表…)")
+            && msg.contains("on its 2 pages"),
+        "{msg}"
+    );
+}
+
 /// A one-page table with a one-row header whose labels wrap inside narrow cells, as regional
 /// offices print them: `header` cells (a "\n" starts the next printed line of the cell),
 /// then `body` rows, under `title`, 编制部门 and 单位：万元 (its 元 on the next line when

@@ -81,7 +81,12 @@ fn strip_contents_tail(t: &str) -> &str {
 /// or page numbers, or several titles and no amount on the page.
 fn is_contents_page(p: &PageLayout, grammars: &GrammarSet) -> bool {
     let texts: Vec<String> = p.lines.iter().map(line_text).collect();
-    if texts.iter().take(4).any(|t| t.contains("目录")) {
+    // "目录" letter-spaced ("目   录") as most contents pages print it.
+    if texts
+        .iter()
+        .take(4)
+        .any(|t| t.split_whitespace().collect::<String>().contains("目录"))
+    {
         return true;
     }
     let entries = texts
