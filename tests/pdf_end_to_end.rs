@@ -294,6 +294,20 @@ fn wrapped_header_pdf(
     grid: Grid,
 ) -> Vec<u8> {
     let mut b = PdfBuilder::new();
+    table_page(&mut b, wrapped_unit, title, cols, header, body, grid);
+    b.build()
+}
+
+/// One page of [`wrapped_header_pdf`] added to `b`.
+fn table_page(
+    b: &mut PdfBuilder,
+    wrapped_unit: bool,
+    title: &str,
+    cols: &[f64],
+    header: &[&str],
+    body: &[Vec<&str>],
+    grid: Grid,
+) {
     let p = b.page();
     b.text(p, FontKind::Identity, 16.0, 250.0, 560.0, title);
     b.text(p, FontKind::Identity, 10.0, 40.0, 535.0, "编制部门：测试局");
@@ -321,7 +335,6 @@ fn wrapped_header_pdf(
             grid,
         },
     );
-    b.build()
 }
 
 fn amounts(doc: &Document) -> Vec<Vec<String>> {
@@ -627,5 +640,66 @@ fn every_printed_code_form_gives_the_same_codes() {
             vec![amounts.map(String::from).to_vec(); 4],
             "{form}"
         );
+    }
+}
+
+/// Fuzhou/Hangzhou print 一般公共预算拨款支出预算表 with 小计/基本支出/项目支出 where the Jiangsu
+/// grammar the title also names has one 金额 column: the title's other kinds are tried.
+#[test]
+fn a_title_printed_with_another_templates_columns_is_read_by_that_template() {
+    // The document's other titles are Jiangsu's (its family), whose grammar for this title
+    // has one 金额 column.
+    let mut b = PdfBuilder::new();
+    for title in ["2026年度财政拨款支出预算表", "2026年度财政拨款收支预算总表"]
+    {
+        table_page(
+            &mut b,
+            false,
+            title,
+            &[100.0, 200.0, 100.0],
+            &["功能科目代码", "功能科目名称", "金额"],
+            &[
+                vec!["201", "一般公共服务支出", "9.00"],
+                vec!["", "合计", "9.00"],
+            ],
+            Grid::ThinFilled,
+        );
+    }
+    table_page(
+        &mut b,
+        false,
+        "2026年度一般公共预算拨款支出预算表",
+        &[80.0, 200.0, 80.0, 80.0, 80.0],
+        &["科目编码", "科目名称", "小计", "基本支出", "项目支出"],
+        &[
+            vec!["201", "一般公共服务支出", "9.00", "5.00", "4.00"],
+            vec!["", "合计", "9.00", "5.00", "4.00"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&b.build(), "general-budget.pdf");
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.title.contains("一般公共预算"))
+        .unwrap_or_else(|| panic!("{:#?}", doc.warnings));
+    assert_eq!(
+        t.kind, "general_budget_expenditure_by_function",
+        "{}",
+        t.grammar
+    );
+    // Each printed amount under its column; the template's columns the table does not print
+    // stay blank.
+    assert_eq!(t.rows.len(), 2);
+    for row in &t.rows {
+        for (id, a) in t.columns.iter().map(|c| &c.id).zip(&row.amounts) {
+            let expected = match id.as_str() {
+                "total" => Some("9.00"),
+                "basic_expenditure" => Some("5.00"),
+                "project_expenditure" => Some("4.00"),
+                _ => None,
+            };
+            assert_eq!(a.map(|d| d.to_string()).as_deref(), expected, "{id}");
+        }
     }
 }

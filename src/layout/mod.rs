@@ -84,14 +84,21 @@ pub fn tables_traced(
             });
             continue;
         };
-        // Other grammars of the same kind, the national ones first, for a header the title's
-        // grammar does not fit.
+        // Other grammars of the same kind, or that the title names too (the title vocabulary
+        // may give a title several kinds: 一般公共预算拨款支出预算表 is printed with one 金额
+        // column or with 合计/基本支出/项目支出), the national ones first, for a header the
+        // title's grammar does not fit.
         let mut alternatives: Vec<&crate::grammar::Grammar> = grammars
             .grammars
             .iter()
-            .filter(|x| x.kind == g.kind && !std::ptr::eq(*x, g))
+            .filter(|x| !std::ptr::eq(*x, g) && (x.kind == g.kind || x.matches_title(&h.title)))
             .collect();
-        alternatives.sort_by_key(|x| x.family != crate::grammar::NATIONAL_FAMILY);
+        alternatives.sort_by_key(|x| {
+            (
+                x.family != crate::grammar::NATIONAL_FAMILY,
+                x.kind != g.kind,
+            )
+        });
         match region(pages, h, end, g, &alternatives, &mut traces) {
             Ok(t) => out.push(t),
             Err(e) => failures.push((k, e)),

@@ -84,13 +84,6 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
          table title found on its 25 pages'",
     ),
     (
-        "hangzhou-meteorological-bureau-2026-budget.pdf",
-        "Hangzhou 市级部门 layout (no codes, names indented): 2 of 10 tables read (财政拨款收支, \
-         政府性基金 empty); 'no 单位 line and the grammar gives no default unit'; the Jiangsu \
-         grammars picked by title lack its columns (header labels 金额 not found; 支出预算总表 \
-         prints columns the grammar does not know)",
-    ),
-    (
         "jiangsu-high-court-2019-budget.pdf",
         "2019 公开NN表 layout: 11 of 12 tables read; 公开08表 prints its amount column as \
          基本支出 (grammar: 金额); 政府性基金 table (p14) read as empty; five tables of the \
