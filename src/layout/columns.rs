@@ -50,6 +50,8 @@ impl PrintedColumn {
 
 /// The vocabulary's concept of a total column (合计/总计/小计).
 const TOTAL_CONCEPT: &str = "total";
+/// The vocabulary's concept of a lone amount column (金额/预算数).
+const AMOUNT_CONCEPT: &str = "amount";
 
 /// Right edges closer than this (points) are one column of right-aligned amounts.
 const RIGHT_EDGE_SLACK: f64 = 2.5;
@@ -340,8 +342,23 @@ pub(super) fn adapt(
             taken[ci] = true;
         }
     }
+    // A table printing one amount column (预算数/金额) in a template of several (Fuzhou's
+    // 经济分类 and 三公 tables): that column is the template's total.
+    if let ([p], [None]) = (printed, of_printed.as_slice()) {
+        let concepts = g.vocabulary.concepts_of(&p.leaf);
+        if p.parents.is_empty()
+            && (concepts.contains(&AMOUNT_CONCEPT) || concepts.contains(&TOTAL_CONCEPT))
+        {
+            of_printed[0] = g.columns.iter().position(|c| {
+                !c.label.contains('/')
+                    && g.vocabulary
+                        .concepts_of(&normalize_label(&c.label))
+                        .contains(&TOTAL_CONCEPT)
+            });
+        }
+    }
     let matched = of_printed.iter().flatten().count();
-    if matched < 2.min(g.columns.len()) || matched == 0 {
+    if matched < 2.min(g.columns.len()).min(printed.len()) || matched == 0 {
         let paths: Vec<String> = printed.iter().map(PrintedColumn::path).collect();
         return Err(format!(
             "printed columns {paths:?} name too few of the grammar's columns"
@@ -636,6 +653,19 @@ mod tests {
             ]
         );
         assert_eq!(readings[3], Reading::Derived("printed.某某支出.2".into()));
+    }
+
+    #[test]
+    fn a_lone_amount_column_is_the_templates_total() {
+        let g = national("expenditure_summary");
+        for label in ["预算数", "金额", "合计"] {
+            let (adapted, readings) =
+                adapt(&g, &[column(200.0, 250.0, &[], label)]).expect("adapts");
+            assert_eq!(adapted.columns[0].id, "total", "{label}");
+            assert_eq!(readings, [Reading::Grammar(0)], "{label}");
+        }
+        // A lone column of another name is not this grammar's.
+        assert!(adapt(&g, &[column(200.0, 250.0, &[], "某某支出")]).is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::rows::{group_cells, row_bands, rows};
 use super::titles::TitleHit;
 use super::TableTrace;
 use crate::assemble::RawTable;
-use crate::grammar::Grammar;
+use crate::grammar::{Grammar, Layout, RowKey};
 use crate::model::Unit;
 use crate::pdf::Line;
 use crate::text::re;
@@ -43,6 +43,21 @@ fn body_line(l: &Line) -> bool {
         || toks.len() >= 2
             && is_number(&toks[0].text)
             && toks.iter().skip(1).any(|t| is_number(&t.text))
+}
+
+/// Whether a line is a row of a code-keyed table printed without amounts: a subject code of
+/// 3, 5 or 7 digits, then its name ("31009 土地补偿" on a page that only lists the remaining
+/// codes of a 经济分类 table).
+fn code_name_line(l: &Line) -> bool {
+    let toks = ptoks(l);
+    match toks.as_slice() {
+        [code, name, ..] => {
+            matches!(code.text.len(), 3 | 5 | 7)
+                && code.text.bytes().all(|b| b.is_ascii_digit())
+                && !is_number(&name.text)
+        }
+        _ => false,
+    }
 }
 
 fn is_part_heading(t: &str) -> bool {
@@ -172,13 +187,18 @@ pub(super) fn region(
             // The next page goes on with this table when table rows come before any prose:
             // wrapped labels of a two-sided table may fill its first lines.
             let lines: Vec<&Line> = next.lines.iter().filter(|l| !is_page_number(l)).collect();
-            let goes_on = lines.iter().position(|l| body_line(l)).is_some_and(|k| {
-                k < 25
-                    && lines[..k].iter().all(|l| {
-                        let t = line_text(l);
-                        !is_part_heading(&t) && t.chars().count() <= 30
-                    })
-            });
+            let coded = g.layout == Layout::Coded
+                && matches!(g.row_key, RowKey::FunctionCode | RowKey::EconomicCode);
+            let goes_on = lines
+                .iter()
+                .position(|l| body_line(l) || coded && code_name_line(l))
+                .is_some_and(|k| {
+                    k < 25
+                        && lines[..k].iter().all(|l| {
+                            let t = line_text(l);
+                            !is_part_heading(&t) && t.chars().count() <= 30
+                        })
+                });
             // A header that runs onto the next page (its column labels not all found yet)
             // goes on too; a complete header without rows is an empty table.
             let header_open = !in_body && geometry(g, &header, &[], (0.0, 0.0)).is_err();

@@ -74,11 +74,6 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
          narrative headings 关于…的说明 reported as missing tables",
     ),
     (
-        "fuzhou-police-staff-centre-2026-unit-budget.pdf",
-        "Fuzhou 单位预算 layout: no table read (0 of 10): 'no 单位 line and the grammar gives \
-         no default unit', header labels 金额/单位预留机动经费/结转下年资金 not found",
-    ),
-    (
         "guangzhou-petition-bureau-2026-budget.pdf",
         "Guangzhou …情况表 titles unknown: conversion fails 'not a budget document: no budget \
          table title found on its 25 pages'",
