@@ -344,6 +344,13 @@ pub(super) fn adapt(
     }
     // A table printing one amount column (预算数/金额) in a template of several (Fuzhou's
     // 经济分类 and 三公 tables): that column is the template's total.
+    // A one-column grammar (金额) and a one-column table: that column, whatever its label
+    // (Jiangsu 2019 公开08表 prints it as 基本支出 under a 基本支出 title).
+    if let ([p], [None], [_]) = (printed, of_printed.as_slice(), g.columns.as_slice()) {
+        if !p.leaf.is_empty() && p.parents.is_empty() {
+            of_printed[0] = Some(0);
+        }
+    }
     if let ([p], [None]) = (printed, of_printed.as_slice()) {
         let concepts = g.vocabulary.concepts_of(&p.leaf);
         if p.parents.is_empty()
@@ -666,6 +673,12 @@ mod tests {
         }
         // A lone column of another name is not this grammar's.
         assert!(adapt(&g, &[column(200.0, 250.0, &[], "某某支出")]).is_err());
+        // In a one-column grammar it is that column.
+        let mut one = g.clone();
+        one.columns.truncate(1);
+        let (adapted, _) = adapt(&one, &[column(200.0, 250.0, &[], "基本支出")]).expect("adapts");
+        assert_eq!(adapted.columns[0].id, "total");
+        assert_eq!(adapted.columns[0].label, "基本支出");
     }
 
     #[test]
