@@ -64,42 +64,46 @@ pub const SCANNED: (&str, u32) = ("beijing-government-services-2026-budget-scann
 pub const NOT_YET_READ: &[(&str, &str)] = &[
     (
         "beijing-petition-office-2026-budget-tables.pdf",
-        "Beijing 预算NN表 layout (万元 with six decimals, fused codes): 4 of 11 tables read \
-         (预算06-09表); 预算04表 amounts without a label on the 支出 side, 收支总表/收入总表/支出总表/一般公共预算支出表/政府采购/政府购买服务 \
-         not found",
+        "9 of 11 tables read; 预算10表 政府采购预算明细表 (p11-12: text columns 采购品目大类/专项名称/\
+         采购物品名称/采购组织形式 not in the national grammar) not read: 23 amounts missing, all on p11-12; \
+         预算12/13表 绩效目标表 forms not read (kept out of the amount score)",
     ),
     (
         "central-petition-bureau-2026-budget.pdf",
-        "central template 部门公开表1-9: 8 of 9 tables read; 一般公共预算支出表 not found; \
-         narrative headings 关于…的说明 reported as missing tables",
+        "9 of 9 tables read; p10-11: the signed 增减 amounts (\"-118.90\", \"-20442.30\") are not \
+         read (a column the template prints after 2026年预算数), so key totals 2026年预算数小计 \
+         (p11) and 合计 (p16) are not found with their printed column",
     ),
     (
         "guangzhou-petition-bureau-2026-budget.pdf",
-        "Guangzhou …情况表 titles unknown: conversion fails 'not a budget document: no budget \
-         table title found on its 25 pages'",
+        "8 of 12 tables read; 表7 一般公共预算项目支出情况表（按经济分类科目） (p14-15), 表8 \
+         财政拨款安排的行政经费及“三公”经费预算表 (p15: 行政经费 and 三公 parts in one header), \
+         表11 部门预算基本支出预算表 (p18-20: source columns, no 人员经费/公用经费) not read; \
+         168 amounts missing",
     ),
     (
         "jiangsu-high-court-2019-budget.pdf",
-        "2019 公开NN表 layout: 11 of 12 tables read; 公开08表 prints its amount column as \
-         基本支出 (grammar: 金额); 政府性基金 table (p14) read as empty; five tables of the \
-         contents reported missing although printed",
+        "12 of 12 tables read; p14 政府性基金预算财政拨款支出预算表 prints a lone \"0\" and is \
+         read as empty (the key keeps the 0 as an amount)",
     ),
     (
         "shanghai-putuo-social-work-2024-final-accounts.pdf",
         "一般公共预算财政拨款基本支出决算表 (p13) not read: 'expected 2 side-by-side panels, \
-         found 0', and so reported missing from the body; 8 of 9 tables read",
+         found 0' (7-digit codes in one column per panel, no 类/款 labels), and so reported \
+         missing from the body; 8 of 9 tables read",
     ),
     (
         "shenzhen-petition-bureau-2026-budget.pdf",
-        "iText layout: tables taken from the contents page (4 tables on p3, all empty), the \
-         tables on p15-33 not read: header labels 合计/“三公”经费合计 not found, 财政拨款收支总表 \
-         amounts without a label on the 收入 side; no amount read",
+        "9 of 11 tables read; 表4 基本支出总表 (p21-22: source columns 财政拨款/单位资金/财政专户 \
+         over 支出项目类别, no 人员经费/公用经费) and 表9 财政拨款“三公”经费支出表 (p31: the \
+         三公 parts under a tree header of fund sources) not read",
     ),
     (
         "xian-petition-bureau-2026-budget.pdf",
-        "Xi'an 部门综合预算…表 layout (元, 人员/公用/专项业务经费 columns): 1 of 14 tables read \
-         (财政拨款收支总表 p22, 19 of 32 amounts, with hierarchy mismatches); the other titles \
-         not recognised",
+        "7 of 14 tables read; 表1 收支总表 and 表4 财政拨款收支总表 (p19, p22: four amount \
+         sides, two amounts of a line in one located column), 表3 支出总表 (p21: unit-coded rows, \
+         专项资金 columns), 表12 政府采购 (p29-31: text columns) and the 三公 table (p32: signed \
+         增减 amounts) not read; 139 amounts missing",
     ),
 ];
 
