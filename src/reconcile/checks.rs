@@ -238,6 +238,7 @@ pub fn identities(e: &mut Engine) {
             let (Some(pcs), Some(mcs)) = (cols(&id.parts), cols(&id.minus)) else {
                 continue;
             };
+            let pcs = through_sub_columns(t, &rules, id, pcs);
             let label = e.table_label(ti);
             // A table that prints none of the parts (one 预算数 column read under a grammar
             // that also knows 人员经费/公用经费) gives the identity nothing to check: say so
@@ -300,6 +301,54 @@ pub fn identities(e: &mut Engine) {
             }
         }
     }
+}
+
+/// Parts of an identity that a table prints only through their own parts (Hangzhou prints
+/// 基本支出 as a header over 人员支出 and 日常公用支出, with no column of its own): each such
+/// part replaced by the columns of the identity that sums it, when the table prints those.
+fn through_sub_columns(
+    t: &Table,
+    rules: &[super::rules::IdentityRule],
+    id: &super::rules::IdentityRule,
+    parts: Vec<usize>,
+) -> Vec<usize> {
+    let printed = |c: usize| {
+        t.rows
+            .iter()
+            .any(|r| r.amounts.get(c).is_some_and(|a| a.is_some()))
+    };
+    let mut out = Vec::with_capacity(parts.len());
+    for c in parts {
+        let sub = (!printed(c))
+            .then(|| {
+                // The family's own identity for the part, else the national one.
+                let national = Some(crate::grammar::NATIONAL_FAMILY.to_string());
+                let sums_part = |r: &&super::rules::IdentityRule| {
+                    r.table == id.table && r.total == t.columns[c].id && r.minus.is_empty()
+                };
+                rules
+                    .iter()
+                    .filter(sums_part)
+                    .filter(|r| r.family == id.family)
+                    .chain(
+                        rules
+                            .iter()
+                            .filter(sums_part)
+                            .filter(|r| r.family == national),
+                    )
+                    .find_map(|r| {
+                        let cols: Option<Vec<usize>> =
+                            r.parts.iter().map(|p| t.column_index(p)).collect();
+                        cols.filter(|cs| cs.iter().copied().any(printed))
+                    })
+            })
+            .flatten();
+        match sub {
+            Some(cs) => out.extend(cs),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// What a selector resolves to: a term, nothing to check, or a missing figure.

@@ -1692,3 +1692,63 @@ fn a_table_printed_unit_by_unit_checks_each_unit_and_the_department() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_part_printed_only_through_its_sub_columns_is_their_sum() {
+    // Hangzhou 支出预算总表: 基本支出 is a header over 人员支出 and 日常公用支出 with no column of
+    // its own; 合计 = 人员 + 公用 + 项目 (99230.46 = 58486.35 + 12237.94 + 28506.17).
+    let cols: &[(&str, &str)] = &[
+        ("total", "合计"),
+        ("basic_expenditure", "基本支出"),
+        ("basic_expenditure.personnel", "基本支出/人员支出"),
+        ("basic_expenditure.public", "基本支出/日常公用支出"),
+        ("project_expenditure", "项目支出"),
+    ];
+    let doc_with = |personnel: &str| {
+        let rows = vec![
+            total(
+                "合计",
+                &["99230.46", "", personnel, "12237.94", "28506.17"],
+                10,
+            ),
+            coded(
+                "201",
+                "一般公共服务支出",
+                &["12868.19", "", "", "", "12868.19"],
+                11,
+            ),
+        ];
+        let t = table(
+            "表3",
+            "expenditure_summary",
+            "national/03-expenditure_summary.toml",
+            cols,
+            rows,
+        );
+        let mut doc = sample_doc();
+        doc.tables = vec![t];
+        doc
+    };
+    let identity = |r: &Reconciliation| -> Vec<Severity> {
+        r.findings
+            .iter()
+            .filter(|f| f.rule == "identity.expenditure_summary.total")
+            .map(|f| f.severity)
+            .collect()
+    };
+    let r = reconcile(&doc_with("58486.35"), &RuleSet::builtin());
+    assert!(
+        !identity(&r).contains(&Severity::Mismatch),
+        "{:#?}",
+        r.findings
+    );
+    // Both rows checked: 合计 through the sub-columns, 201 through 项目支出 alone.
+    assert!(r.checks_passed >= 2, "{} checks passed", r.checks_passed);
+    // A misprinted 人员支出 breaks the total.
+    let r = reconcile(&doc_with("58486.53"), &RuleSet::builtin());
+    assert!(
+        identity(&r).contains(&Severity::Mismatch),
+        "{:#?}",
+        r.findings
+    );
+}
