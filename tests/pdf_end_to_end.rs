@@ -548,6 +548,14 @@ fn keys(doc: &Document) -> Vec<(Option<String>, String, u8)> {
         .collect()
 }
 
+/// A printed code form: its name, the key columns' header labels and widths, the body rows.
+type CodeForm = (
+    &'static str,
+    Vec<&'static str>,
+    Vec<f64>,
+    Vec<Vec<&'static str>>,
+);
+
 /// Each printed form of a function code gives the same rows: one code column, codes fused
 /// with their names (with or without a separator), bracketed codes, 类/款/项 columns with
 /// and without the parent's digits.
@@ -558,7 +566,7 @@ fn every_printed_code_form_gives_the_same_codes() {
         cells.iter().copied().chain(amounts).collect()
     };
     let amount_labels = ["合计", "基本支出", "项目支出"];
-    let forms: Vec<(&str, Vec<&str>, Vec<f64>, Vec<Vec<&str>>)> = vec![
+    let forms: Vec<CodeForm> = vec![
         (
             "one code column",
             vec!["科目编码", "科目名称"],
