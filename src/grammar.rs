@@ -164,6 +164,10 @@ pub struct Grammar {
     pub family: String,
     /// Printed titles (white space removed); a table matches when its title contains one.
     pub titles: Vec<String>,
+    /// `titles` normalised ([`crate::vocabulary::normalise_title`]) once, at load: title
+    /// matching runs for every title-like line of every page against every grammar.
+    #[serde(skip)]
+    normalised_titles: Vec<(String, usize)>,
     pub layout: Layout,
     #[serde(default = "default_row_key")]
     pub row_key: RowKey,
@@ -229,6 +233,11 @@ impl Grammar {
             message: e.message().to_string(),
         })?;
         g.file = file.to_string();
+        g.normalised_titles = g
+            .titles
+            .iter()
+            .map(|t| (crate::vocabulary::normalise_title(t), t.chars().count()))
+            .collect();
         g.validate(text)?;
         Ok(g)
     }
@@ -312,11 +321,15 @@ impl Grammar {
     /// The longest of this grammar's own titles contained in `title` (a better match is
     /// longer); 0 when only the national vocabulary names it.
     pub fn title_score(&self, title: &str) -> usize {
-        let title = crate::vocabulary::normalise_title(title);
-        self.titles
+        self.normalised_title_score(&crate::vocabulary::normalise_title(title))
+    }
+
+    /// [`Grammar::title_score`] of a title already normalised.
+    pub fn normalised_title_score(&self, title: &str) -> usize {
+        self.normalised_titles
             .iter()
-            .filter(|t| title.contains(crate::vocabulary::normalise_title(t).as_str()))
-            .map(|t| t.chars().count())
+            .filter(|(t, _)| title.contains(t.as_str()))
+            .map(|(_, n)| *n)
             .max()
             .unwrap_or(0)
     }
@@ -398,20 +411,25 @@ impl GrammarSet {
     /// The grammar that best fits a table: title first, then header labels, within a family
     /// when one is preferred.
     pub fn best_for(&self, title: &str, header: &str, family: Option<&str>) -> Option<&Grammar> {
+        // Normalised and looked up once, not once per grammar.
+        let normalised = crate::vocabulary::normalise_title(title);
+        let entry = crate::vocabulary::kind_of(title);
         self.grammars
             .iter()
-            .filter(|g| g.matches_title(title))
-            .max_by_key(|g| {
+            .map(|g| (g, g.normalised_title_score(&normalised)))
+            .filter(|(g, score)| *score > 0 || entry.is_some_and(|e| e.read_by(&g.kind)))
+            .max_by_key(|(g, score)| {
                 let (n, all) = g.header_score(header);
                 (
                     family.is_some_and(|f| f == g.family),
                     // A grammar's own title beats the national vocabulary's kind.
-                    g.title_score(title) > 0,
+                    *score > 0,
                     all,
-                    g.title_score(title),
+                    *score,
                     n,
                 )
             })
+            .map(|(g, _)| g)
     }
 }
 

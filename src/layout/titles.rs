@@ -329,12 +329,13 @@ fn best_title(title: &str, grammars: &GrammarSet) -> Option<usize> {
 
 /// The grammar whose own title fits best (the longest contained), within `family` when given.
 fn best_title_in(title: &str, grammars: &GrammarSet, family: Option<&str>) -> Option<usize> {
+    let normalised = crate::vocabulary::normalise_title(title);
     grammars
         .grammars
         .iter()
         .enumerate()
         .filter(|(_, g)| family.is_none_or(|f| g.family == f))
-        .map(|(i, g)| (i, g.title_score(title)))
+        .map(|(i, g)| (i, g.normalised_title_score(&normalised)))
         .filter(|(_, s)| *s > 0)
         .max_by_key(|(_, s)| *s)
         .map(|(i, _)| i)
