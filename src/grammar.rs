@@ -314,8 +314,13 @@ impl Grammar {
     /// one of the grammar's own titles, or the national vocabulary
     /// ([`crate::vocabulary`]) gives it a kind this grammar reads. Both sides are normalised.
     pub fn matches_title(&self, title: &str) -> bool {
-        self.title_score(title) > 0
-            || crate::vocabulary::kind_of(title).is_some_and(|e| e.read_by(&self.kind))
+        self.matches(&TitleQuery::new(title))
+    }
+
+    /// [`Grammar::matches_title`] for a title prepared once for every grammar.
+    pub fn matches(&self, title: &TitleQuery) -> bool {
+        self.normalised_title_score(&title.normalised) > 0
+            || title.entry.is_some_and(|e| e.read_by(&self.kind))
     }
 
     /// The longest of this grammar's own titles contained in `title` (a better match is
@@ -342,6 +347,22 @@ impl Grammar {
             .filter(|h| header.contains(h.as_str()))
             .count();
         (n, n == self.header.len())
+    }
+}
+
+/// A printed title prepared once for matching against every grammar (title matching runs for
+/// every title-like line of every page): normalised, and its national vocabulary entry.
+pub struct TitleQuery {
+    normalised: String,
+    entry: Option<&'static crate::vocabulary::TitleEntry>,
+}
+
+impl TitleQuery {
+    pub fn new(title: &str) -> TitleQuery {
+        TitleQuery {
+            normalised: crate::vocabulary::normalise_title(title),
+            entry: crate::vocabulary::kind_of(title),
+        }
     }
 }
 
@@ -411,13 +432,11 @@ impl GrammarSet {
     /// The grammar that best fits a table: title first, then header labels, within a family
     /// when one is preferred.
     pub fn best_for(&self, title: &str, header: &str, family: Option<&str>) -> Option<&Grammar> {
-        // Normalised and looked up once, not once per grammar.
-        let normalised = crate::vocabulary::normalise_title(title);
-        let entry = crate::vocabulary::kind_of(title);
+        let query = TitleQuery::new(title);
         self.grammars
             .iter()
-            .map(|g| (g, g.normalised_title_score(&normalised)))
-            .filter(|(g, score)| *score > 0 || entry.is_some_and(|e| e.read_by(&g.kind)))
+            .filter(|g| g.matches(&query))
+            .map(|g| (g, g.normalised_title_score(&query.normalised)))
             .max_by_key(|(g, score)| {
                 let (n, all) = g.header_score(header);
                 (

@@ -342,26 +342,24 @@ pub(super) fn adapt(
             taken[ci] = true;
         }
     }
-    // A table printing one amount column (预算数/金额) in a template of several (Fuzhou's
-    // 经济分类 and 三公 tables): that column is the template's total.
-    // A one-column grammar (金额) and a one-column table: that column, whatever its label
-    // (Jiangsu 2019 公开08表 prints it as 基本支出 under a 基本支出 title).
-    if let ([p], [None], [_]) = (printed, of_printed.as_slice(), g.columns.as_slice()) {
-        if !p.leaf.is_empty() && p.parents.is_empty() {
-            of_printed[0] = Some(0);
-        }
-    }
+    // A table printing one amount column that no grammar column names by its label.
     if let ([p], [None]) = (printed, of_printed.as_slice()) {
         let concepts = g.vocabulary.concepts_of(&p.leaf);
-        if p.parents.is_empty()
-            && (concepts.contains(&AMOUNT_CONCEPT) || concepts.contains(&TOTAL_CONCEPT))
-        {
-            of_printed[0] = g.columns.iter().position(|c| {
-                !c.label.contains('/')
-                    && g.vocabulary
-                        .concepts_of(&normalize_label(&c.label))
-                        .contains(&TOTAL_CONCEPT)
-            });
+        if !p.leaf.is_empty() && p.parents.is_empty() {
+            if g.columns.len() == 1 {
+                // A one-column grammar (金额): that column, whatever its label (Jiangsu 2019
+                // 公开08表 prints it as 基本支出 under a 基本支出 title).
+                of_printed[0] = Some(0);
+            } else if concepts.contains(&AMOUNT_CONCEPT) || concepts.contains(&TOTAL_CONCEPT) {
+                // 预算数/金额 in a template of several (Fuzhou's 经济分类 and 三公 tables):
+                // the template's total.
+                of_printed[0] = g.columns.iter().position(|c| {
+                    !c.label.contains('/')
+                        && g.vocabulary
+                            .concepts_of(&normalize_label(&c.label))
+                            .contains(&TOTAL_CONCEPT)
+                });
+            }
         }
     }
     let matched = of_printed.iter().flatten().count();
@@ -468,21 +466,10 @@ mod tests {
     use super::*;
     use crate::grammar::GrammarSet;
 
-    fn tok(text: &str, x0: f64, x1: f64) -> PTok {
-        PTok {
-            text: text.into(),
-            x0,
-            x1,
-            glyphs: Vec::new(),
-        }
-    }
+    use crate::layout::header::test_support::h;
 
-    /// A header piece on `line` (top to bottom).
-    fn h(line: usize, text: &str, x0: f64, x1: f64) -> HeaderTok {
-        HeaderTok {
-            line,
-            tok: tok(text, x0, x1),
-        }
+    fn tok(text: &str, x0: f64, x1: f64) -> PTok {
+        PTok::at(text, x0, x1)
     }
 
     /// A body line: code, name, then amounts right-aligned at the given right edges
@@ -501,6 +488,11 @@ mod tests {
             .into_iter()
             .find(|g| g.family == "national" && g.kind == kind)
             .expect("national grammar")
+    }
+
+    /// The column ids of an adapted grammar.
+    fn ids(g: &Grammar) -> Vec<&str> {
+        g.columns.iter().map(|c| c.id.as_str()).collect()
     }
 
     fn column(x0: f64, x1: f64, parents: &[&str], leaf: &str) -> PrintedColumn {
@@ -604,9 +596,8 @@ mod tests {
             column(350.0, 400.0, &[], "项目支出"),
         ];
         let (adapted, readings) = adapt(&g, &printed).expect("adapts");
-        let ids: Vec<&str> = adapted.columns.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(
-            ids,
+            ids(&adapted),
             [
                 "total",
                 "basic_expenditure",
@@ -648,9 +639,8 @@ mod tests {
             column(400.0, 450.0, &[], ""),
         ];
         let (adapted, readings) = adapt(&g, &printed).expect("adapts");
-        let ids: Vec<&str> = adapted.columns.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(
-            ids,
+            ids(&adapted),
             [
                 "total",
                 "basic_expenditure",

@@ -451,22 +451,25 @@ pub(super) fn geometry(
     })
 }
 
+/// Header tokens for the layout stage's tests.
+#[cfg(test)]
+pub(super) mod test_support {
+    use super::{HeaderTok, PTok};
+
+    /// A header token: `line` (top to bottom), text and x extent.
+    pub(in crate::layout) fn h(line: usize, text: &str, x0: f64, x1: f64) -> HeaderTok {
+        HeaderTok {
+            line,
+            tok: PTok::at(text, x0, x1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A header token: `line` (top to bottom), text and x extent.
-    fn h(line: usize, text: &str, x0: f64, x1: f64) -> HeaderTok {
-        HeaderTok {
-            line,
-            tok: PTok {
-                text: text.into(),
-                x0,
-                x1,
-                glyphs: Vec::new(),
-            },
-        }
-    }
+    use super::test_support::h;
 
     fn find(label: &str, header: &[HeaderTok]) -> Option<(f64, f64)> {
         let n = normalized_header(header, &[]);

@@ -88,10 +88,11 @@ pub fn tables_traced(
         // may give a title several kinds: 一般公共预算拨款支出预算表 is printed with one 金额
         // column or with 合计/基本支出/项目支出), the national ones first, for a header the
         // title's grammar does not fit.
+        let title = crate::grammar::TitleQuery::new(&h.title);
         let mut alternatives: Vec<&crate::grammar::Grammar> = grammars
             .grammars
             .iter()
-            .filter(|x| !std::ptr::eq(*x, g) && (x.kind == g.kind || x.matches_title(&h.title)))
+            .filter(|x| !std::ptr::eq(*x, g) && (x.kind == g.kind || x.matches(&title)))
             .collect();
         alternatives.sort_by_key(|x| {
             (

@@ -145,6 +145,17 @@ impl PTok {
     pub(super) fn center(&self) -> f64 {
         (self.x0 + self.x1) / 2.0
     }
+
+    /// A token without glyph positions, for tests.
+    #[cfg(test)]
+    pub(super) fn at(text: &str, x0: f64, x1: f64) -> PTok {
+        PTok {
+            text: text.into(),
+            x0,
+            x1,
+            glyphs: Vec::new(),
+        }
+    }
 }
 
 pub(super) fn ptoks(l: &Line) -> Vec<PTok> {

@@ -165,10 +165,11 @@ fn inherit_parent_digits(parts: &[(usize, String)], code: String, above: &str) -
     if first_zone == 0 || !widths_ok {
         return code;
     }
-    let prefix_len: usize = SPLIT_CODE_WIDTHS[..first_zone.min(3)].iter().sum();
+    // `widths_ok` holds every zone below 3.
+    let prefix_len: usize = SPLIT_CODE_WIDTHS[..first_zone].iter().sum();
     match above.get(..prefix_len) {
-        Some(prefix) if above.len() >= prefix_len => format!("{prefix}{code}"),
-        _ => code,
+        Some(prefix) => format!("{prefix}{code}"),
+        None => code,
     }
 }
 
@@ -268,7 +269,7 @@ pub(super) fn rows(
                 })
                 .collect();
             if split {
-                line_code_parts = code_parts.clone();
+                line_code_parts = code_parts;
             }
             tokens.insert(
                 0,
@@ -423,12 +424,7 @@ mod tests {
     use super::*;
 
     fn tok(text: &str, x0: f64, x1: f64) -> PTok {
-        PTok {
-            text: text.into(),
-            x0,
-            x1,
-            glyphs: Vec::new(),
-        }
+        PTok::at(text, x0, x1)
     }
 
     fn page(horizontals: &[(f64, f64, f64)]) -> PageLayout {

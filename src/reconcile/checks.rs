@@ -243,16 +243,8 @@ pub fn identities(e: &mut Engine) {
             // A table that prints none of the parts (one 预算数 column read under a grammar
             // that also knows 人员经费/公用经费) gives the identity nothing to check: say so
             // once instead of a mismatch on every row.
-            let printed = |c: &usize| {
-                t.rows
-                    .iter()
-                    .any(|r| r.amounts.get(*c).is_some_and(|a| a.is_some()))
-            };
-            if !pcs.iter().chain(&mcs).any(printed) {
-                if t.rows
-                    .iter()
-                    .any(|r| r.amounts.get(tc).is_some_and(|a| a.is_some()))
-                {
+            if !pcs.iter().chain(&mcs).any(|&c| column_printed(t, c)) {
+                if column_printed(t, tc) {
                     let parts: Vec<String> = pcs
                         .iter()
                         .chain(&mcs)
@@ -303,46 +295,45 @@ pub fn identities(e: &mut Engine) {
     }
 }
 
+/// Whether any row of `t` prints a figure in column `c`.
+fn column_printed(t: &Table, c: usize) -> bool {
+    t.rows
+        .iter()
+        .any(|r| r.amounts.get(c).is_some_and(|a| a.is_some()))
+}
+
 /// Parts of an identity that a table prints only through their own parts (Hangzhou prints
 /// 基本支出 as a header over 人员支出 and 日常公用支出, with no column of its own): each such
-/// part replaced by the columns of the identity that sums it, when the table prints those.
+/// part replaced by the columns of the identity that sums it (the family's own, else the
+/// national one), when the table prints those.
 fn through_sub_columns(
     t: &Table,
     rules: &[super::rules::IdentityRule],
     id: &super::rules::IdentityRule,
     parts: Vec<usize>,
 ) -> Vec<usize> {
-    let printed = |c: usize| {
-        t.rows
-            .iter()
-            .any(|r| r.amounts.get(c).is_some_and(|a| a.is_some()))
-    };
+    let national = Some(crate::grammar::NATIONAL_FAMILY.to_string());
     let mut out = Vec::with_capacity(parts.len());
     for c in parts {
-        let sub = (!printed(c))
-            .then(|| {
-                // The family's own identity for the part, else the national one.
-                let national = Some(crate::grammar::NATIONAL_FAMILY.to_string());
-                let sums_part = |r: &&super::rules::IdentityRule| {
-                    r.table == id.table && r.total == t.columns[c].id && r.minus.is_empty()
-                };
+        let sub = if column_printed(t, c) {
+            None
+        } else {
+            [&id.family, &national].into_iter().find_map(|family| {
                 rules
                     .iter()
-                    .filter(sums_part)
-                    .filter(|r| r.family == id.family)
-                    .chain(
-                        rules
-                            .iter()
-                            .filter(sums_part)
-                            .filter(|r| r.family == national),
-                    )
+                    .filter(|r| {
+                        r.table == id.table
+                            && r.family == *family
+                            && r.total == t.columns[c].id
+                            && r.minus.is_empty()
+                    })
                     .find_map(|r| {
                         let cols: Option<Vec<usize>> =
                             r.parts.iter().map(|p| t.column_index(p)).collect();
-                        cols.filter(|cs| cs.iter().copied().any(printed))
+                        cols.filter(|cs| cs.iter().any(|&s| column_printed(t, s)))
                     })
             })
-            .flatten();
+        };
         match sub {
             Some(cs) => out.extend(cs),
             None => out.push(c),
