@@ -711,3 +711,71 @@ fn a_title_printed_with_another_templates_columns_is_read_by_that_template() {
         }
     }
 }
+
+#[test]
+fn a_basic_expenditure_table_printed_by_funding_source_over_two_pages() {
+    // Shenzhen prints its 基本支出总表 by source (总计, 财政拨款 小计 and its budgets, the
+    // unit's own funds), names only, and prints the label and title again on the next page.
+    let header = [
+        "支出项目类别",
+        "总计",
+        "财政拨款\n小计",
+        "一般公共\n预算拨款",
+        "政府性基金\n预算拨款",
+        "事业收入",
+    ];
+    let cols = [140.0, 70.0, 70.0, 70.0, 70.0, 70.0];
+    let mut b = PdfBuilder::new();
+    let pages: [&[Vec<&str>]; 2] = [
+        &[
+            vec!["测试局", "12.00", "10.00", "9.00", "1.00", "2.00"],
+            vec!["工资福利支出", "7.00", "5.00", "5.00", "0.00", "2.00"],
+        ],
+        &[vec![
+            "商品和服务支出",
+            "5.00",
+            "5.00",
+            "4.00",
+            "1.00",
+            "0.00",
+        ]],
+    ];
+    for (p, body) in (1..).zip(pages) {
+        table_page(
+            &mut b,
+            false,
+            "基本支出总表",
+            &cols,
+            &header,
+            body,
+            Grid::ThinFilled,
+        );
+        b.text(p, FontKind::Identity, 10.0, 40.0, 575.0, "表4");
+    }
+    let doc = convert(&b.build(), "basic-by-source.pdf");
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.kind == "basic_expenditure")
+        .unwrap_or_else(|| panic!("{:#?}", doc.warnings));
+    let ids: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "total",
+            "fiscal_appropriation",
+            "income.general_budget",
+            "income.government_fund",
+            "income.business"
+        ]
+    );
+    let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["测试局", "工资福利支出", "商品和服务支出"]);
+    assert_eq!(
+        amounts(&doc)[2],
+        ["5.00", "5.00", "4.00", "1.00", "0.00"],
+        "{:#?}",
+        doc.warnings
+    );
+    assert_eq!((t.first_page, t.last_page), (1, 2));
+}

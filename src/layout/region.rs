@@ -159,9 +159,9 @@ pub(super) fn region(
             } else if !page_started
                 && !first_page
                 && !body_line(l)
-                && header_repeat(&t, &raw.header)
+                && (header_repeat(&t, &raw.header) || title_repeat(&t, &raw))
             {
-                // A header repeated on a continuation page.
+                // A header (or the table's label and title) repeated on a continuation page.
                 continue;
             }
             page_started = true;
@@ -424,4 +424,14 @@ fn one_amount_per_cell(geo: &ColumnGeometry, body: &[(u32, f64, Vec<PTok>)]) -> 
 /// Whether a line is part of the table's header (repeated on a continuation page).
 fn header_repeat(t: &str, header: &str) -> bool {
     !t.is_empty() && header.contains(t)
+}
+
+/// Whether a line repeats the table's label or title (printed again on a continuation page,
+/// "表4" above "基本支出总表").
+fn title_repeat(t: &str, raw: &RawTable) -> bool {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    !t.is_empty()
+        && (raw.number.as_deref().is_some_and(|n| squeeze(n) == t)
+            || squeeze(&raw.title).contains(&t))
 }
