@@ -4,7 +4,7 @@
 use nom::{
     branch::alt,
     bytes::complete::{tag, take_while1, take_while_m_n},
-    character::complete::{char, digit1},
+    character::complete::{char, digit1, one_of},
     combinator::{all_consuming, opt, recognize},
     multi::many1,
     sequence::{pair, preceded, tuple},
@@ -65,9 +65,16 @@ fn integer_part(i: &str) -> IResult<&str, &str> {
     ))(i)
 }
 
-/// A complete printed amount: "707.83", "4,545,000.00", "25", "0.5".
+/// Minus signs as printed before a negative amount (增减 columns): ASCII, full width, the
+/// typographic minus.
+const MINUS: [char; 3] = ['-', '－', '−'];
+
+/// A complete printed amount: "707.83", "4,545,000.00", "25", "0.5", "-118.90".
 fn amount(i: &str) -> IResult<&str, &str> {
-    all_consuming(recognize(pair(integer_part, opt(pair(char('.'), digit1)))))(i)
+    all_consuming(recognize(pair(
+        opt(one_of(&MINUS[..])),
+        pair(integer_part, opt(pair(char('.'), digit1))),
+    )))(i)
 }
 
 /// A number broken by a line: "0." (digits and a dangling point) or ".83".
@@ -116,7 +123,7 @@ fn is_cjk(c: char) -> bool {
 /// Parses a printed amount exactly, keeping its printed scale ("0.00" stays two places).
 pub fn parse_amount(text: &str) -> Option<Decimal> {
     amount(text).ok()?;
-    Decimal::from_str(&text.replace(',', "")).ok()
+    Decimal::from_str(&text.replace(',', "").replace(&MINUS[1..], "-")).ok()
 }
 
 /// Splits a line into tokens at white space.
@@ -254,6 +261,17 @@ mod tests {
         assert_eq!(classify("1,2"), TokenKind::Text);
         assert_eq!(classify("."), TokenKind::Text);
         assert_eq!(classify("1.2.3"), TokenKind::Text);
+        // Signed amounts (增减 columns); a sign alone is a placeholder.
+        assert_eq!(classify("-118.90"), TokenKind::Number);
+        assert_eq!(classify("－20,442.30"), TokenKind::Number);
+        assert_eq!(classify("−0.40"), TokenKind::Number);
+        assert_eq!(classify("-"), TokenKind::Text);
+        assert_eq!(classify("--1.00"), TokenKind::Text);
+        assert_eq!(
+            parse_amount("－20,442.30").unwrap().to_string(),
+            "-20442.30"
+        );
+        assert_eq!(parse_amount("−0.40").unwrap().to_string(), "-0.40");
     }
 
     #[test]
