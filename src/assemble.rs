@@ -33,6 +33,9 @@ pub struct RawTable {
     pub grammar: Option<std::sync::Arc<Grammar>>,
     /// Label paths of printed columns the grammar does not know, kept under derived ids.
     pub derived_columns: Vec<String>,
+    /// Why the layout step took the printed header's columns over the grammar's labels
+    /// located in it (the table's identities hold under them).
+    pub columns_by_identities: Option<String>,
 }
 
 /// One body line: its tokens in reading order.

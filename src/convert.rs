@@ -155,6 +155,9 @@ pub const NO_TABLES: &str = "no_tables";
 /// Warning code: a table whose header prints columns its grammar does not know; they are kept
 /// under derived ids (`printed.<label path>`), and the rest of the table is read as usual.
 pub const COLUMN_NOT_IN_GRAMMAR: &str = "column_not_in_grammar";
+/// Warning code: a table's columns were read from its printed header rather than where the
+/// grammar's labels were located, because its identities hold under that reading.
+pub const COLUMNS_BY_IDENTITIES: &str = "columns_by_identities";
 
 fn too_many_tables(found: usize) -> String {
     format!("{found} table regions; the limit is {MAX_TABLES_PER_DOCUMENT} tables per document")
@@ -416,6 +419,15 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
                     raw.derived_columns,
                     g.file
                 ),
+                page: Some(raw.first_page),
+                line: raw.line,
+                table: Some(raw.display_name()),
+            });
+        }
+        if let (Some(why), true) = (&raw.columns_by_identities, result.is_ok()) {
+            doc.warnings.push(Warning {
+                code: COLUMNS_BY_IDENTITIES.into(),
+                message: format!("{}: {why}", raw.display_name()),
                 page: Some(raw.first_page),
                 line: raw.line,
                 table: Some(raw.display_name()),

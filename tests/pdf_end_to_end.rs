@@ -779,3 +779,178 @@ fn a_basic_expenditure_table_printed_by_funding_source_over_two_pages() {
     );
     assert_eq!((t.first_page, t.last_page), (1, 2));
 }
+
+#[test]
+fn a_ruled_header_tree_gives_each_column_its_parents_and_signed_amounts_are_read() {
+    // Shenzhen's 三公 table: each part split into three budgets. A part's label is printed
+    // narrow, centred in a ruled cell spanning its budgets' columns (公务用车购置及运行维护费
+    // over three parts); the 增减 row is signed.
+    let mut b = PdfBuilder::new();
+    let p = b.page();
+    let f = FontKind::Identity;
+    b.text(p, f, 14.0, 300.0, 560.0, "财政拨款“三公”经费支出表");
+    b.text(p, f, 8.0, 30.0, 540.0, "部门名称：测试局");
+    b.text(p, f, 8.0, 740.0, 540.0, "单位：万元");
+    let (x0, name_w, w) = (30.0, 90.0, 40.0);
+    let parts = [
+        "总计",
+        "因公出国(境)费",
+        "公务接待费",
+        "小计",
+        "公务用车购置费",
+        "公务用车运行维护费",
+    ];
+    // Wrapped in their narrow cells, as Shenzhen prints them.
+    let budgets = [
+        ("一般公共预", "算"),
+        ("政府性基金", "预算"),
+        ("国有资本经", "营预算"),
+    ];
+    // Header bands (top to bottom): 530-510 vehicles banner, 510-490 parts, 490-470 budgets.
+    let (top, band1, band2, body_top) = (530.0, 510.0, 490.0, 470.0);
+    let right = x0 + name_w + w * 18.0;
+    let col = |k: usize| x0 + name_w + w * k as f64;
+    b.text(p, f, 7.0, x0 + 20.0, 495.0, "预算单位");
+    for (i, part) in parts.iter().enumerate() {
+        // Centred in its span of three columns, narrower than one of them.
+        let width = 6.0 * part.chars().count() as f64;
+        let y = if i < 3 { 505.0 } else { 497.0 };
+        b.text(p, f, 6.0, col(3 * i) + 60.0 - width / 2.0, y, part);
+        for (j, (first, rest)) in budgets.iter().enumerate() {
+            b.text(p, f, 6.0, col(3 * i + j) + 4.0, 482.0, first);
+            b.text(p, f, 6.0, col(3 * i + j) + 14.0, 474.0, rest);
+        }
+    }
+    b.text(p, f, 6.0, col(9) + 84.0, 517.0, "公务用车购置及运行维护费");
+    // Per row, per part: 一般公共预算, 政府性基金预算, 国有资本经营预算.
+    let rows: [(&str, [[&str; 3]; 6]); 2] = [
+        (
+            "测试局",
+            [
+                ["5.58", "3.00", "0.00"],
+                ["0.00", "1.00", "0.00"],
+                ["2.98", "1.00", "0.00"],
+                ["2.60", "1.00", "0.00"],
+                ["0.00", "0.50", "0.00"],
+                ["2.60", "0.50", "0.00"],
+            ],
+        ),
+        (
+            "增减变化金额",
+            [
+                ["-0.40", "0.00", "0.00"],
+                ["0.00", "0.00", "0.00"],
+                ["-0.40", "0.00", "0.00"],
+                ["0.00", "0.00", "0.00"],
+                ["0.00", "0.00", "0.00"],
+                ["0.00", "0.00", "0.00"],
+            ],
+        ),
+    ];
+    let mut y = body_top;
+    for (name, amounts) in rows {
+        b.text(p, f, 7.0, x0 + 2.0, y - 14.0, name);
+        for (i, part) in amounts.iter().enumerate() {
+            for (j, text) in part.iter().enumerate() {
+                let x = col(3 * i + j) + 38.0 - 4.0 * text.len() as f64;
+                b.text(p, f, 7.0, x, y - 14.0, text);
+            }
+        }
+        y -= 20.0;
+    }
+    let bottom = y;
+    for ry in [top, band2, body_top, body_top - 20.0, bottom] {
+        b.line(p, x0, ry, right, ry);
+    }
+    b.line(p, col(9), band1, right, band1);
+    for x in [x0, col(0), right] {
+        b.line(p, x, bottom, x, top);
+    }
+    for k in 1..18 {
+        let reach = match k {
+            // Between parts outside the vehicles banner: through the top band.
+            3 | 6 | 9 => top,
+            // Between the vehicle parts: up to the banner.
+            12 | 15 => band1,
+            // Between a part's budgets: the budget band only.
+            _ => band2,
+        };
+        b.line(p, col(k), bottom, col(k), reach);
+    }
+    let doc = convert(&b.build(), "three-public-by-budget.pdf");
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.kind == "three_public_expenses")
+        .unwrap_or_else(|| panic!("{:#?}", doc.warnings));
+    let cell = |row: usize, id: &str| {
+        let c = t
+            .column_index(id)
+            .unwrap_or_else(|| panic!("{id}: {:?}", t.columns));
+        t.rows[row].amounts[c].map(|d| d.to_string())
+    };
+    assert_eq!(cell(0, "total.general_budget").as_deref(), Some("5.58"));
+    assert_eq!(
+        cell(0, "official_reception.general_budget").as_deref(),
+        Some("2.98")
+    );
+    assert_eq!(
+        cell(0, "official_vehicles.general_budget").as_deref(),
+        Some("2.60")
+    );
+    assert_eq!(
+        cell(0, "official_vehicles.operation.general_budget").as_deref(),
+        Some("2.60")
+    );
+    assert_eq!(cell(0, "total.government_fund").as_deref(), Some("3.00"));
+    assert_eq!(
+        cell(0, "outbound_travel.government_fund").as_deref(),
+        Some("1.00")
+    );
+    assert_eq!(
+        cell(0, "official_vehicles.purchase.government_fund").as_deref(),
+        Some("0.50")
+    );
+    assert_eq!(
+        cell(0, "official_vehicles.purchase.state_capital").as_deref(),
+        Some("0.00")
+    );
+    assert_eq!(cell(1, "total.general_budget").as_deref(), Some("-0.40"));
+    assert_eq!(
+        cell(1, "official_reception.general_budget").as_deref(),
+        Some("-0.40")
+    );
+    assert_eq!(t.rows[1].name, "增减变化金额");
+}
+
+#[test]
+fn an_amount_wrapped_inside_its_ruled_cell_is_one_amount() {
+    // A narrow ruled cell wraps "1,682.76" as "1,682.7" over "6" (Shenzhen's 项目支出总表).
+    let bytes = wrapped_header_pdf(
+        false,
+        "部门支出总表",
+        &[70.0, 200.0, 40.0, 80.0, 80.0],
+        &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        &[
+            vec![
+                "201",
+                "一般公共服务支出",
+                "1,682.7\n6",
+                "1,000.00",
+                "682.76",
+            ],
+            vec!["", "合计", "1,682.7\n6", "1,000.00", "682.76"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "wrapped-amount.pdf");
+    assert_eq!(
+        amounts(&doc),
+        [
+            ["1682.76", "1000.00", "682.76"],
+            ["1682.76", "1000.00", "682.76"]
+        ],
+        "{:#?}",
+        doc.warnings
+    );
+}

@@ -165,6 +165,28 @@ fn ruled_columns(lines: &[Vec<(f64, f64)>], xs: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// How far above its baseline a header label's middle sits (points), to find the ruled cell
+/// it is printed in.
+const BASELINE_TO_MIDDLE: f64 = 3.0;
+
+/// The left and right rulings of the cell a header label is printed in: the nearest vertical
+/// rulings crossing its line on either side.
+fn ruled_cell(verticals: &[(f64, f64, f64)], h: &HeaderTok) -> Option<(f64, f64)> {
+    let y = h.y + BASELINE_TO_MIDDLE;
+    let crossing = verticals
+        .iter()
+        .filter(|v| v.1 - 1.0 <= y && y <= v.2 + 1.0)
+        .map(|v| v.0);
+    let l = crossing
+        .clone()
+        .filter(|&x| x <= h.tok.x0 + 1.0)
+        .max_by(f64::total_cmp)?;
+    let r = crossing
+        .filter(|&x| x >= h.tok.x1 - 1.0)
+        .min_by(f64::total_cmp)?;
+    Some((l, r))
+}
+
 /// Strips the "其中:" that marks a column as part of the one before it.
 fn strip_of_which(s: &str) -> &str {
     s.strip_prefix("其中:")
@@ -192,6 +214,7 @@ pub(super) fn printed_columns(
     header: &[HeaderTok],
     body: &[(u32, f64, Vec<PTok>)],
     xs: &[f64],
+    verticals: &[(f64, f64, f64)],
 ) -> Vec<PrintedColumn> {
     let lines = amount_spans(body);
     let extents = if xs.len() >= 2 {
@@ -204,13 +227,28 @@ pub(super) fn printed_columns(
     for h in header {
         let (a, b) = (h.tok.x0, h.tok.x1);
         let c = (a + b) / 2.0;
-        let over: Vec<usize> = (0..extents.len())
+        let mut over: Vec<usize> = (0..extents.len())
             .filter(|&k| {
                 let (e0, e1) = extents[k];
                 let overlap = b.min(e1) - a.max(e0);
                 (c >= e0 && c <= e1) || overlap >= COVER_SHARE * (e1 - e0)
             })
             .collect();
+        // In a ruled header a label spans the columns of the cell it is printed in, however
+        // narrow its text ("总计" centred over its three budgets).
+        if xs.len() >= 2 {
+            if let Some((l, r)) = ruled_cell(verticals, h) {
+                let inside: Vec<usize> = (0..extents.len())
+                    .filter(|&k| {
+                        let m = (extents[k].0 + extents[k].1) / 2.0;
+                        m > l && m < r
+                    })
+                    .collect();
+                if inside.len() > over.len() && over.iter().all(|k| inside.contains(k)) {
+                    over = inside;
+                }
+            }
+        }
         match over.as_slice() {
             [] => {}
             [k] => pieces[*k].push(h),
@@ -425,7 +463,7 @@ pub(super) fn derived_geometry(
     }
     let xs = body_rulings(verticals, y_range);
     let normalized = normalized_header_with(header, verticals, false);
-    let printed = printed_columns(g, &normalized, body, &xs);
+    let printed = printed_columns(g, &normalized, body, &xs, verticals);
     if printed.is_empty() {
         return Err("no amount column found in the body".into());
     }
@@ -578,7 +616,7 @@ mod tests {
                 ],
             ),
         ];
-        let printed = printed_columns(&g, &header, &body, &[]);
+        let printed = printed_columns(&g, &header, &body, &[], &[]);
         let paths: Vec<String> = printed.iter().map(PrintedColumn::path).collect();
         assert_eq!(
             paths,

@@ -111,6 +111,8 @@ fn nearest(centers: &[f64], x: f64) -> Option<usize> {
 /// Header tokens with the line they are on.
 pub(super) struct HeaderTok {
     pub(super) line: usize,
+    /// Baseline of its printed line (page points, y up).
+    pub(super) y: f64,
     pub(super) tok: PTok,
 }
 
@@ -273,6 +275,7 @@ pub(super) fn normalized_header_with(
         if column_number_line(&toks) {
             continue;
         }
+        let y = toks.first().map_or(0.0, |h| h.y);
         toks.sort_by(|a, b| a.tok.x0.total_cmp(&b.tok.x0));
         let mut norm: Vec<PTok> = toks
             .iter()
@@ -304,6 +307,7 @@ pub(super) fn normalized_header_with(
             if j > k {
                 out.push(HeaderTok {
                     line,
+                    y,
                     tok: PTok {
                         text: norm[k..=j].iter().map(|t| t.text.as_str()).collect(),
                         x0: norm[k].x0,
@@ -320,7 +324,7 @@ pub(super) fn normalized_header_with(
         out.extend(
             norm.into_iter()
                 .filter(|t| !t.text.is_empty())
-                .map(|tok| HeaderTok { line, tok }),
+                .map(|tok| HeaderTok { line, y, tok }),
         );
     }
     out
@@ -460,6 +464,7 @@ pub(super) mod test_support {
     pub(in crate::layout) fn h(line: usize, text: &str, x0: f64, x1: f64) -> HeaderTok {
         HeaderTok {
             line,
+            y: 500.0 - 12.0 * line as f64,
             tok: PTok::at(text, x0, x1),
         }
     }

@@ -2,6 +2,7 @@
 //! breaks (dropping page numbers, units, notes and repeated headers), split into header and
 //! body; side-by-side panels cut apart; each panel's geometry and rows built.
 
+use super::arithmetic::identity_fit;
 use super::columns::{derived_geometry, Reading};
 use super::glued::split_glued;
 use super::header::{geometry, ColumnGeometry, HeaderTok};
@@ -30,6 +31,22 @@ fn is_page_number(l: &Line) -> bool {
     l.runs.len() == 1
         && (t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
             || re(&PAGE_NO, r"^[-—－]\d+[-—－]$|^第\d+页").is_match(&t))
+}
+
+/// Lines closer than this (points, baseline to baseline) may be one wrapped cell.
+const WRAP_GAP: f64 = 14.0;
+
+/// Whether a lone number is the tail of an amount wrapped in its cell on the line just above
+/// (right or left edges aligned: "1,682.7" over "6"), not a page number.
+fn wraps_amount_above(above: &Line, l: &Line) -> bool {
+    let Some(run) = l.runs.first() else {
+        return false;
+    };
+    above.y - l.y <= WRAP_GAP
+        && ptoks(above).iter().any(|t| {
+            ((t.x1 - run.x1).abs() <= 2.0 || (t.x0 - run.x0).abs() <= 2.0)
+                && super::rows::wrapped_amount_tail(&t.text, run.text.trim())
+        })
 }
 
 static PAGE_NO: OnceLock<Regex> = OnceLock::new();
@@ -103,7 +120,10 @@ pub(super) fn region(
                 break 'pages;
             }
             // A page number sits first or last on its page; a lone code inside is a cell.
-            if is_page_number(l) && (li <= 1 || li >= p.lines.len()) {
+            if is_page_number(l)
+                && (li <= 1 || li >= p.lines.len())
+                && !(li >= 2 && wraps_amount_above(&p.lines[li - 2], l))
+            {
                 continue;
             }
             if let Some(u) = unit_in(&t) {
@@ -138,6 +158,7 @@ pub(super) fn region(
                         if matches!(tok.text.as_str(), "类" | "款" | "项") {
                             header.push(HeaderTok {
                                 line: header_line + 1,
+                                y: l.y,
                                 tok,
                             });
                         }
@@ -151,6 +172,7 @@ pub(super) fn region(
                     for tok in ptoks(l) {
                         header.push(HeaderTok {
                             line: header_line,
+                            y: l.y,
                             tok,
                         });
                     }
@@ -248,6 +270,7 @@ pub(super) fn region(
             .filter(|h| inside(&h.tok))
             .map(|h| HeaderTok {
                 line: h.line,
+                y: h.y,
                 tok: h.tok.clone(),
             })
             .collect();
@@ -278,6 +301,9 @@ pub(super) fn region(
         if let Some(adapted) = read.grammar {
             raw.derived_columns = read.derived;
             raw.grammar = Some(std::sync::Arc::new(adapted));
+        }
+        if let Some(why) = read.by_identities {
+            raw.columns_by_identities.get_or_insert(why);
         }
         let g = raw.grammar.as_deref().unwrap_or(g);
         split_glued(&mut panel_body, &geo);
@@ -315,12 +341,16 @@ struct ColumnReading {
     grammar: Option<Grammar>,
     /// Label paths of printed columns no grammar column names.
     derived: Vec<String>,
+    /// Why the printed header's columns were taken over the grammar's labels located in it.
+    by_identities: Option<String>,
 }
 
 /// Locates a panel's columns: the title's grammar by its labels; else the first other grammar
 /// of the same kind whose labels are all printed (`alternatives`, in order of preference);
 /// else the columns the header prints, read under whichever of these grammars names most of
-/// them (the first on a tie).
+/// them (the first on a tie). Where the labels are located but the table's identities fail
+/// under them (labels of a header printed in another order, a leaf repeated under several
+/// parents), the printed header's columns are taken if the identities hold better there.
 fn read_columns(
     g: &Grammar,
     alternatives: &[&Grammar],
@@ -334,14 +364,33 @@ fn read_columns(
             .and_then(|geo| geo.check_unprinted(body).map(|()| geo))
             .and_then(|geo| one_amount_per_cell(&geo, body).map(|()| geo))
     };
-    let first_error = match by_labels(g) {
-        Ok(geometry) => {
-            return Ok(ColumnReading {
-                geometry,
-                grammar: None,
-                derived: Vec::new(),
-            })
+    // Labels located, unless the identities hold better under the printed header's columns.
+    let located = |grammar: &Grammar, geometry: ColumnGeometry, own: bool| {
+        let fit = identity_fit(grammar, &geometry, body);
+        if fit.fails > 0 {
+            if let Ok(mut printed) =
+                printed_reading(g, alternatives, header, body, verticals, y_range)
+            {
+                let adapted = printed.grammar.as_ref().unwrap_or(g);
+                let better = identity_fit(adapted, &printed.geometry, body);
+                if better.better_than(fit) {
+                    printed.by_identities = Some(format!(
+                        "columns read from the printed header: where the labels of grammar {} are located, {} identity check(s) fail and {} hold; under the printed columns {} fail and {} hold",
+                        grammar.file, fit.fails, fit.holds, better.fails, better.holds
+                    ));
+                    return printed;
+                }
+            }
         }
+        ColumnReading {
+            geometry,
+            grammar: (!own).then(|| grammar.clone()),
+            derived: Vec::new(),
+            by_identities: None,
+        }
+    };
+    let first_error = match by_labels(g) {
+        Ok(geometry) => return Ok(located(g, geometry, true)),
         Err(e) => e,
     };
     for alt in alternatives {
@@ -350,14 +399,26 @@ fn read_columns(
             true => Ok(geo),
             false => Err(String::new()),
         }) {
-            return Ok(ColumnReading {
-                geometry,
-                grammar: Some((*alt).clone()),
-                derived: Vec::new(),
-            });
+            return Ok(located(alt, geometry, false));
         }
     }
-    let mut best: Option<(usize, ColumnReading)> = None;
+    printed_reading(g, alternatives, header, body, verticals, y_range)
+        .map_err(|derived_error| format!("{first_error}; {derived_error}"))
+}
+
+/// The columns the header prints, read under whichever of the title's grammar and the
+/// alternatives names most of them; of those naming as many, the one under which most of
+/// the table's identity checks hold (the first on a tie).
+fn printed_reading(
+    g: &Grammar,
+    alternatives: &[&Grammar],
+    header: &[HeaderTok],
+    body: &[(u32, f64, Vec<PTok>)],
+    verticals: &[(f64, f64, f64)],
+    y_range: (f64, f64),
+) -> Result<ColumnReading, String> {
+    // (columns named, identity checks holding, failing as a negative count)
+    let mut best: Option<((usize, usize, i64), ColumnReading)> = None;
     let mut derived_error = String::new();
     for cand in std::iter::once(g).chain(alternatives.iter().copied()) {
         match derived_geometry(cand, header, body, verticals, y_range) {
@@ -366,7 +427,12 @@ fn read_columns(
                     .iter()
                     .filter(|r| matches!(r, Reading::Grammar(_)))
                     .count();
-                if best.as_ref().is_some_and(|(n, _)| *n >= named) {
+                if best.as_ref().is_some_and(|((n, _, _), _)| *n > named) {
+                    continue;
+                }
+                let fit = identity_fit(&adapted, &geometry, body);
+                let rank = (named, fit.holds, -(fit.fails as i64));
+                if best.as_ref().is_some_and(|(r, _)| *r >= rank) {
                     continue;
                 }
                 let derived = adapted
@@ -377,11 +443,12 @@ fn read_columns(
                     .map(|(c, _)| c.label.clone())
                     .collect();
                 best = Some((
-                    named,
+                    rank,
                     ColumnReading {
                         geometry,
                         grammar: Some(adapted),
                         derived,
+                        by_identities: None,
                     },
                 ));
             }
@@ -392,8 +459,7 @@ fn read_columns(
             }
         }
     }
-    best.map(|(_, r)| r)
-        .ok_or_else(|| format!("{first_error}; {derived_error}"))
+    best.map(|(_, r)| r).ok_or(derived_error)
 }
 
 /// Whether the located columns put at most one amount of a printed line in each column; two

@@ -69,10 +69,31 @@ pub(super) fn group_cells(
     out
 }
 
+/// Whether `tail` is the rest of the amount `head`, wrapped onto the next line of its cell
+/// ("811,669.9" over "7", "1682." over "76"): digits only, and the two together an amount.
+pub(super) fn wrapped_amount_tail(head: &str, tail: &str) -> bool {
+    !tail.is_empty()
+        && tail.len() <= 4
+        && tail.bytes().all(|b| b.is_ascii_digit())
+        && (head.contains('.') || head.contains(','))
+        && crate::token::classify(&format!("{head}{tail}")) == TokenKind::Number
+}
+
 /// Joins a line's tokens into the row of its band: the code first, text in reading order,
-/// amounts after.
+/// amounts after; the tail of an amount wrapped in its cell joined to it.
 fn merge_band_line(row: &mut Vec<Token>, tokens: Vec<Token>) {
     for t in tokens {
+        if t.kind == TokenKind::Number && t.column.is_some() {
+            if let Some(head) = row
+                .iter_mut()
+                .find(|x| x.kind == TokenKind::Number && x.column == t.column)
+            {
+                if wrapped_amount_tail(&head.text, &t.text) {
+                    head.text.push_str(&t.text);
+                    continue;
+                }
+            }
+        }
         let is_code = t.kind == TokenKind::Number
             && t.column.is_none()
             && t.text.bytes().all(|b| b.is_ascii_digit());
@@ -114,7 +135,8 @@ pub(super) fn row_bands(
 ) -> Option<Vec<usize>> {
     let x = geo.centers.iter().copied().find(|c| c.is_finite())?;
     let mut bands = Vec::with_capacity(body.len());
-    let mut seen: std::collections::HashMap<(u32, usize), Vec<usize>> = Default::default();
+    let mut seen: std::collections::HashMap<(u32, usize), Vec<(usize, String)>> =
+        Default::default();
     for (page, y, toks) in body {
         let p = pages.iter().find(|p| p.page == *page)?;
         let mut ys: Vec<f64> = p
@@ -134,10 +156,14 @@ pub(super) fn row_bands(
         for t in toks {
             if crate::token::classify(&t.text) == TokenKind::Number {
                 if let Some(c) = geo.column_at(t.x0, t.x1) {
-                    if cols.contains(&c) {
-                        return None;
+                    match cols.iter_mut().find(|(k, _)| *k == c) {
+                        // The tail of an amount wrapped in its cell is not a second amount.
+                        Some((_, head)) if wrapped_amount_tail(head, &t.text) => {
+                            head.push_str(&t.text)
+                        }
+                        Some(_) => return None,
+                        None => cols.push((c, t.text.clone())),
                     }
-                    cols.push(c);
                 }
             }
         }
@@ -433,6 +459,19 @@ mod tests {
             horizontals: horizontals.to_vec(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn an_amount_wrapped_in_its_cell_is_joined_and_other_numbers_are_not() {
+        assert!(wrapped_amount_tail("811,669.9", "7"));
+        assert!(wrapped_amount_tail("1682.7", "6"));
+        assert!(wrapped_amount_tail("1682.", "76"));
+        assert!(wrapped_amount_tail("18,536.8", "8"));
+        // Two amounts, a code, a malformed join.
+        assert!(!wrapped_amount_tail("12.00", "3.00"));
+        assert!(!wrapped_amount_tail("201", "01"));
+        assert!(!wrapped_amount_tail("1,234", "5"));
+        assert!(!wrapped_amount_tail("9.5", "12345"));
     }
 
     #[test]

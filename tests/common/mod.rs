@@ -69,12 +69,6 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
          预算12/13表 绩效目标表 forms not read (kept out of the amount score)",
     ),
     (
-        "central-petition-bureau-2026-budget.pdf",
-        "9 of 9 tables read; p10-11: the signed 增减 amounts (\"-118.90\", \"-20442.30\") are not \
-         read (a column the template prints after 2026年预算数), so key totals 2026年预算数小计 \
-         (p11) and 合计 (p16) are not found with their printed column",
-    ),
-    (
         "guangzhou-petition-bureau-2026-budget.pdf",
         "8 of 12 tables read; 表7 一般公共预算项目支出情况表（按经济分类科目） (p14-15), 表8 \
          财政拨款安排的行政经费及“三公”经费预算表 (p15: 行政经费 and 三公 parts in one header), \
@@ -91,12 +85,6 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
         "一般公共预算财政拨款基本支出决算表 (p13) not read: 'expected 2 side-by-side panels, \
          found 0' (7-digit codes in one column per panel, no 类/款 labels), and so reported \
          missing from the body; 8 of 9 tables read",
-    ),
-    (
-        "shenzhen-petition-bureau-2026-budget.pdf",
-        "9 of 11 tables read; 表4 基本支出总表 (p21-22: source columns 财政拨款/单位资金/财政专户 \
-         over 支出项目类别, no 人员经费/公用经费) and 表9 财政拨款“三公”经费支出表 (p31: the \
-         三公 parts under a tree header of fund sources) not read",
     ),
     (
         "xian-petition-bureau-2026-budget.pdf",
