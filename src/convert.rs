@@ -255,7 +255,12 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             }
         }
     }
-    let (raws, failures) = crate::layout::tables(&pages, grammars);
+    let crate::layout::Regions {
+        tables: raws,
+        failures,
+        titles,
+        ..
+    } = crate::layout::tables(&pages, grammars);
     for (_, e) in failures {
         warnings.push(Warning {
             code: "table_unparsed".into(),
@@ -274,7 +279,7 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
     if raws.is_empty() {
         // A budget's explanation published without its tables (Beijing: "附件：…部门预算报表"
         // in a file of its own) lists them in its contents: say so, not "not a budget".
-        let listed = crate::layout::missing_tables(&pages, &[], grammars);
+        let listed = crate::layout::missing_tables(&pages, &titles, grammars);
         if listed.len() >= TABLES_LISTED_FOR_A_BUDGET {
             return Err(Error::TablesNotPrinted {
                 path: path.to_path_buf(),
@@ -317,7 +322,7 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             }
         }),
         tables: Vec::new(),
-        missing_tables: crate::layout::missing_tables(&pages, &raws, grammars),
+        missing_tables: crate::layout::missing_tables(&pages, &titles, grammars),
         warnings,
     };
     assemble_all(&raws, grammars, &mut doc);

@@ -5,7 +5,7 @@
 use crate::convert::convert_file;
 use crate::error::Error;
 use crate::grammar::GrammarSet;
-use crate::layout::{read_pages, tables_traced, PageLayout};
+use crate::layout::{read_pages, tables, PageLayout};
 use crate::pdf::PdfFile;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -66,7 +66,8 @@ pub fn inspect_page(
     let _ = writeln!(out, "\n== ruling lines");
     let _ = writeln!(out, "vertical at x = {}", fmt_list(&vx));
     let _ = writeln!(out, "horizontal at y = {}", fmt_list(&hy));
-    let (_, traces, failures) = tables_traced(&pages, grammars);
+    let regions = tables(&pages, grammars);
+    let (traces, failures) = (regions.traces, regions.failures);
     let _ = writeln!(out, "\n== tables starting on this page");
     let mut overlay_cols = Vec::new();
     for t in traces.iter().filter(|t| t.first_page == page) {

@@ -8,8 +8,8 @@
 //!    titles tell about the document ([`identity`], [`department_from_titles`]) and the
 //!    tables its contents list but its body lacks ([`missing_tables`]).
 //! 3. `region`: each title's region up to the next title, following page breaks (dropping
-//!    repeated headers and page numbers), split into header zone and body ([`tables`],
-//!    [`tables_traced`] drive it, one [`TableTrace`] per panel).
+//!    repeated headers and page numbers), split into header zone and body ([`tables`]
+//!    drives it, one [`TableTrace`] per panel, into [`Regions`]).
 //! 4. `header`: where each grammar column's label is located in the header zone; cells from
 //!    vertical rulings (or label centres where a page has none).
 //! 5. `glued`: an amount glued to the next cell's text (no ruling between, closer than a
@@ -49,20 +49,19 @@ pub struct TableTrace {
     pub banded: bool,
 }
 
-/// Builds the raw tables of a PDF: one per title found.
-pub fn tables(
-    pages: &[PageLayout],
-    grammars: &GrammarSet,
-) -> (Vec<RawTable>, Vec<(usize, String)>) {
-    let (raws, _, failures) = tables_traced(pages, grammars);
-    (raws, failures)
+/// What the layout step found in a PDF: the raw tables, one per title whose region could be
+/// read, with a trace of each panel's geometry, the regions that could not be read (index of
+/// the title, why), and every table title printed in the body (read or not).
+#[derive(Debug, Default)]
+pub struct Regions {
+    pub tables: Vec<RawTable>,
+    pub traces: Vec<TableTrace>,
+    pub failures: Vec<(usize, String)>,
+    pub titles: Vec<String>,
 }
 
-/// [`tables`], with a trace of each table's geometry.
-pub fn tables_traced(
-    pages: &[PageLayout],
-    grammars: &GrammarSet,
-) -> (Vec<RawTable>, Vec<TableTrace>, Vec<(usize, String)>) {
+/// Builds the raw tables of a PDF: one per title found.
+pub fn tables(pages: &[PageLayout], grammars: &GrammarSet) -> Regions {
     let hits = find_titles(pages, grammars);
     let mut out = Vec::new();
     let mut traces = Vec::new();
@@ -106,5 +105,10 @@ pub fn tables_traced(
             Err(e) => failures.push((k, e)),
         }
     }
-    (out, traces, failures)
+    Regions {
+        tables: out,
+        traces,
+        failures,
+        titles: hits.into_iter().map(|h| h.title).collect(),
+    }
 }

@@ -228,10 +228,12 @@ fn merge_adjacent(
 fn page_titles(pi: usize, p: &PageLayout, grammars: &GrammarSet) -> Vec<TitleHit> {
     let mut hits = Vec::new();
     {
+        // Each line's text once: every line is tried as a title and as the next one's head.
+        let texts: Vec<String> = p.lines.iter().map(line_text).collect();
         let mut li = 0;
         while li < p.lines.len() {
-            let t = line_text(&p.lines[li]);
-            let next = p.lines.get(li + 1).map(line_text).unwrap_or_default();
+            let t = texts[li].clone();
+            let next = texts.get(li + 1).cloned().unwrap_or_default();
             let mut found = None;
             // A wrapped title ("…支出预" + "算表", "…经费及会议费" + "、培训费支出预算表") is
             // tried first when the next line is short or ends the title.
@@ -254,7 +256,7 @@ fn page_titles(pi: usize, p: &PageLayout, grammars: &GrammarSet) -> Vec<TitleHit
                 }
                 let (mut number, title) = split_label(&cand);
                 let prev_label = (number.is_none() && li > 0)
-                    .then(|| line_text(&p.lines[li - 1]))
+                    .then(|| texts[li - 1].clone())
                     .filter(|prev| is_label_only(prev));
                 let labelled = number.is_some() || prev_label.is_some();
                 if let Some(grammar) = classify(&title, labelled, grammars) {
@@ -424,7 +426,7 @@ pub fn department_from_titles(found: &[RawTable], grammars: &GrammarSet) -> Opti
 /// Titles listed in the document's contents whose table the body lacks.
 pub fn missing_tables(
     pages: &[PageLayout],
-    found: &[RawTable],
+    printed_titles: &[String],
     grammars: &GrammarSet,
 ) -> Vec<String> {
     let mut found_kinds: Option<Vec<String>> = None;
@@ -436,11 +438,9 @@ pub fn missing_tables(
         // A table printed but not read (its header not understood) is not missing: every
         // title found in the body counts.
         let found_kinds = found_kinds.get_or_insert_with(|| {
-            found
+            printed_titles
                 .iter()
-                .map(|f| f.title.clone())
-                .chain(find_titles(pages, grammars).into_iter().map(|h| h.title))
-                .filter_map(|t| kind_name(&t, grammars))
+                .filter_map(|t| kind_name(t, grammars))
                 .collect()
         });
         for l in &p.lines {
