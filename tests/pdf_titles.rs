@@ -50,7 +50,7 @@ fn contents_page_is_no_table_and_unknown_title_is_reported() {
         14.0,
         150.0,
         525.0,
-        "部门预算项目支出及其他支出预算表",
+        "部门预算资产配置及其他资金预算表",
     );
     b.text(p2, FontKind::Identity, 10.0, 40.0, 490.0, "单位：万元");
     b.text(p2, FontKind::Identity, 10.0, 40.0, 470.0, "合计");
@@ -65,7 +65,7 @@ fn contents_page_is_no_table_and_unknown_title_is_reported() {
     assert_eq!(unknown.len(), 1, "{:#?}", doc.warnings);
     assert!(unknown[0]
         .message
-        .contains("部门预算项目支出及其他支出预算表"));
+        .contains("部门预算资产配置及其他资金预算表"));
     assert_eq!(unknown[0].page, Some(2));
     // Nothing came from the contents page: no warning names page 1 or its titles.
     assert!(

@@ -187,6 +187,40 @@ fn ruled_cell(verticals: &[(f64, f64, f64)], h: &HeaderTok) -> Option<(f64, f64)
     Some((l, r))
 }
 
+/// Right edge of the row names: the text printed before each body line's first amount
+/// (codes before the name included).
+fn name_zone_right(body: &[(u32, f64, Vec<PTok>)]) -> f64 {
+    body.iter()
+        .flat_map(|(_, _, toks)| {
+            toks.iter()
+                .take_while(|t| !amount_like(t, true, false))
+                .map(|t| t.x1)
+        })
+        .fold(f64::MIN, f64::max)
+}
+
+/// In an unruled table, a header piece over no amount column, right of the row names, labels
+/// the nearest column that has no label of its own ("预算" centred over a wide column whose
+/// amounts sit at its right edge).
+fn place_beside<'a>(
+    pieces: &mut [Vec<&'a HeaderTok>],
+    extents: &[(f64, f64)],
+    unplaced: &[&'a HeaderTok],
+    names_end: f64,
+) {
+    let bare: Vec<bool> = pieces.iter().map(Vec::is_empty).collect();
+    for h in unplaced.iter().filter(|h| h.tok.x0 > names_end) {
+        let c = h.tok.center();
+        let nearest = (0..extents.len()).min_by(|&a, &b| {
+            let d = |k: usize| (c - (extents[k].0 + extents[k].1) / 2.0).abs();
+            d(a).total_cmp(&d(b))
+        });
+        if let Some(k) = nearest.filter(|&k| bare[k]) {
+            pieces[k].push(h);
+        }
+    }
+}
+
 /// Strips the "其中:" that marks a column as part of the one before it.
 fn strip_of_which(s: &str) -> &str {
     s.strip_prefix("其中:")
@@ -224,6 +258,8 @@ pub(super) fn printed_columns(
     };
     let mut pieces: Vec<Vec<&HeaderTok>> = vec![Vec::new(); extents.len()];
     let mut parents: Vec<Vec<&HeaderTok>> = vec![Vec::new(); extents.len()];
+    // Header pieces over no column (a label centred over a wide unruled column).
+    let mut unplaced: Vec<&HeaderTok> = Vec::new();
     for h in header {
         let (a, b) = (h.tok.x0, h.tok.x1);
         let c = (a + b) / 2.0;
@@ -250,12 +286,15 @@ pub(super) fn printed_columns(
             }
         }
         match over.as_slice() {
-            [] => {}
+            [] => unplaced.push(h),
             [k] => pieces[*k].push(h),
             // A banner over every column ("2026年预算数") tells none of them apart.
             many if many.len() == extents.len() && extents.len() > 2 => {}
             many => many.iter().for_each(|&k| parents[k].push(h)),
         }
+    }
+    if xs.len() < 2 {
+        place_beside(&mut pieces, &extents, &unplaced, name_zone_right(body));
     }
     let vocabulary = &g.vocabulary;
     extents
@@ -322,6 +361,18 @@ fn fit(p: &PrintedColumn, c: &ColumnDef, vocabulary: &Vocabulary) -> Option<(u8,
             1
         }
         None => return None,
+    };
+    // 总计 is the outermost total (总计 ⊇ 合计 ⊇ 小计): printed without a parent it is the
+    // grammar's grand total whatever label the grammar prints it by, so a 合计 beside it is a
+    // subtotal (Guangzhou's 总计 beside 财政拨款 合计).
+    let rank = if p.leaf == "总计"
+        && p.parents.is_empty()
+        && !c.label.contains('/')
+        && is_total(&normalize_label(&c.label))
+    {
+        4
+    } else {
+        rank
     };
     // Parents the grammar names and the header prints (either containing the other).
     let printed = p.parents.concat();
@@ -688,6 +739,40 @@ mod tests {
             ]
         );
         assert_eq!(readings[3], Reading::Derived("printed.某某支出.2".into()));
+    }
+
+    #[test]
+    fn a_label_centred_over_a_wide_unruled_column_labels_it() {
+        // "预算" centred over a column whose amounts sit at its right edge, far from the
+        // label; the names' own label stays with the names.
+        let g = national("general_budget_expenditure_by_economic");
+        let header = [
+            h(1, "部门预算支出经济科目", 60.0, 160.0),
+            h(1, "预算", 420.0, 440.0),
+        ];
+        let body = vec![
+            body_line(500.0, &[("730.00", 600.0)]),
+            body_line(480.0, &[("9.02", 600.0)]),
+        ];
+        let printed = printed_columns(&g, &header, &body, &[], &[]);
+        let paths: Vec<String> = printed.iter().map(PrintedColumn::path).collect();
+        assert_eq!(paths, ["预算"]);
+    }
+
+    #[test]
+    fn zongji_is_the_grand_total_beside_a_heji() {
+        // Guangzhou: 总计, then 财政拨款's 合计 printed without a parent the reader can see.
+        let g = national("project_expenditure");
+        let printed = [
+            column(200.0, 250.0, &[], "总计"),
+            column(250.0, 300.0, &[], "合计"),
+            column(300.0, 350.0, &[], "一般公共预算"),
+        ];
+        let (adapted, _) = adapt(&g, &printed).expect("adapts");
+        assert_eq!(
+            ids(&adapted),
+            ["total", "fiscal_appropriation", "income.general_budget"]
+        );
     }
 
     #[test]

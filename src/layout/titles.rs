@@ -665,7 +665,7 @@ mod tests {
             9,
             &[
                 &[(30.0, "表12")],
-                &[(300.0, "部门预算项目支出及其他支出预算表")],
+                &[(300.0, "部门预算资产配置及其他资金预算表")],
                 &[(30.0, "收支总表反映了部门全部收入和支出情况，详见表1。")],
                 &[(30.0, "合计"), (600.0, "12.50")],
             ],
@@ -673,7 +673,7 @@ mod tests {
         let set = GrammarSet::builtin();
         let hits = find_titles(std::slice::from_ref(&p), &set);
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].title, "部门预算项目支出及其他支出预算表");
+        assert_eq!(hits[0].title, "部门预算资产配置及其他资金预算表");
         assert_eq!(hits[0].grammar, None, "no grammar reads this kind");
     }
 }

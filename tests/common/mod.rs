@@ -69,13 +69,6 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
          预算12/13表 绩效目标表 forms not read (kept out of the amount score)",
     ),
     (
-        "guangzhou-petition-bureau-2026-budget.pdf",
-        "8 of 12 tables read; 表7 一般公共预算项目支出情况表（按经济分类科目） (p14-15), 表8 \
-         财政拨款安排的行政经费及“三公”经费预算表 (p15: 行政经费 and 三公 parts in one header), \
-         表11 部门预算基本支出预算表 (p18-20: source columns, no 人员经费/公用经费) not read; \
-         168 amounts missing",
-    ),
-    (
         "jiangsu-high-court-2019-budget.pdf",
         "12 of 12 tables read; p14 政府性基金预算财政拨款支出预算表 prints a lone \"0\" and is \
          read as empty (the key keeps the 0 as an amount)",
