@@ -954,3 +954,90 @@ fn an_amount_wrapped_inside_its_ruled_cell_is_one_amount() {
         doc.warnings
     );
 }
+
+#[test]
+fn a_summary_printing_its_expenditure_three_times_side_by_side_is_read() {
+    // Xi'an: 收入 | 支出 by function | by 部门 economic class | by 政府 economic class.
+    let bytes = wrapped_header_pdf(
+        false,
+        "部门综合预算收支总表",
+        &[80.0, 50.0, 110.0, 50.0, 130.0, 50.0, 130.0, 50.0],
+        &[
+            "项目",
+            "预算数",
+            "支出功能分类科目",
+            "预算数",
+            "部门预算支出经济分类科目",
+            "预算数",
+            "政府预算支出经济分类科目",
+            "预算数",
+        ],
+        &[
+            vec![
+                "一、财政拨款",
+                "9.00",
+                "一、一般公共服务支出",
+                "7.00",
+                "一、工资福利支出",
+                "6.00",
+                "一、机关工资福利支出",
+                "6.00",
+            ],
+            vec![
+                "",
+                "",
+                "二、教育支出",
+                "2.00",
+                "二、商品和服务支出",
+                "3.00",
+                "二、机关商品和服务支出",
+                "3.00",
+            ],
+            vec![
+                "收入总计",
+                "9.00",
+                "支出总计",
+                "9.00",
+                "支出总计",
+                "9.00",
+                "支出总计",
+                "9.00",
+            ],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "four-sided.pdf");
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.kind == "overview")
+        .unwrap_or_else(|| panic!("{:#?}", doc.warnings));
+    let rows: Vec<(String, String, Vec<String>)> = t
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.section.clone().unwrap_or_default(),
+                r.name.clone(),
+                r.amounts.iter().flatten().map(|d| d.to_string()).collect(),
+            )
+        })
+        .collect();
+    let find = |section: &str, name: &str| {
+        rows.iter()
+            .find(|r| r.0 == section && r.1 == name)
+            .map(|r| r.2.clone())
+            .unwrap_or_else(|| panic!("{section} {name}: {rows:#?}"))
+    };
+    assert_eq!(find("收入", "一、财政拨款"), ["9.00"]);
+    assert_eq!(find("支出", "二、教育支出"), ["2.00"]);
+    assert_eq!(
+        find("支出(部门预算支出经济分类)", "二、商品和服务支出"),
+        ["3.00"]
+    );
+    assert_eq!(
+        find("支出(政府预算支出经济分类)", "一、机关工资福利支出"),
+        ["6.00"]
+    );
+    assert_eq!(find("支出(政府预算支出经济分类)", "支出总计"), ["9.00"]);
+}
