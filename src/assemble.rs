@@ -381,7 +381,15 @@ fn keyed_row(
     let (code, code_kind, level) = if code.is_empty() {
         (None, None, if is_total { 0 } else { 1 })
     } else {
-        let k = kind.unwrap_or(CodeKind::Function);
+        // A code whose 类 is none of the subject classification's, in a subject-keyed table,
+        // is a unit's (单位编码 "121", "121001" over the unit's rows: Xi'an's 专项业务经费支出表);
+        // one of its 类 with the wrong length ("2060") is a misread subject code.
+        let k = match kind.unwrap_or(CodeKind::Function) {
+            k @ (CodeKind::Function | CodeKind::Economic) if !subject_class(k, &code) => {
+                CodeKind::Unit
+            }
+            k => k,
+        };
         match code_level(k, &code) {
             Some(level) => (Some(code), Some(k), level),
             None => {
@@ -411,6 +419,19 @@ fn keyed_row(
 /// classification 类 201-239 (支出功能分类), economic classification 301-399 (部门) and 501-599
 /// (政府预算支出经济分类).
 const SUBJECT_CODE_HEADS: [std::ops::RangeInclusive<u16>; 3] = [201..=239, 301..=399, 501..=599];
+
+/// Whether `code` starts with a 类 of the subject classification `kind` (its first three
+/// digits).
+fn subject_class(kind: CodeKind, code: &str) -> bool {
+    let Some(head) = code.get(..3).and_then(|h| h.parse::<u16>().ok()) else {
+        return false;
+    };
+    let heads = match kind {
+        CodeKind::Function => &SUBJECT_CODE_HEADS[..1],
+        _ => &SUBJECT_CODE_HEADS[1..],
+    };
+    heads.iter().any(|r| r.contains(&head))
+}
 
 /// A subject code fused with its name in one cell, split off: an optionally bracketed code of
 /// 3, 5 or 7 digits in the national classification's ranges, an optional separator, then a
@@ -937,6 +958,28 @@ mod tests {
         let g = grammar("expenditure_summary");
         let e = assemble(&raw(&["2060 x 1.00 1.00 0.00"]), &g).expect_err("4-digit code");
         assert!(e.message.contains("2060"), "{e}");
+    }
+
+    #[test]
+    fn a_code_outside_the_subject_classification_is_a_unit_code() {
+        let g = grammar("expenditure_summary");
+        let t = assemble(
+            &raw(&["121 某局 1.00 1.00 0.00", "121001 某局本级 1.00 1.00 0.00"]),
+            &g,
+        )
+        .expect("unit codes");
+        let keys: Vec<(Option<&str>, Option<CodeKind>, u8)> = t
+            .rows
+            .iter()
+            .map(|r| (r.code.as_deref(), r.code_kind, r.level))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (Some("121"), Some(CodeKind::Unit), 1),
+                (Some("121001"), Some(CodeKind::Unit), 2)
+            ]
+        );
     }
 
     #[test]
