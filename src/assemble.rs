@@ -172,9 +172,11 @@ pub fn assemble(raw: &RawTable, g: &Grammar) -> Result<Table, TableError> {
 fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> {
     let n = g.columns.len();
     let mut sides: Vec<Vec<Row>> = vec![Vec::new(); g.sections.len()];
+    // Per section: where each row's label starts and the row's level, in printed order.
+    let mut indents: Vec<Vec<(f64, u8)>> = vec![Vec::new(); g.sections.len()];
     for l in &raw.lines {
         // Per section: its label and amounts on this line.
-        let mut segs: Vec<(String, Vec<Option<Decimal>>, bool, bool)> = Vec::new();
+        let mut segs: Vec<SideSegment> = Vec::new();
         for sec in &g.sections {
             let in_side = |t: &&Token| {
                 t.column
@@ -196,10 +198,14 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
                     any = true;
                 }
             }
-            segs.push((label, amounts, any, !toks.is_empty()));
+            let x0 = toks
+                .iter()
+                .find(|t| t.kind != TokenKind::Number)
+                .and_then(|t| t.x0);
+            segs.push((label, amounts, any, !toks.is_empty(), x0));
         }
         span_labels(&mut segs);
-        for (side, (label, amounts, any, present)) in segs.into_iter().enumerate() {
+        for (side, (label, amounts, any, present, x0)) in segs.into_iter().enumerate() {
             if !present {
                 continue;
             }
@@ -229,8 +235,11 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
                     let level = match label_ordinal(&label) {
                         Some(o) => o.level.min(3),
                         None if g.total_labels.iter().any(|t| label.contains(t.as_str())) => 0,
-                        None => 1,
+                        None => indent_level(&indents[side], x0),
                     };
+                    if let Some(x) = x0 {
+                        indents[side].push((x, level));
+                    }
                     rows.push(Row {
                         code: None,
                         code_kind: None,
@@ -250,10 +259,40 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
     Ok(sides.concat())
 }
 
+/// One section's part of a printed line: label, amounts, whether any amount is printed,
+/// whether anything is, and where the label starts.
+type SideSegment = (String, Vec<Option<Decimal>>, bool, bool, Option<f64>);
+
+/// Points a label must be indented past another to be its child.
+const INDENT_STEP: f64 = 3.0;
+
+/// The level of an unnumbered label from its indentation: that of the last row above it that
+/// starts where it does, else one deeper than the last row above that starts left of it
+/// (a 款 "信访事务" under "一、一般公共服务支出", its 项 "行政运行" further in), looking no
+/// further up than the last total row; 1 where nothing tells (text dumps, the first row).
+fn indent_level(above: &[(f64, u8)], x0: Option<f64>) -> u8 {
+    let Some(x) = x0 else {
+        return 1;
+    };
+    for &(ax, level) in above.iter().rev() {
+        if level == 0 {
+            // Rows after a total (上年结转 after 本年收入合计) nest under nothing above it.
+            return 1;
+        }
+        if (ax - x).abs() < INDENT_STEP {
+            return level;
+        }
+        if ax < x - INDENT_STEP {
+            return (level + 1).min(3);
+        }
+    }
+    1
+}
+
 /// A label printed across sections: a label without amounts followed, on the same line, by
 /// amounts without a label in the next section ("支出合计" over 功能分类, its amount under
 /// 支出用途) is one row, in the section of its amounts.
-fn span_labels(segs: &mut [(String, Vec<Option<Decimal>>, bool, bool)]) {
+fn span_labels(segs: &mut [SideSegment]) {
     for k in 1..segs.len() {
         let (left, right) = segs.split_at_mut(k);
         let (a, b) = (&mut left[k - 1], &mut right[0]);
@@ -961,6 +1000,23 @@ mod tests {
     }
 
     #[test]
+    fn an_unnumbered_label_takes_its_level_from_its_indentation() {
+        // "一、一般公共服务支出" at 543 (level 1 by its ordinal), "信访事务" at 553, "行政运行"
+        // and "信访业务" at 563; after a total row nothing nests.
+        let mut above = vec![(543.0, 1)];
+        assert_eq!(indent_level(&above, Some(553.0)), 2);
+        above.push((553.0, 2));
+        assert_eq!(indent_level(&above, Some(563.0)), 3);
+        above.push((563.0, 3));
+        assert_eq!(indent_level(&above, Some(563.5)), 3);
+        assert_eq!(indent_level(&above, Some(553.0)), 2);
+        above.push((700.0, 0));
+        assert_eq!(indent_level(&above, Some(560.0)), 1);
+        // Text dumps know no positions.
+        assert_eq!(indent_level(&above, None), 1);
+    }
+
+    #[test]
     fn a_code_outside_the_subject_classification_is_a_unit_code() {
         let g = grammar("expenditure_summary");
         let t = assemble(
@@ -1069,6 +1125,7 @@ mod tests {
                             line: i as u32 + 1,
                             page: 1,
                             column,
+                            x0: None,
                         })
                         .collect(),
                 })

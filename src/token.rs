@@ -22,6 +22,8 @@ pub struct Token {
     pub page: u32,
     /// Column index from geometry, where the reader knows it (PDF); `None` for text dumps.
     pub column: Option<usize>,
+    /// Left edge on the page (PDF points), where the reader knows it; `None` for text dumps.
+    pub x0: Option<f64>,
 }
 
 /// What a piece of text is.
@@ -134,6 +136,7 @@ pub fn tokenize_line(text: &str, line: u32, page: u32) -> impl Iterator<Item = T
         line,
         page,
         column: None,
+        x0: None,
     })
 }
 

@@ -301,6 +301,10 @@ pub(super) fn region(
         if let Some(adapted) = read.grammar {
             raw.derived_columns = read.derived;
             raw.grammar = Some(std::sync::Arc::new(adapted));
+        } else if raw.grammar.is_none() {
+            // The columns are located for this grammar: assembling must use it, not another
+            // the title and header might choose (their indexes would not match).
+            raw.grammar = Some(std::sync::Arc::new(g.clone()));
         }
         if let Some(why) = read.by_identities {
             raw.columns_by_identities.get_or_insert(why);

@@ -229,6 +229,7 @@ pub(super) fn rows(
                 line: line_no,
                 page: *page,
                 column: Some(group),
+                x0: None,
             });
         }
         for t in toks {
@@ -242,6 +243,7 @@ pub(super) fn rows(
                     line: line_no,
                     page: *page,
                     column: col,
+                    x0: Some(t.x0),
                 });
             } else if kind == TokenKind::Number
                 && t.text.bytes().all(|b| b.is_ascii_digit())
@@ -279,6 +281,7 @@ pub(super) fn rows(
                     line: line_no,
                     page: *page,
                     column,
+                    x0: Some(t.x0),
                 });
             }
         }
@@ -305,6 +308,7 @@ pub(super) fn rows(
                     line: line_no,
                     page: *page,
                     column: None,
+                    x0: None,
                 },
             );
         }

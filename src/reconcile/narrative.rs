@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 
 /// A number of the prose the checks can take (see [`super::interval::printable`]).
 fn readable(s: &str) -> Option<Decimal> {
-    Decimal::from_str(s)
+    Decimal::from_str(&s.replace(',', ""))
         .ok()
         .filter(|v| super::interval::printable(*v))
 }
@@ -29,7 +29,9 @@ fn re(s: &str) -> Regex {
     Regex::new(s).unwrap_or_else(|e| unreachable!("static regex {s}: {e}"))
 }
 
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| re(r"(\d+(?:\.\d+)?)(万元|元)"));
+/// An amount of the prose with its unit: "707.83万元", "211,000.00元" (thousands separators).
+static AMOUNT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(万元|元)"));
 static SHARE: LazyLock<Regex> = LazyLock::new(|| re(r"^[，,]?占比?(\d+(?:\.\d+)?)%"));
 static YOY: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -357,6 +359,33 @@ pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
     for (k, st) in sts.iter().enumerate() {
         // 1. The amount against the table figure its subject names.
         match tie(e, &st.subject) {
+            // A column the table prints no figure under (a one-column 预算数 table read under a
+            // template with 人员经费/公用经费): nothing to compare, not a zero.
+            Some((ti, ri, ci))
+                if e.doc.tables[ti]
+                    .rows
+                    .iter()
+                    .all(|r| r.amounts.get(ci).copied().flatten().is_none()) =>
+            {
+                sum.tied += 1;
+                let stated = narrative_term(e.narrative_by_page, st, st.amount, st.unit, "");
+                let cell = e.term((ti, ri, ci), Role::Part);
+                let column = e.doc.tables[ti]
+                    .columns
+                    .get(ci)
+                    .map_or("", |c| c.label.as_str());
+                e.unparsed(
+                    "narrative.amount",
+                    format!(
+                        "narrative {} {}: {} names the column {column} of {}, which prints no figure",
+                        e.where_word(),
+                        st.line,
+                        st.subject,
+                        e.table_label(ti)
+                    ),
+                    vec![stated, cell],
+                );
+            }
             Some(a) => {
                 sum.tied += 1;
                 let stated = narrative_term(e.narrative_by_page, st, st.amount, st.unit, "");
@@ -534,6 +563,17 @@ mod tests {
         let got = explanation_lines(&lines);
         assert_eq!(got.len(), 3);
         assert_eq!(got[1].1, "本年收入合计 2946.25 万元");
+    }
+
+    #[test]
+    fn amounts_with_thousands_separators_are_whole() {
+        // Regression (Hangzhou 交通运输局): "211,000.00万元" was read as 0.00.
+        let t = "政府性基金当年拨款221,670.92万元，其中：车辆通行费211,000.00万元，占95.2%；其他10,493.00万元，占4.7%。";
+        let s = statements(t, 1);
+        let amounts: Vec<Decimal> = s.iter().map(|st| st.amount).collect();
+        assert_eq!(amounts, [d("221670.92"), d("211000.00"), d("10493.00")]);
+        assert_eq!(s[1].subject, "车辆通行费");
+        assert_eq!(s[1].share, Some(d("95.2")));
     }
 
     #[test]
