@@ -247,6 +247,9 @@ pub(super) fn region(
             .filter(|h| h.tok.text == "类")
             .map(|h| h.tok.x0 - 8.0)
             .collect();
+        if xs.len() != g.panels {
+            xs = repeated_label_starts(&header, g.panels);
+        }
         xs.sort_by(|a, b| a.total_cmp(b));
         if xs.len() != g.panels {
             return Err(format!(
@@ -335,6 +338,30 @@ pub(super) fn region(
     }
     raw.lines = lines;
     Ok(raw)
+}
+
+/// Where side-by-side panels start when no 类 label marks them: at the header label printed
+/// once per panel whose first print is leftmost ("经济分类" over each panel's 科目编码 column,
+/// the 7-digit layout of Shanghai's 基本支出决算表). Empty when no label repeats so.
+fn repeated_label_starts(header: &[HeaderTok], panels: usize) -> Vec<f64> {
+    let mut by_text: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    for h in header {
+        let t: String = h.tok.text.chars().filter(|c| !c.is_whitespace()).collect();
+        if !t.is_empty() {
+            by_text.entry(t).or_default().push(h.tok.x0);
+        }
+    }
+    by_text
+        .into_values()
+        .filter(|xs| xs.len() == panels)
+        .map(|mut xs| {
+            xs.sort_by(f64::total_cmp);
+            xs
+        })
+        .filter(|xs| xs.windows(2).all(|w| w[1] - w[0] > 20.0))
+        .min_by(|a, b| a[0].total_cmp(&b[0]))
+        .map(|xs| xs.into_iter().map(|x| x - 8.0).collect())
+        .unwrap_or_default()
 }
 
 /// How a panel's columns were read.
@@ -504,4 +531,26 @@ fn title_repeat(t: &str, raw: &RawTable) -> bool {
     !t.is_empty()
         && (raw.number.as_deref().is_some_and(|n| squeeze(n) == t)
             || squeeze(&raw.title).contains(&t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::header::test_support::h;
+
+    #[test]
+    fn panels_start_at_the_label_each_prints_once() {
+        // Two panels of 经济分类科目编码 | 科目名称 | 决算数, no 类 labels.
+        let header = [
+            h(1, "经济分类", 66.0, 108.0),
+            h(1, "经济分类", 305.0, 347.0),
+            h(2, "科目名称", 149.0, 190.0),
+            h(2, "决算数", 246.0, 277.0),
+            h(2, "科目名称", 395.0, 437.0),
+            h(2, "决算数", 491.0, 522.0),
+        ];
+        assert_eq!(repeated_label_starts(&header, 2), [58.0, 297.0]);
+        // A label printed once per panel must be printed that many times.
+        assert!(repeated_label_starts(&header, 3).is_empty());
+    }
 }

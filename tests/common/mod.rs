@@ -74,12 +74,6 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
          read as empty (the key keeps the 0 as an amount)",
     ),
     (
-        "shanghai-putuo-social-work-2024-final-accounts.pdf",
-        "一般公共预算财政拨款基本支出决算表 (p13) not read: 'expected 2 side-by-side panels, \
-         found 0' (7-digit codes in one column per panel, no 类/款 labels), and so reported \
-         missing from the body; 8 of 9 tables read",
-    ),
-    (
         "xian-petition-bureau-2026-budget.pdf",
         "7 of 14 tables read; 表1 收支总表 and 表4 财政拨款收支总表 (p19, p22: four amount \
          sides, two amounts of a line in one located column), 表3 支出总表 (p21: unit-coded rows, \
