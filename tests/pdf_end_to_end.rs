@@ -1044,3 +1044,54 @@ fn a_summary_printing_its_expenditure_three_times_side_by_side_is_read() {
     );
     assert_eq!(find("支出(政府预算支出经济分类)", "支出总计"), ["9.00"]);
 }
+
+#[test]
+fn a_table_goes_on_over_a_page_that_repeats_only_its_long_header() {
+    // Xi'an's 表6: page 2 prints the header again (one long line) but not the title.
+    let cols = [70.0, 230.0, 80.0, 80.0, 80.0];
+    let header = [
+        "科目编码",
+        "科目名称（按支出功能分类科目的类款项）",
+        "合计",
+        "基本支出",
+        "项目支出",
+    ];
+    let mut b = PdfBuilder::new();
+    table_page(
+        &mut b,
+        false,
+        "部门支出总表",
+        &cols,
+        &header,
+        &[vec!["201", "一般公共服务支出", "9.00", "5.00", "4.00"]],
+        Grid::ThinFilled,
+    );
+    let p = b.page();
+    b.table(
+        p,
+        &Table {
+            x: 40.0,
+            top: 540.0,
+            cols: cols.to_vec(),
+            row_height: 20.0,
+            size: 10.0,
+            fonts: vec![FontKind::Identity; cols.len()],
+            header: 1,
+            rows: vec![
+                header.to_vec(),
+                vec!["205", "教育支出", "3.00", "3.00", "0.00"],
+                vec!["", "合计", "12.00", "8.00", "4.00"],
+            ],
+            grid: Grid::ThinFilled,
+        },
+    );
+    let doc = convert(&b.build(), "long-header-continued.pdf");
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.kind == "expenditure_summary")
+        .unwrap_or_else(|| panic!("{:#?}", doc.warnings));
+    assert_eq!((t.first_page, t.last_page), (1, 2), "{:#?}", doc.warnings);
+    let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["一般公共服务支出", "教育支出", "合计"]);
+}

@@ -218,7 +218,9 @@ pub(super) fn region(
                     k < 25
                         && lines[..k].iter().all(|l| {
                             let t = line_text(l);
-                            !is_part_heading(&t) && t.chars().count() <= 30
+                            // Short lines (a wrapped label, the unit) or the header printed again.
+                            !is_part_heading(&t)
+                                && (t.chars().count() <= 30 || header_repeat(&t, &raw.header))
                         })
                 });
             // A header that runs onto the next page (its column labels not all found yet)
