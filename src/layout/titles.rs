@@ -68,6 +68,16 @@ fn contents_entry(t: &str) -> bool {
     re(&R, r"表(?:[.．…·。\-—\s]*)\d{1,3}$").is_match(t)
 }
 
+/// A contents heading: "目录" (letter-spaced or not), or a title ending in it ("2026年部门预算
+/// 目录"); not a header label that ends in it ("指导性目录" over 政府购买服务 categories).
+fn contents_heading(t: &str) -> bool {
+    t.starts_with("目录")
+        || t.ends_with("目录")
+            && ["预算", "决算", "部门", "单位"]
+                .iter()
+                .any(|w| t.contains(w))
+}
+
 /// A contents line without its leaders and page number.
 fn strip_contents_tail(t: &str) -> &str {
     t.trim_end_matches(|c: char| {
@@ -85,7 +95,7 @@ fn is_contents_page(p: &PageLayout, grammars: &GrammarSet) -> bool {
     if texts
         .iter()
         .take(4)
-        .any(|t| t.split_whitespace().collect::<String>().contains("目录"))
+        .any(|t| contents_heading(&t.split_whitespace().collect::<String>()))
     {
         return true;
     }
@@ -657,6 +667,15 @@ mod tests {
         };
         assert_eq!(titles(&[part(15), part(16), part(17)]).len(), 1);
         assert_eq!(titles(&[part(15), part(16), part(17), part(18)]).len(), 1);
+    }
+
+    #[test]
+    fn a_contents_heading_is_not_a_header_label_ending_in_mulu() {
+        assert!(contents_heading("目录"));
+        assert!(contents_heading("目录："));
+        assert!(contents_heading("2026年部门预算目录"));
+        assert!(!contents_heading("指导性目录"));
+        assert!(!contents_heading("政府采购目录"));
     }
 
     #[test]
