@@ -109,6 +109,7 @@ mod tests {
             name_end: 100.0,
             text_centers: Vec::new(),
             unprinted: Vec::new(),
+            printed_leaves: Vec::new(),
         }
     }
 

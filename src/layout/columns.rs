@@ -542,6 +542,7 @@ pub(super) fn derived_geometry(
             name_end,
             text_centers: Vec::new(),
             unprinted: Vec::new(),
+            printed_leaves: Vec::new(),
         },
         readings,
     ))

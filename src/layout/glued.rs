@@ -121,6 +121,7 @@ mod tests {
             name_end: 150.0,
             text_centers: Vec::new(),
             unprinted: Vec::new(),
+            printed_leaves: Vec::new(),
         }
     }
 

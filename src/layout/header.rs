@@ -22,6 +22,10 @@ pub(super) struct ColumnGeometry {
     pub(super) text_centers: Vec<f64>,
     /// Leaf labels of grammar columns the header does not print (their centre is NaN).
     pub(super) unprinted: Vec<String>,
+    /// Per grammar column located by labels: the synonym the header prints for its label
+    /// ("总计" for 合计), `None` where it prints the grammar's own label (or is not located
+    /// by labels). Empty for columns read from the printed header, which carry their path.
+    pub(super) printed_leaves: Vec<Option<String>>,
 }
 
 impl ColumnGeometry {
@@ -218,17 +222,27 @@ fn locate_column(
     after: f64,
     used: &[f64],
 ) -> Option<(f64, f64)> {
-    let mut best: Option<(u8, f64, f64)> = None;
+    locate_variant(variants, header, after, used).map(|(a, b, _)| (a, b))
+}
+
+/// [`locate_column`], with the index of the variant found (0: the grammar's own label).
+fn locate_variant(
+    variants: &[String],
+    header: &[HeaderTok],
+    after: f64,
+    used: &[f64],
+) -> Option<(f64, f64, usize)> {
+    let mut best: Option<(u8, f64, f64, usize)> = None;
     for (k, v) in variants.iter().enumerate() {
         let Some((rank, x0, x1)) = locate(v, header, after, used) else {
             continue;
         };
         let rank = if k == 0 { rank } else { rank + SYNONYM_RANK };
-        if best.is_none_or(|(r, _, _)| rank < r) {
-            best = Some((rank, x0, x1));
+        if best.is_none_or(|(r, _, _, _)| rank < r) {
+            best = Some((rank, x0, x1, k));
         }
     }
-    best.map(|(_, a, b)| (a, b))
+    best.map(|(_, a, b, k)| (a, b, k))
 }
 
 /// The leaf of a label path ("基本支出/人员经费" → "人员经费").
@@ -382,15 +396,21 @@ pub(super) fn geometry(
     // print their columns in another order than the grammar lists them (三公: 公务接待费
     // before or after 公务用车…), found anywhere not yet taken.
     let any_order = g.layout != Layout::TwoSided;
+    let mut printed_leaves = Vec::with_capacity(g.columns.len());
     for c in &g.columns {
         let variants = g.vocabulary.variants(leaf(&c.label));
-        let found = locate_column(&variants, &normalized, after, &centers).or_else(|| {
+        let found = locate_variant(&variants, &normalized, after, &centers).or_else(|| {
             any_order
-                .then(|| locate_column(&variants, &normalized, f64::MIN, &centers))
+                .then(|| locate_variant(&variants, &normalized, f64::MIN, &centers))
                 .flatten()
         });
+        printed_leaves.push(
+            found
+                .filter(|&(_, _, k)| k > 0)
+                .and_then(|(_, _, k)| variants.get(k).cloned()),
+        );
         match found {
-            Some((x0, x1)) => {
+            Some((x0, x1, _)) => {
                 let center = (x0 + x1) / 2.0;
                 centers.push(center);
                 after = after.max(center);
@@ -452,6 +472,7 @@ pub(super) fn geometry(
         },
         text_centers,
         unprinted,
+        printed_leaves,
     })
 }
 

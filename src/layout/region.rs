@@ -303,13 +303,25 @@ pub(super) fn region(
         )
         .map_err(|e| format!("{}: {e}", raw.display_name()))?;
         let geo = read.geometry;
+        // Located labels as the header prints them ("总计" where the grammar says 合计).
+        let relabel = |mut located: Grammar| {
+            for (c, printed) in located.columns.iter_mut().zip(&geo.printed_leaves) {
+                if let Some(leaf) = printed {
+                    c.label = match c.label.rsplit_once('/') {
+                        Some((parents, _)) => format!("{parents}/{leaf}"),
+                        None => leaf.clone(),
+                    };
+                }
+            }
+            located
+        };
         if let Some(adapted) = read.grammar {
             raw.derived_columns = read.derived;
-            raw.grammar = Some(std::sync::Arc::new(adapted));
+            raw.grammar = Some(std::sync::Arc::new(relabel(adapted)));
         } else if raw.grammar.is_none() {
             // The columns are located for this grammar: assembling must use it, not another
             // the title and header might choose (their indexes would not match).
-            raw.grammar = Some(std::sync::Arc::new(g.clone()));
+            raw.grammar = Some(std::sync::Arc::new(relabel(g.clone())));
         }
         if let Some(why) = read.by_identities {
             raw.columns_by_identities.get_or_insert(why);
