@@ -252,6 +252,7 @@ fn page_titles(pi: usize, p: &PageLayout, grammars: &GrammarSet) -> Vec<TitleHit
             if !next.is_empty()
                 && !next.contains("单位")
                 && !t.ends_with('表')
+                && !t.ends_with('。')
                 && !amount_in(&t)
                 && split_label(&next).0.is_none()
                 && (next_n <= 6 || next_n <= 20 && next.ends_with('表'))
@@ -667,6 +668,23 @@ mod tests {
         };
         assert_eq!(titles(&[part(15), part(16), part(17)]).len(), 1);
         assert_eq!(titles(&[part(15), part(16), part(17), part(18)]).len(), 1);
+    }
+
+    #[test]
+    fn a_title_under_a_sentence_is_not_joined_to_it() {
+        // Xi'an prints its 培训费明细表 inside the explanation, right under a sentence.
+        let p = page(
+            14,
+            &[
+                &[(30.0, "增长的主要原因是：代管项目相关人员专题培训。")],
+                &[(300.0, "培训费明细表")],
+                &[(30.0, "序号"), (200.0, "培训名称"), (600.0, "金额")],
+                &[(30.0, "1"), (200.0, "党务干部培训"), (600.0, "7.28")],
+            ],
+        );
+        let hits = find_titles(std::slice::from_ref(&p), &GrammarSet::builtin());
+        let titles: Vec<&str> = hits.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(titles, ["培训费明细表"]);
     }
 
     #[test]

@@ -69,11 +69,11 @@ pub const NOT_YET_READ: &[(&str, &str)] = &[
     ),
     (
         "xian-petition-bureau-2026-budget.pdf",
-        "12 of 14 tables read, 443 of 447 amounts; the 培训费明细表 (p14-15: a table printed \
-         inside the narrative without a 表 label, 4 amounts) is not found, and 表11 \
-         财政拨款上年结转资金支出表 (p30, printed empty) has no grammar; the 三公 table (p32) is \
-         read but its wrapped header cells give mixed label paths (因公出国小计(境)费用), so the \
-         key total 当年“三公”经费预算小计 is not found with its column",
+        "13 of 14 tables read, 447 of 447 amounts; 表11 财政拨款上年结转资金支出表 (p30, \
+         printed empty) has no grammar; the 培训费明细表 (p14-15) also gives its 人数 counts \
+         (not amounts in the key); the 三公 table (p32) is read but its wrapped header cells give \
+         mixed label paths (因公出国小计(境)费用), so the key total 当年“三公”经费预算小计 is \
+         not found with its column",
     ),
 ];
 
