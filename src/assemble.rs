@@ -490,8 +490,7 @@ fn fused_code(name: &str) -> Option<(&str, &str)> {
     if ![3, 5, 7].contains(&digits) {
         return None;
     }
-    let head: u16 = code.get(..3)?.parse().ok()?;
-    if !SUBJECT_CODE_HEADS.iter().any(|r| r.contains(&head)) {
+    if !subject_class(CodeKind::Function, code) && !subject_class(CodeKind::Economic, code) {
         return None;
     }
     if bracketed {

@@ -293,15 +293,14 @@ pub(super) fn region(
             })
             .filter(|(_, _, toks)| !toks.is_empty())
             .collect();
-        let read = read_columns(
-            g,
-            alternatives,
-            &panel_header,
-            &panel_body,
+        let panel = Panel {
+            header: &panel_header,
+            body: &panel_body,
             verticals,
-            (lo, hi),
-        )
-        .map_err(|e| format!("{}: {e}", raw.display_name()))?;
+            y_range: (lo, hi),
+        };
+        let read = read_columns(g, alternatives, &panel)
+            .map_err(|e| format!("{}: {e}", raw.display_name()))?;
         let geo = read.geometry;
         // Located labels as the header prints them ("总计" where the grammar says 合计).
         let relabel = |mut located: Grammar| {
@@ -359,11 +358,12 @@ pub(super) fn region(
 /// the 7-digit layout of Shanghai's 基本支出决算表). Empty when no label repeats so.
 fn repeated_label_starts(header: &[HeaderTok], panels: usize) -> Vec<f64> {
     let mut by_text: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
-    for h in header {
-        let t: String = h.tok.text.chars().filter(|c| !c.is_whitespace()).collect();
-        if !t.is_empty() {
-            by_text.entry(t).or_default().push(h.tok.x0);
-        }
+    // Tokens hold no white space (split at it).
+    for h in header.iter().filter(|h| !h.tok.text.is_empty()) {
+        by_text
+            .entry(h.tok.text.clone())
+            .or_default()
+            .push(h.tok.x0);
     }
     by_text
         .into_values()
@@ -376,6 +376,16 @@ fn repeated_label_starts(header: &[HeaderTok], panels: usize) -> Vec<f64> {
         .min_by(|a, b| a[0].total_cmp(&b[0]))
         .map(|xs| xs.into_iter().map(|x| x - 8.0).collect())
         .unwrap_or_default()
+}
+
+/// What a panel's columns are read from: its header pieces, its body lines, the page's
+/// vertical rulings and the body's y extent.
+#[derive(Clone, Copy)]
+struct Panel<'a> {
+    header: &'a [HeaderTok],
+    body: &'a [(u32, f64, Vec<PTok>)],
+    verticals: &'a [(f64, f64, f64)],
+    y_range: (f64, f64),
 }
 
 /// How a panel's columns were read.
@@ -399,11 +409,14 @@ struct ColumnReading {
 fn read_columns(
     g: &Grammar,
     alternatives: &[&Grammar],
-    header: &[HeaderTok],
-    body: &[(u32, f64, Vec<PTok>)],
-    verticals: &[(f64, f64, f64)],
-    y_range: (f64, f64),
+    panel: &Panel,
 ) -> Result<ColumnReading, String> {
+    let Panel {
+        header,
+        body,
+        verticals,
+        y_range,
+    } = *panel;
     let by_labels = |g: &Grammar| {
         geometry(g, header, verticals, y_range)
             .and_then(|geo| geo.check_unprinted(body).map(|()| geo))
@@ -413,9 +426,7 @@ fn read_columns(
     let located = |grammar: &Grammar, geometry: ColumnGeometry, own: bool| {
         let fit = identity_fit(grammar, &geometry, body);
         if fit.fails > 0 {
-            if let Ok(mut printed) =
-                printed_reading(g, alternatives, header, body, verticals, y_range)
-            {
+            if let Ok(mut printed) = printed_reading(g, alternatives, panel) {
                 let adapted = printed.grammar.as_ref().unwrap_or(g);
                 let better = identity_fit(adapted, &printed.geometry, body);
                 if better.better_than(fit) {
@@ -447,7 +458,7 @@ fn read_columns(
             return Ok(located(alt, geometry, false));
         }
     }
-    printed_reading(g, alternatives, header, body, verticals, y_range)
+    printed_reading(g, alternatives, panel)
         .map_err(|derived_error| format!("{first_error}; {derived_error}"))
 }
 
@@ -457,11 +468,14 @@ fn read_columns(
 fn printed_reading(
     g: &Grammar,
     alternatives: &[&Grammar],
-    header: &[HeaderTok],
-    body: &[(u32, f64, Vec<PTok>)],
-    verticals: &[(f64, f64, f64)],
-    y_range: (f64, f64),
+    panel: &Panel,
 ) -> Result<ColumnReading, String> {
+    let Panel {
+        header,
+        body,
+        verticals,
+        y_range,
+    } = *panel;
     // (columns named, identity checks holding, failing as a negative count)
     let mut best: Option<((usize, usize, i64), ColumnReading)> = None;
     let mut derived_error = String::new();
@@ -540,11 +554,8 @@ fn header_repeat(t: &str, header: &str) -> bool {
 /// Whether a line repeats the table's label or title (printed again on a continuation page,
 /// "表4" above "基本支出总表").
 fn title_repeat(t: &str, raw: &RawTable) -> bool {
-    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    !t.is_empty()
-        && (raw.number.as_deref().is_some_and(|n| squeeze(n) == t)
-            || squeeze(&raw.title).contains(&t))
+    // All three are white space removed already (line text, number and title).
+    !t.is_empty() && (raw.number.as_deref() == Some(t) || raw.title.contains(t))
 }
 
 #[cfg(test)]
