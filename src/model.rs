@@ -143,6 +143,16 @@ pub struct Column {
     pub section: Option<String>,
 }
 
+impl Column {
+    /// The printed header of the column read top-down, its levels separated by one space
+    /// ("基本支出 人员经费"): what facts.csv calls `column_label`. Printed labels hold no white
+    /// space of their own (it is removed when they are normalised), so removing the spaces gives
+    /// back the header text as printed ("基本支出人员经费").
+    pub fn printed_header(&self) -> String {
+        self.label.replace('/', " ")
+    }
+}
+
 fn is_amount(k: &ColumnKind) -> bool {
     *k == ColumnKind::Amount
 }
@@ -233,5 +243,26 @@ impl Table {
             .iter()
             .map(|r| r.amounts.iter().filter(|a| a.is_some()).count())
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_printed_header_separates_its_levels_with_a_space() {
+        let column = |label: &str| Column {
+            id: "x".into(),
+            label: label.into(),
+            kind: ColumnKind::Amount,
+            section: None,
+        };
+        assert_eq!(column("基本支出/人员经费").printed_header(), "基本支出 人员经费");
+        assert_eq!(
+            column("2026年预算数/年初预算数/小计").printed_header(),
+            "2026年预算数 年初预算数 小计"
+        );
+        assert_eq!(column("合计").printed_header(), "合计");
     }
 }

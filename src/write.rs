@@ -432,7 +432,7 @@ pub fn facts(doc: &Document) -> Vec<[String; 12]> {
                     r.code.clone().unwrap_or_default(),
                     r.name.clone(),
                     c.id.clone(),
-                    c.label.clone(),
+                    c.printed_header(),
                     v.to_string(),
                     unit,
                     yuan,
