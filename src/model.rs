@@ -258,7 +258,10 @@ mod tests {
             kind: ColumnKind::Amount,
             section: None,
         };
-        assert_eq!(column("基本支出/人员经费").printed_header(), "基本支出 人员经费");
+        assert_eq!(
+            column("基本支出/人员经费").printed_header(),
+            "基本支出 人员经费"
+        );
         assert_eq!(
             column("2026年预算数/年初预算数/小计").printed_header(),
             "2026年预算数 年初预算数 小计"

@@ -238,6 +238,11 @@ pub fn identities(e: &mut Engine) {
             let (Some(pcs), Some(mcs)) = (cols(&id.parts), cols(&id.minus)) else {
                 continue;
             };
+            // An identity of columns the table has none of (the by-source variant's 合计 =
+            // Σ sources, on a table read without sources) does not apply to it.
+            if pcs.is_empty() && mcs.is_empty() {
+                continue;
+            }
             let pcs = through_sub_columns(t, &rules, id, pcs);
             let label = e.table_label(ti);
             // A table that prints none of the parts (one 预算数 column read under a grammar
@@ -264,6 +269,31 @@ pub fn identities(e: &mut Engine) {
                         None,
                     );
                 }
+                continue;
+            }
+            // A total column the table prints in no row (a header over its parts with no
+            // column of its own: Hangzhou's 财政拨款收入 over 一般公共预算 and 政府性基金) has
+            // no figure to check: said once instead of a missing total on every row.
+            if !column_printed(t, tc) {
+                let parts: Vec<String> = pcs
+                    .iter()
+                    .chain(&mcs)
+                    .filter(|&&c| column_printed(t, c))
+                    .map(|&c| t.columns[c].label.clone())
+                    .collect();
+                let (table, kind, page) = (label.clone(), t.kind.clone(), t.first_page);
+                e.table_finding(
+                    &format!("identity.{}.{}", id.table, id.total),
+                    super::Severity::Unparsed,
+                    format!(
+                        "{label} prints no figure under {} in any row, so it is not checked against {}",
+                        t.columns[tc].label,
+                        parts.join(", ")
+                    ),
+                    (table, kind),
+                    Some(page),
+                    None,
+                );
                 continue;
             }
             let t = &e.doc.tables[ti];

@@ -1752,3 +1752,58 @@ fn a_part_printed_only_through_its_sub_columns_is_their_sum() {
         r.findings
     );
 }
+
+#[test]
+fn a_total_column_printed_in_no_row_is_reported_once_not_missing_on_every_row() {
+    // Hangzhou 支出预算总表 read under the national grammar: 基本支出 is a header over 人员支出
+    // and 日常公用支出 with no column of its own, so 基本支出 = 人员 + 公用 has no total to
+    // check. It was a missing total on every row.
+    let cols: &[(&str, &str)] = &[
+        ("total", "总计"),
+        ("basic_expenditure", "基本支出"),
+        ("basic_expenditure.personnel", "基本支出/人员支出"),
+        ("basic_expenditure.public", "基本支出/日常公用支出"),
+        ("project_expenditure", "项目支出"),
+    ];
+    let rows = vec![
+        total(
+            "合计",
+            &["99230.46", "", "58486.35", "12237.94", "28506.17"],
+            10,
+        ),
+        coded(
+            "204",
+            "公共安全支出",
+            &["76468.81", "", "48594.69", "12236.14", "15637.98"],
+            11,
+        ),
+    ];
+    let mut t = table("表3", "expenditure_summary", "x.toml", cols, rows);
+    t.grammar = "national/03-expenditure_summary.toml".into();
+    let mut doc = sample_doc();
+    doc.tables = vec![t];
+    let r = reconcile(&doc, &RuleSet::builtin());
+    let basic: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "identity.expenditure_summary.basic_expenditure")
+        .collect();
+    assert_eq!(basic.len(), 1, "{:#?}", r.findings);
+    assert_eq!(basic[0].severity, Severity::Unparsed);
+    assert!(
+        basic[0]
+            .message
+            .contains("prints no figure under 基本支出 in any row"),
+        "{}",
+        basic[0].message
+    );
+    // 总计 = 人员 + 公用 + 项目 is still checked on both rows, through the sub-columns.
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.rule == "identity.expenditure_summary.total"),
+        "{:#?}",
+        r.findings
+    );
+    assert!(r.checks_passed >= 2, "{} checks passed", r.checks_passed);
+}
