@@ -389,7 +389,7 @@ fn get(
     if let Some(n) = number {
         tables.retain(|&ti| e.doc.tables[ti].number.as_deref() == Some(n));
     }
-    match select::resolve_cell(e.doc, &tables, sel) {
+    match select::resolve_cell(e.doc, &tables, sel, e.rules) {
         Resolved::Cell(a) => Got::Term(Box::new(e.term(a, Role::Part))),
         Resolved::NoTable => Got::Skip,
         // A table printed empty ("本表为空表") says the figure is nothing: an empty cell.

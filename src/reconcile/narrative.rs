@@ -251,7 +251,7 @@ fn tie(e: &Engine, subject: &str) -> Option<Addr> {
     for p in &e.rules.phrases {
         if p.phrases.iter().any(|ph| norm_name(ph) == subj) {
             let tables = e.tables(&p.cell.table, p.family.as_deref());
-            if let Resolved::Cell(a) = select::resolve_cell(e.doc, &tables, &p.cell) {
+            if let Resolved::Cell(a) = select::resolve_cell(e.doc, &tables, &p.cell, e.rules) {
                 return Some(a);
             }
         }

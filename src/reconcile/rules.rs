@@ -244,7 +244,17 @@ struct RuleFile {
     #[serde(default)]
     phrase: Vec<PhraseRule>,
     #[serde(default)]
+    row_names: Vec<RowNames>,
+    #[serde(default)]
     narrative_rows: Vec<NarrativeRowsRule>,
+}
+
+/// Row labels the templates print for one line ("上年结转结余", "上年结余、结转"): a rule
+/// naming one finds a row printed under any of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowNames {
+    pub names: Vec<String>,
 }
 
 /// All reconciliation rules: rule files plus grammar identities.
@@ -259,6 +269,8 @@ pub struct RuleSet {
     pub shares: Vec<ShareRule>,
     pub phrases: Vec<PhraseRule>,
     pub narrative_rows: Vec<NarrativeRowsRule>,
+    /// Groups of row labels that name one line, normalised ([`select::norm_name`]).
+    pub row_names: Vec<Vec<String>>,
     /// Grammar file (relative path) → family, to tell which family a table belongs to.
     pub grammar_family: HashMap<String, String>,
     /// (family, kind) → column ids the grammar defines, to validate rule files.
@@ -316,6 +328,15 @@ impl RuleSet {
             }
         }
         set
+    }
+
+    /// Whether two normalised row names name one line: equal, or in one `row_names` group.
+    pub fn same_row_name(&self, a: &str, b: &str) -> bool {
+        a == b
+            || self
+                .row_names
+                .iter()
+                .any(|g| g.iter().any(|n| n == a) && g.iter().any(|n| n == b))
     }
 
     /// The shipped grammars and rule files, compiled in.
@@ -447,6 +468,20 @@ impl RuleSet {
         for r in &rf.narrative_rows {
             check_col(&r.table, &r.column)?;
         }
+        for r in &rf.row_names {
+            if r.names.len() < 2 {
+                return Err(err(
+                    "[[row_names]]",
+                    "a row_names group needs two or more names".into(),
+                ));
+            }
+            self.row_names.push(
+                r.names
+                    .iter()
+                    .map(|n| super::select::norm_name(n))
+                    .collect(),
+            );
+        }
         self.hierarchy.extend(rf.hierarchy.into_iter().map(|mut r| {
             r.family = fam.clone();
             r
@@ -550,5 +585,19 @@ mod tests {
             .unwrap_err()
             .message
             .contains("repeated"));
+    }
+
+    #[test]
+    fn row_name_groups_join_labels_and_need_two_names() {
+        let set = RuleSet::builtin();
+        let n = super::super::select::norm_name;
+        assert!(set.same_row_name(&n("上年结余、结转"), &n("上年结转结余")));
+        assert!(set.same_row_name(&n("1.一般公共预算拨款"), &n("一般公共预算拨款收入")));
+        assert!(!set.same_row_name(&n("上年结转结余"), &n("一般公共预算拨款收入")));
+        let mut r = RuleSet::default();
+        let e = r
+            .add_toml("t.toml", "[[row_names]]\nnames = [\"甲\"]\n")
+            .unwrap_err();
+        assert!(e.message.contains("two or more"), "{e:?}");
     }
 }

@@ -1,6 +1,6 @@
 //! Finding rows and cells by table kind, row selector and column id; name normalization.
 
-use super::rules::{CellSel, RowsSel};
+use super::rules::{CellSel, RowsSel, RuleSet};
 use crate::model::{ColumnKind, Document, Row, Table};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -101,7 +101,7 @@ fn row_matches(
     true
 }
 
-fn cell_row_matches(t: &Table, ri: usize, sel: &CellSel) -> bool {
+fn cell_row_matches(t: &Table, ri: usize, sel: &CellSel, rules: &RuleSet) -> bool {
     let r: &Row = &t.rows[ri];
     if !row_matches(t, ri, &sel.section, sel.level, &sel.under) {
         return false;
@@ -121,7 +121,11 @@ fn cell_row_matches(t: &Table, ri: usize, sel: &CellSel) -> bool {
         }
     }
     let name = norm_name(&r.name);
-    if sel.name.as_ref().is_some_and(|n| norm_name(n) != name) {
+    if sel
+        .name
+        .as_ref()
+        .is_some_and(|n| !rules.same_row_name(&norm_name(n), &name))
+    {
         return false;
     }
     if sel
@@ -135,7 +139,7 @@ fn cell_row_matches(t: &Table, ri: usize, sel: &CellSel) -> bool {
 }
 
 /// Resolves a cell selector in the first table of its kind.
-pub fn resolve_cell(doc: &Document, tables: &[usize], sel: &CellSel) -> Resolved {
+pub fn resolve_cell(doc: &Document, tables: &[usize], sel: &CellSel, rules: &RuleSet) -> Resolved {
     let Some(&ti) = tables.first() else {
         return Resolved::NoTable;
     };
@@ -149,7 +153,7 @@ pub fn resolve_cell(doc: &Document, tables: &[usize], sel: &CellSel) -> Resolved
             what: format!("column {:?}", sel.column),
         };
     };
-    match (0..t.rows.len()).find(|&ri| cell_row_matches(t, ri, sel)) {
+    match (0..t.rows.len()).find(|&ri| cell_row_matches(t, ri, sel, rules)) {
         Some(ri) => Resolved::Cell((ti, ri, ci)),
         None => Resolved::NotFound {
             table: ti,

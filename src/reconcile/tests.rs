@@ -1807,3 +1807,48 @@ fn a_total_column_printed_in_no_row_is_reported_once_not_missing_on_every_row() 
     );
     assert!(r.checks_passed >= 2, "{} checks passed", r.checks_passed);
 }
+
+#[test]
+fn a_rule_finds_a_row_printed_under_another_label_of_its_line() {
+    // Shenzhen prints 上年结转结余 as "上年结余、结转" and 一般公共预算拨款收入 as
+    // "1.一般公共预算拨款": the rules naming the line find it ([[row_names]] in
+    // rules/national.toml) instead of reporting it missing.
+    let relabel = |doc: &mut Document, from: &str, to: &str| {
+        let row = doc.tables[0]
+            .rows
+            .iter_mut()
+            .find(|r| r.name == from)
+            .expect(from);
+        row.name = to.into();
+    };
+    let findings = |doc: &Document, rule: &str| -> Vec<Severity> {
+        reconcile(doc, &RuleSet::builtin())
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.severity)
+            .collect()
+    };
+    let mut doc = sample_doc();
+    relabel(&mut doc, "上年结转结余", "上年结余、结转");
+    relabel(&mut doc, "一、一般公共预算拨款收入", "1.一般公共预算拨款");
+    assert_eq!(findings(&doc, "cross.carryover"), []);
+    assert_eq!(findings(&doc, "cross.general_budget_income"), []);
+    // Found, so checked: a different figure on that line is a mismatch.
+    let row = doc.tables[0]
+        .rows
+        .iter_mut()
+        .find(|r| r.name == "1.一般公共预算拨款")
+        .expect("row");
+    row.amounts[0] = crate::token::parse_amount("707.93");
+    assert!(findings(&doc, "cross.general_budget_income").contains(&Severity::Mismatch));
+    // Without the groups the relabelled line is missing.
+    let mut bare = RuleSet::builtin();
+    bare.row_names.clear();
+    let mut doc = sample_doc();
+    relabel(&mut doc, "上年结转结余", "上年结余、结转");
+    assert!(reconcile(&doc, &bare)
+        .findings
+        .iter()
+        .any(|f| f.rule == "cross.carryover" && f.severity == Severity::Missing));
+}
