@@ -255,12 +255,36 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             }
         }
     }
+    let damaged = |what: &str| (!issues.is_empty()).then(|| damaged(what));
+    convert_pages(
+        path,
+        bytes,
+        &pages,
+        SourceFormat::Pdf,
+        warnings,
+        grammars,
+        &damaged,
+    )
+}
+
+/// Tables from positioned pages (a PDF's, or a layout dump's): regions from geometry, then
+/// assembly with the grammars; the narrative from the pages without tables. `damaged` gives
+/// the error for a file none of whose tables could be read when its reading had problems.
+fn convert_pages(
+    path: &Path,
+    bytes: &[u8],
+    pages: &[crate::layout::PageLayout],
+    format: SourceFormat,
+    mut warnings: Vec<Warning>,
+    grammars: &GrammarSet,
+    damaged: &dyn Fn(&str) -> Option<Error>,
+) -> Result<Converted, Error> {
     let crate::layout::Regions {
         tables: raws,
         failures,
         titles,
         ..
-    } = crate::layout::tables(&pages, grammars);
+    } = crate::layout::tables(pages, grammars);
     for (_, e) in failures {
         warnings.push(Warning {
             code: "table_unparsed".into(),
@@ -270,16 +294,18 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             table: None,
         });
     }
-    if raws.is_empty() && !issues.is_empty() {
-        return Err(damaged(&format!(
+    if raws.is_empty() {
+        if let Some(e) = damaged(&format!(
             "no budget table could be read from its {} pages",
             pages.len()
-        )));
+        )) {
+            return Err(e);
+        }
     }
     if raws.is_empty() {
         // A budget's explanation published without its tables (Beijing: "附件：…部门预算报表"
         // in a file of its own) lists them in its contents: say so, not "not a budget".
-        let listed = crate::layout::missing_tables(&pages, &titles, grammars);
+        let listed = crate::layout::missing_tables(pages, &titles, grammars);
         if listed.len() >= TABLES_LISTED_FOR_A_BUDGET {
             return Err(Error::TablesNotPrinted {
                 path: path.to_path_buf(),
@@ -298,14 +324,14 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
         .take(3)
         .flat_map(|p| p.lines.iter().map(|l| l.text()))
         .collect();
-    let meta = crate::layout::identity(&pages);
+    let meta = crate::layout::identity(pages);
     let sha256 = sha256_hex(bytes);
     let mut doc = Document {
         doc_id: doc_id(path, &sha256),
         source: SourceFile {
             path: path.display().to_string(),
             sha256,
-            format: SourceFormat::Pdf,
+            format,
             pages: pages.len() as u32,
         },
         department: meta
@@ -322,7 +348,7 @@ fn convert_pdf(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Conve
             }
         }),
         tables: Vec::new(),
-        missing_tables: crate::layout::missing_tables(&pages, &titles, grammars),
+        missing_tables: crate::layout::missing_tables(pages, &titles, grammars),
         warnings,
     };
     assemble_all(&raws, grammars, &mut doc);
@@ -479,6 +505,18 @@ pub fn convert_text(
             path: path.to_path_buf(),
             what: format!("text dump of {lines} lines; the limit is {MAX_TEXT_DUMP_LINES} lines"),
         });
+    }
+    if crate::layout_dump::is_layout_dump(text) {
+        let pages = crate::layout_dump::pages(text);
+        return convert_pages(
+            path,
+            bytes,
+            &pages,
+            SourceFormat::Text,
+            Vec::new(),
+            grammars,
+            &|_| None,
+        );
     }
     let reading = crate::text::read(text, grammars);
     if reading.tables.len() > MAX_TABLES_PER_DOCUMENT {

@@ -29,6 +29,7 @@ pub mod error;
 pub mod grammar;
 pub mod inspect;
 pub mod layout;
+pub mod layout_dump;
 pub mod model;
 pub mod pdf;
 pub mod performance;
