@@ -44,6 +44,34 @@ pub fn convert_file(path: &Path, grammars: &GrammarSet) -> Result<Converted, Err
     convert_bytes(path, &bytes, grammars)
 }
 
+/// The positioned pages of an input, as the layout stage reads them: a PDF's, or a layout
+/// text dump's. A plain (content-order) dump has no positions: an error says so.
+pub fn positioned_pages(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<Vec<crate::layout::PageLayout>, Error> {
+    if looks_pdf(path, bytes) {
+        let pdf_err = |e: crate::pdf::PdfError| Error::Pdf {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        };
+        let name = path.display().to_string();
+        let pdf = crate::pdf::PdfFile::from_bytes(bytes, &name).map_err(pdf_err)?;
+        return crate::layout::read_pages(&pdf).map_err(pdf_err);
+    }
+    let text = decode_text(bytes).ok_or_else(|| Error::Unsupported {
+        path: path.to_path_buf(),
+        reason: "not UTF-8 or GBK text (binary data?)".into(),
+    })?;
+    if !crate::layout_dump::is_layout_dump(&text) {
+        return Err(Error::Unsupported {
+            path: path.to_path_buf(),
+            reason: "a plain (content-order) text dump: it has no positions to show".into(),
+        });
+    }
+    Ok(crate::layout_dump::pages(&text))
+}
+
 /// Whether `bytes` read from `path` are taken as a PDF: the header, or the file name.
 fn looks_pdf(path: &Path, bytes: &[u8]) -> bool {
     bytes.starts_with(b"%PDF")

@@ -1,27 +1,23 @@
-//! `inspect`: what the PDF reader sees on one page — positioned lines, ruling lines, the
+//! `inspect`: what the PDF reader (or the layout text dump reader) sees on one page — positioned lines, ruling lines, the
 //! columns and cells the layout step found, the grammar that matched, and the rebuilt rows —
 //! with an optional SVG overlay. This is how a user debugs a new layout.
 
 use crate::convert::convert_file;
 use crate::error::Error;
 use crate::grammar::GrammarSet;
-use crate::layout::{read_pages, tables, PageLayout};
-use crate::pdf::PdfFile;
+use crate::layout::{tables, PageLayout};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The text report for page `page` (1-based) of a PDF, and the SVG overlay if asked for.
+/// The text report for page `page` (1-based) of a PDF or a layout text dump, and the SVG
+/// overlay if asked for.
 pub fn inspect_page(
     path: &Path,
     page: u32,
     grammars: &GrammarSet,
 ) -> Result<(String, String), Error> {
-    let pdf_err = |e: crate::pdf::PdfError| Error::Pdf {
-        path: path.to_path_buf(),
-        source: Box::new(e),
-    };
-    let pdf = PdfFile::open(path).map_err(pdf_err)?;
-    let pages = read_pages(&pdf).map_err(pdf_err)?;
+    let bytes = crate::convert::read_input(path)?;
+    let pages = crate::convert::positioned_pages(path, &bytes)?;
     let Some(p) = pages.iter().find(|p| p.page == page) else {
         return Err(Error::Unsupported {
             path: path.to_path_buf(),

@@ -103,7 +103,10 @@ pub fn pages(text: &str) -> Vec<PageLayout> {
                 .into_iter()
                 .map(|(col, text)| {
                     let x0 = col as f64 * CELL_WIDTH;
-                    let x1 = x0 + width(text, count) as f64 * CELL_WIDTH;
+                    // A piece starts at its column whichever way columns are counted, but
+                    // its printed width is its display width: pdftotext gives a CJK
+                    // character one column and the next piece's column from its true x.
+                    let x1 = x0 + width(text, Count::Display) as f64 * CELL_WIDTH;
                     Run {
                         x0,
                         x1,
@@ -128,8 +131,9 @@ pub fn pages(text: &str) -> Vec<PageLayout> {
 }
 
 /// The pieces of a line with their display column: runs of text separated by
-/// [`CELL_GAP`] or more spaces; two amounts separated by one space are two pieces as well
-/// ("707.83 707.83" in a narrow column).
+/// [`CELL_GAP`] or more spaces; an amount and what one space separates it from are two
+/// pieces as well ("707.83 707.83" in a narrow column, "156,211,123 一、一般公共服务支出"
+/// across the two sides of a summary).
 fn pieces(line: &str, count: Count) -> Vec<(usize, &str)> {
     let line = line.trim_end_matches(['\r', '\n']);
     let mut out: Vec<(usize, &str)> = Vec::new();
@@ -158,8 +162,8 @@ fn pieces(line: &str, count: Count) -> Vec<(usize, &str)> {
         let joined = piece.and_then(|(pc, pb, pe)| {
             let (prev_c, prev_b, prev_e) = words[k - 1];
             let gap = wc.saturating_sub(prev_c + width(&line[prev_b..prev_e], count));
-            let both_amounts = is_amount(&line[prev_b..prev_e]) && is_amount(&line[wb..we]);
-            (gap < CELL_GAP && !both_amounts).then_some((pc, pb, pe))
+            let amount = is_amount(&line[prev_b..prev_e]) || is_amount(&line[wb..we]);
+            (gap < CELL_GAP && !amount).then_some((pc, pb, pe))
         });
         piece = match joined {
             Some((pc, pb, _)) => Some((pc, pb, we)),
@@ -225,6 +229,17 @@ mod tests {
                 (10, "住房保障支出"),
                 (30, "1,042.06"),
                 (39, "1,055.58")
+            ]
+        );
+        assert_eq!(
+            pieces(
+                "一、财政拨款收入   156,211,123 一、一般公共服务支出",
+                Count::Chars
+            ),
+            [
+                (0, "一、财政拨款收入"),
+                (11, "156,211,123"),
+                (23, "一、一般公共服务支出")
             ]
         );
         // One space inside a cell joins its words.

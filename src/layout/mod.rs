@@ -17,6 +17,7 @@
 //! 6. `rows`: one [`RawLine`](crate::assemble::RawLine) per printed row, lines in one ruled
 //!    band joined, wrapped text joined to its row, split 类/款/项 codes folded into one code.
 
+mod align;
 mod arithmetic;
 mod columns;
 mod glued;

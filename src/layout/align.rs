@@ -1,0 +1,209 @@
+//! Continuation pages laid out on a grid of their own.
+//!
+//! A PDF prints a table's columns at the same x on every page. A layout text dump does not:
+//! `pdftotext -layout` maps each page's x positions to character columns page by page, so
+//! the amounts of page 2 may sit several columns left of page 1's, under no header label.
+//! Where a table has no rulings and a continuation page prints as many amount columns as
+//! its first page, in the same order, that page's amounts are moved onto the first page's
+//! columns (matched by their right edges, as amounts are right-aligned).
+
+use super::pages::PTok;
+use crate::token::{classify, TokenKind};
+
+/// Right edges closer than this (points) are one column.
+const EDGE_SLACK: f64 = 3.0;
+/// Edges differing by less than this need no moving.
+const SAME_EDGE: f64 = 1.5;
+
+/// Moves continuation pages' amounts onto the first page's columns (see the module doc).
+pub(super) fn align_continuation_pages(body: &mut [(u32, f64, Vec<PTok>)]) {
+    let Some(first_page) = body.first().map(|l| l.0) else {
+        return;
+    };
+    let Some(reference) = edges(body.iter().filter(|l| l.0 == first_page)) else {
+        return;
+    };
+    let mut pages: Vec<u32> = body
+        .iter()
+        .map(|l| l.0)
+        .filter(|&p| p != first_page)
+        .collect();
+    pages.dedup();
+    for page in pages {
+        let Some(here) = edges(body.iter().filter(|l| l.0 == page)) else {
+            continue;
+        };
+        if here.len() != reference.len()
+            || here
+                .iter()
+                .zip(&reference)
+                .all(|(a, b)| (a - b).abs() < SAME_EDGE)
+            || !here.windows(2).all(|w| w[0] < w[1])
+        {
+            continue;
+        }
+        for (_, _, toks) in body.iter_mut().filter(|l| l.0 == page) {
+            let Some(start) = first_amount(toks) else {
+                continue;
+            };
+            for t in &mut toks[start..] {
+                // The column whose edge is nearest the token's right edge.
+                let Some(k) = (0..here.len())
+                    .min_by(|&i, &j| (here[i] - t.x1).abs().total_cmp(&(here[j] - t.x1).abs()))
+                else {
+                    continue;
+                };
+                let shift = reference[k] - here[k];
+                t.x0 += shift;
+                t.x1 += shift;
+                for g in &mut t.glyphs {
+                    g.1 += shift;
+                    g.2 += shift;
+                }
+            }
+        }
+    }
+}
+
+/// Index of a line's first amount (a number with a decimal point or a thousands separator).
+fn first_amount(toks: &[PTok]) -> Option<usize> {
+    toks.iter()
+        .position(|t| classify(&t.text) == TokenKind::Number && t.text.contains(['.', ',']))
+}
+
+/// The amount columns of some lines by right edge, left to right: right edges of the numbers
+/// from each line's first amount on, clustered; a column must be printed on two lines or a
+/// tenth of them. `None` without amounts.
+fn edges<'a>(lines: impl Iterator<Item = &'a (u32, f64, Vec<PTok>)>) -> Option<Vec<f64>> {
+    let mut xs: Vec<f64> = Vec::new();
+    let mut n_lines = 0usize;
+    for (_, _, toks) in lines {
+        let Some(start) = first_amount(toks) else {
+            continue;
+        };
+        n_lines += 1;
+        xs.extend(
+            toks[start..]
+                .iter()
+                .filter(|t| classify(&t.text) == TokenKind::Number)
+                .map(|t| t.x1),
+        );
+    }
+    xs.sort_by(f64::total_cmp);
+    let mut clusters: Vec<(f64, usize)> = Vec::new();
+    for x in xs {
+        match clusters.last_mut() {
+            Some((right, n)) if x - *right <= EDGE_SLACK => {
+                *right = x;
+                *n += 1;
+            }
+            _ => clusters.push((x, 1)),
+        }
+    }
+    let min = 2.max(n_lines / 10);
+    let out: Vec<f64> = clusters
+        .into_iter()
+        .filter(|&(_, n)| n >= min)
+        .map(|(x, _)| x)
+        .collect();
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(page: u32, y: f64, cells: &[(&str, f64, f64)]) -> (u32, f64, Vec<PTok>) {
+        (
+            page,
+            y,
+            cells.iter().map(|&(t, a, b)| PTok::at(t, a, b)).collect(),
+        )
+    }
+
+    #[test]
+    fn a_continuation_page_on_its_own_grid_is_moved_onto_the_first_pages_columns() {
+        // Page 1: 合计 ends at 225, 基本支出 at 274, 项目支出 at 333; page 2 (pdftotext's grid
+        // of that page): 180, 238, 292.
+        let mut body = vec![
+            line(
+                16,
+                700.0,
+                &[
+                    ("201", 0.0, 14.0),
+                    ("一般公共服务支出", 72.0, 144.0),
+                    ("2,932,700", 184.0, 225.0),
+                    ("0", 270.0, 274.0),
+                    ("2,932,700", 292.0, 333.0),
+                ],
+            ),
+            line(
+                16,
+                676.0,
+                &[
+                    ("201", 0.0, 14.0),
+                    ("统计信息事务", 72.0, 126.0),
+                    ("257,700", 189.0, 225.0),
+                    ("0", 270.0, 274.0),
+                    ("257,700", 297.0, 333.0),
+                ],
+            ),
+            line(
+                17,
+                700.0,
+                &[
+                    ("208", 0.0, 14.0),
+                    ("社会保障和就业支出", 72.0, 153.0),
+                    ("19,604,064", 135.0, 180.0),
+                    ("13,368,164", 194.0, 238.0),
+                    ("6,235,900", 252.0, 292.0),
+                ],
+            ),
+            line(
+                17,
+                676.0,
+                &[
+                    ("208", 0.0, 14.0),
+                    ("行政事业单位养老支出", 72.0, 162.0),
+                    ("7,234,970", 135.0, 180.0),
+                    ("7,234,970", 198.0, 238.0),
+                    ("0", 288.0, 292.0),
+                ],
+            ),
+        ];
+        align_continuation_pages(&mut body);
+        let right: Vec<f64> = body[2].2.iter().map(|t| t.x1).collect();
+        assert_eq!(right, [14.0, 153.0, 225.0, 274.0, 333.0]);
+        // The first page and the codes and names are left alone.
+        assert_eq!(body[0].2[2].x1, 225.0);
+        assert_eq!(body[3].2[4].x1, 333.0);
+    }
+
+    #[test]
+    fn pages_printing_another_number_of_columns_are_left_alone() {
+        let mut body = vec![
+            line(
+                1,
+                700.0,
+                &[
+                    ("a", 0.0, 10.0),
+                    ("1.00", 100.0, 120.0),
+                    ("2.00", 200.0, 220.0),
+                ],
+            ),
+            line(
+                1,
+                680.0,
+                &[
+                    ("b", 0.0, 10.0),
+                    ("1.00", 100.0, 120.0),
+                    ("2.00", 200.0, 220.0),
+                ],
+            ),
+            line(2, 700.0, &[("c", 0.0, 10.0), ("3.00", 150.0, 170.0)]),
+            line(2, 680.0, &[("d", 0.0, 10.0), ("3.00", 150.0, 170.0)]),
+        ];
+        align_continuation_pages(&mut body);
+        assert_eq!(body[2].2[1].x1, 170.0);
+    }
+}
