@@ -154,25 +154,30 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
 /// along with a `%PDF` header).
 pub fn convert_bytes(path: &Path, bytes: &[u8], grammars: &GrammarSet) -> Result<Converted, Error> {
     if looks_pdf(path, bytes) {
-        let c = convert_pdf(path, bytes, grammars)?;
-        if let Some(w) = c
-            .document
-            .warnings
-            .iter()
-            .find(|w| w.code == TOO_MANY_TABLES)
-        {
-            return Err(Error::Limit {
-                path: path.to_path_buf(),
-                what: w.message.clone(),
-            });
-        }
-        return Ok(c);
+        return within_limits(path, convert_pdf(path, bytes, grammars)?);
     }
     let text = decode_text(bytes).ok_or_else(|| Error::Unsupported {
         path: path.to_path_buf(),
         reason: "not UTF-8 or GBK text (binary data?)".into(),
     })?;
     convert_text(path, bytes, &text, grammars)
+}
+
+/// A positioned document with more table regions than [`MAX_TABLES_PER_DOCUMENT`] is an
+/// [`Error::Limit`].
+fn within_limits(path: &Path, c: Converted) -> Result<Converted, Error> {
+    match c
+        .document
+        .warnings
+        .iter()
+        .find(|w| w.code == TOO_MANY_TABLES)
+    {
+        Some(w) => Err(Error::Limit {
+            path: path.to_path_buf(),
+            what: w.message.clone(),
+        }),
+        None => Ok(c),
+    }
 }
 
 /// Warning code of a document with more table regions than [`MAX_TABLES_PER_DOCUMENT`]
@@ -536,7 +541,7 @@ pub fn convert_text(
     }
     if crate::layout_dump::is_layout_dump(text) {
         let pages = crate::layout_dump::pages(text);
-        return convert_pages(
+        let c = convert_pages(
             path,
             bytes,
             &pages,
@@ -544,7 +549,8 @@ pub fn convert_text(
             Vec::new(),
             grammars,
             &|_| None,
-        );
+        )?;
+        return within_limits(path, c);
     }
     let reading = crate::text::read(text, grammars);
     if reading.tables.len() > MAX_TABLES_PER_DOCUMENT {

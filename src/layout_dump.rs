@@ -26,8 +26,9 @@ const TOP: f64 = 800.0;
 const CELL_GAP: usize = 2;
 
 /// Whether a text dump keeps its layout: at least a fifth of its non-blank lines (and three)
-/// hold two pieces separated by [`CELL_GAP`] or more spaces after the first non-blank
-/// character. Plain (content-order) dumps print one cell or fragment per line.
+/// hold two pieces separated by two or more spaces (leading and trailing white space aside).
+/// Plain (content-order) dumps print one cell or fragment per line, or cells separated by
+/// one space.
 pub fn is_layout_dump(text: &str) -> bool {
     let mut lines = 0usize;
     let mut spaced = 0usize;
@@ -37,7 +38,7 @@ pub fn is_layout_dump(text: &str) -> bool {
             continue;
         }
         lines += 1;
-        if pieces(l, Count::Chars).len() >= 2 {
+        if t.contains("  ") {
             spaced += 1;
         }
     }

@@ -589,6 +589,29 @@ fn a_text_dump_with_too_many_tables_is_refused() {
 }
 
 #[test]
+fn a_layout_text_dump_with_too_many_tables_is_refused() {
+    // The same 2,001 tables as a layout dump (cells two spaces apart, a page each).
+    let mut text = String::from("某单位2025年部门预算\n");
+    for i in 0..2001 {
+        text.push_str(&format!(
+            "表{i}  部门支出总表\n单位：万元\n科目编码  科目名称  合计\n合计            1.00\n\x0c"
+        ));
+    }
+    assert!(budget_tables::layout_dump::is_layout_dump(&text));
+    let e = budget_tables::convert::convert_text(
+        Path::new("many-layout.txt"),
+        text.as_bytes(),
+        &text,
+        &budget_tables::grammar::GrammarSet::builtin(),
+    )
+    .expect_err("too many tables");
+    assert_eq!(
+        e.to_string(),
+        "many-layout.txt: too large: 2001 table regions; the limit is 2000 tables per document"
+    );
+}
+
+#[test]
 fn a_pdf_with_too_many_tables_is_refused() {
     use budget_tables::pdf::fixture::{FontKind, PdfBuilder};
     let mut b = PdfBuilder::new();
