@@ -10,8 +10,9 @@
 use super::pages::PTok;
 use crate::token::{classify, TokenKind};
 
-/// Right edges closer than this (points) are one column.
-const EDGE_SLACK: f64 = 3.0;
+/// Right edges closer than this (points) are one column: a layout dump rounds each edge to
+/// a character cell (4.5 points), so the amounts of one column end a cell apart.
+const EDGE_SLACK: f64 = 6.0;
 /// Edges differing by less than this need no moving.
 const SAME_EDGE: f64 = 1.5;
 
