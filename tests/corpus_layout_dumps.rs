@@ -1,0 +1,203 @@
+//! The `pdftotext -layout` dump of every keyed corpus PDF, made at test time, converted as a
+//! text dump and scored against that PDF's answer key as `../shared/tools/score-corpus`
+//! scores a PDF: per page, the multiset of amounts found against the key's (绩效 pages left
+//! out); recall = key amounts found, precision = amounts found that the page prints.
+//!
+//! Issue 9 asks ≥ 99% recall and precision for every file. Not all files are there yet, so
+//! each file has a floor here (`FLOORS`, from the counts measured when the layout reader
+//! landed): the test fails when a file falls below its floor, and when a file reaches 99%
+//! while its floor says it has not (raise the floor). Skipped visibly without the corpus or
+//! without pdftotext; with CI=true both are failures.
+
+mod common;
+
+use budget_tables::convert::convert_file;
+use budget_tables::grammar::GrammarSet;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+use std::str::FromStr;
+
+/// (file, key amounts its dump must find at least): files whose dump is not yet read to
+/// 99% recall, with the reason. Files not listed must reach 99% recall.
+const FLOORS: &[(&str, usize, &str)] = &[
+    (
+        "shanghai-putuo-wanli-street-2024-budget.pdf",
+        530,
+        "收入预算总表: two amounts of one line fall in one located column",
+    ),
+    (
+        "guangzhou-petition-bureau-2026-budget.pdf",
+        420,
+        "收支总表 and 财政拨款收支总表: two amounts of one line fall in one located column",
+    ),
+    (
+        "jiangsu-high-court-2019-budget.pdf",
+        175,
+        "a table not found",
+    ),
+    (
+        "shanghai-putuo-finance-2024-final-accounts.pdf",
+        165,
+        "amounts missing on some pages",
+    ),
+    (
+        "fuzhou-police-staff-centre-2026-unit-budget.pdf",
+        105,
+        "two tables not found",
+    ),
+    (
+        "shanghai-putuo-finance-2024-final-accounts-altered.pdf",
+        140,
+        "amounts missing on some pages",
+    ),
+    (
+        "shanghai-putuo-social-work-2024-final-accounts.pdf",
+        195,
+        "amounts missing on some pages",
+    ),
+];
+
+/// Recall every file not on `FLOORS` reaches, and precision every file reaches (percent).
+const RECALL: u64 = 99;
+const PRECISION: u64 = 99;
+
+/// (key amounts found, key amounts, amounts found) for one converted dump.
+fn score(doc: &budget_tables::model::Document, key: &serde_json::Value) -> (usize, usize, usize) {
+    let mut perf_pages = BTreeSet::new();
+    for w in key["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .filter(|w| w["kind"] == "performance_target")
+    {
+        let (a, b) = (
+            w["first_page"].as_u64().expect("first") as u32,
+            w["last_page"].as_u64().expect("last") as u32,
+        );
+        perf_pages.extend(a..=b);
+    }
+    let mut got: BTreeMap<u32, Vec<Decimal>> = BTreeMap::new();
+    for t in &doc.tables {
+        for r in &t.rows {
+            for a in r.amounts.iter().flatten() {
+                got.entry(r.page).or_default().push(*a);
+            }
+        }
+    }
+    got.retain(|p, _| !perf_pages.contains(p));
+    let found_total: usize = got.values().map(Vec::len).sum();
+    let (mut matched, mut wanted) = (0, 0);
+    for (page, vals) in key["amounts_by_page"].as_object().expect("amounts") {
+        let page: u32 = page.parse().expect("page");
+        if perf_pages.contains(&page) {
+            continue;
+        }
+        let mut have = got.remove(&page).unwrap_or_default();
+        for v in vals.as_array().expect("vals") {
+            let want = Decimal::from_str(v.as_str().expect("s")).expect("dec");
+            wanted += 1;
+            if let Some(i) = have.iter().position(|h| *h == want) {
+                have.swap_remove(i);
+                matched += 1;
+            }
+        }
+    }
+    (matched, wanted, found_total)
+}
+
+#[test]
+fn layout_dumps_of_the_corpus_pdfs_score_against_their_keys() {
+    let test = "layout_dumps_of_the_corpus_pdfs_score_against_their_keys";
+    let Some(corpus) = common::corpus_dir(test) else {
+        return;
+    };
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "{test}: pdftotext (poppler-utils) is not installed, and CI=true makes that a failure"
+        );
+        common::notice(&format!(
+            "{test} SKIPPED: pdftotext (poppler-utils) not installed"
+        ));
+        return;
+    }
+    let tmp =
+        std::env::temp_dir().join(format!("budget-tables-layout-dumps-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    let grammars = GrammarSet::builtin();
+    let mut keys: Vec<_> = std::fs::read_dir(corpus.join("truth"))
+        .expect("truth")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    keys.sort();
+    let mut failures = Vec::new();
+    let (mut all_matched, mut all_wanted, mut all_found) = (0, 0, 0);
+    for kf in keys {
+        let key: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&kf).expect("read")).expect("json");
+        let file = key["file"].as_str().expect("file");
+        if file == common::SCANNED.0 {
+            continue; // no text layer: its dump is empty
+        }
+        let dump = tmp.join(format!("{file}.txt"));
+        let status = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(corpus.join(file))
+            .arg(&dump)
+            .status()
+            .expect("pdftotext runs");
+        assert!(status.success(), "pdftotext -layout {file} failed");
+        let doc = match convert_file(&dump, &grammars) {
+            Ok(c) => c.document,
+            Err(e) => {
+                failures.push(format!("{file}: its dump does not convert: {e}"));
+                continue;
+            }
+        };
+        let (matched, wanted, found) = score(&doc, &key);
+        all_matched += matched;
+        all_wanted += wanted;
+        all_found += found;
+        println!("{file}: recall {matched}/{wanted}, {found} amounts found");
+        if found > 0 && (matched as u64) * 100 < PRECISION * found as u64 {
+            failures.push(format!(
+                "{file}: precision {matched}/{found} is below {PRECISION}%"
+            ));
+        }
+        let reaches = (matched as u64) * 100 >= RECALL * wanted as u64;
+        match FLOORS.iter().find(|(f, _, _)| *f == file) {
+            None if !reaches => failures.push(format!(
+                "{file}: recall {matched}/{wanted} is below {RECALL}%"
+            )),
+            Some((_, floor, why)) if matched < *floor => failures.push(format!(
+                "{file}: recall {matched}/{wanted} fell below its floor {floor} ({why})"
+            )),
+            Some(_) if reaches => failures.push(format!(
+                "{file}: recall {matched}/{wanted} reaches {RECALL}%: take it off FLOORS"
+            )),
+            _ => {}
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    println!("all dumps: recall {all_matched}/{all_wanted}, {all_found} amounts found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every keyed PDF with text was dumped and scored.
+    assert!(all_wanted >= 4800, "only {all_wanted} key amounts scored");
+}
+
+#[test]
+fn the_floors_name_keyed_files() {
+    let Some(corpus) = common::corpus_dir("the_floors_name_keyed_files") else {
+        return;
+    };
+    for (f, _, _) in FLOORS {
+        assert!(
+            Path::new(&corpus.join(f)).is_file(),
+            "FLOORS names {f}, not in the corpus"
+        );
+    }
+}
