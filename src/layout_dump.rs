@@ -100,14 +100,20 @@ pub fn pages(text: &str) -> Vec<PageLayout> {
         let mut lines = Vec::new();
         for (i, l) in page.lines().enumerate() {
             let y = TOP - LINE_HEIGHT * i as f64;
-            let runs: Vec<Run> = pieces(l, count)
-                .into_iter()
-                .map(|(col, text)| {
+            let pieces = pieces(l, count);
+            let runs: Vec<Run> = pieces
+                .iter()
+                .enumerate()
+                .map(|(k, &(col, text))| {
                     let x0 = col as f64 * CELL_WIDTH;
                     // A piece starts at its column whichever way columns are counted, but
-                    // its printed width is its display width: pdftotext gives a CJK
-                    // character one column and the next piece's column from its true x.
-                    let x1 = x0 + width(text, Count::Display) as f64 * CELL_WIDTH;
+                    // its printed width is its display width (pdftotext gives a CJK
+                    // character one column and the next piece its column from its true
+                    // x), short of the next piece.
+                    let mut x1 = x0 + width(text, Count::Display) as f64 * CELL_WIDTH;
+                    if let Some(&(next, _)) = pieces.get(k + 1) {
+                        x1 = x1.min((next as f64 - 0.5) * CELL_WIDTH);
+                    }
                     Run {
                         x0,
                         x1,

@@ -3,9 +3,10 @@
 //! A PDF prints a table's columns at the same x on every page. A layout text dump does not:
 //! `pdftotext -layout` maps each page's x positions to character columns page by page, so
 //! the amounts of page 2 may sit several columns left of page 1's, under no header label.
-//! Where a table has no rulings and a continuation page prints as many amount columns as
-//! its first page, in the same order, that page's amounts are moved onto the first page's
-//! columns (matched by their right edges, as amounts are right-aligned).
+//! Where a table has no rulings, a continuation page's amounts are moved onto the first
+//! page's columns, matched by their right edges (amounts are right-aligned): in order when
+//! the page prints as many columns, else by the shift that puts all of them nearest to
+//! some of the first page's.
 
 use super::pages::PTok;
 use crate::token::{classify, TokenKind};
@@ -34,12 +35,13 @@ pub(super) fn align_continuation_pages(body: &mut [(u32, f64, Vec<PTok>)]) {
         let Some(here) = edges(body.iter().filter(|l| l.0 == page)) else {
             continue;
         };
-        if here.len() != reference.len()
-            || here
-                .iter()
-                .zip(&reference)
-                .all(|(a, b)| (a - b).abs() < SAME_EDGE)
-            || !here.windows(2).all(|w| w[0] < w[1])
+        let Some(target) = matching(&here, &reference) else {
+            continue;
+        };
+        if here
+            .iter()
+            .zip(&target)
+            .all(|(a, b)| (a - b).abs() < SAME_EDGE)
         {
             continue;
         }
@@ -54,7 +56,7 @@ pub(super) fn align_continuation_pages(body: &mut [(u32, f64, Vec<PTok>)]) {
                 else {
                     continue;
                 };
-                let shift = reference[k] - here[k];
+                let shift = target[k] - here[k];
                 t.x0 += shift;
                 t.x1 += shift;
                 for g in &mut t.glyphs {
@@ -65,6 +67,54 @@ pub(super) fn align_continuation_pages(body: &mut [(u32, f64, Vec<PTok>)]) {
         }
     }
 }
+
+/// The first page's column edge for each of a continuation page's (`here`, left to right):
+/// in order, one to one, when the page prints as many columns; when it prints fewer (a
+/// column empty on that page), the run of the first page's columns that a shift of the
+/// whole page puts them nearest to, each within [`SHIFTED_EDGE`]. `None` when neither fits.
+fn matching(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
+    if !here.windows(2).all(|w| w[0] < w[1]) {
+        return None;
+    }
+    if here.len() == reference.len() {
+        return Some(reference.to_vec());
+    }
+    // One column gives no evidence of which of the first page's it is.
+    if here.len() > reference.len() || here.len() < 2 {
+        return None;
+    }
+    let mut best: Option<(f64, Vec<f64>)> = None;
+    for j in 0..reference.len() {
+        let shift = reference[j] - here[0];
+        let mut target = Vec::with_capacity(here.len());
+        let mut cost = 0.0;
+        let mut from = j;
+        for &x in here {
+            let moved = x + shift;
+            let Some(k) = (from..reference.len()).min_by(|&a, &b| {
+                (reference[a] - moved)
+                    .abs()
+                    .total_cmp(&(reference[b] - moved).abs())
+            }) else {
+                break;
+            };
+            let off = (reference[k] - moved).abs();
+            if off > SHIFTED_EDGE {
+                break;
+            }
+            cost += off;
+            target.push(reference[k]);
+            from = k + 1;
+        }
+        if target.len() == here.len() && best.as_ref().is_none_or(|(c, _)| cost < *c) {
+            best = Some((cost, target));
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+/// How far a shifted column edge may be from the first page's edge it is matched with.
+const SHIFTED_EDGE: f64 = 2.0 * EDGE_SLACK;
 
 /// Index of a line's first amount (a number with a decimal point or a thousands separator).
 fn first_amount(toks: &[PTok]) -> Option<usize> {
@@ -181,7 +231,63 @@ mod tests {
     }
 
     #[test]
-    fn pages_printing_another_number_of_columns_are_left_alone() {
+    fn a_page_printing_fewer_columns_is_shifted_onto_the_ones_it_prints() {
+        // Page 1: 140, 176, 220; page 2 prints the first two only, 23 points left.
+        let mut body = vec![
+            line(
+                8,
+                700.0,
+                &[
+                    ("201", 0.0, 14.0),
+                    ("264.87", 112.0, 140.0),
+                    ("62.63", 153.0, 176.0),
+                    ("202.24", 194.0, 220.0),
+                ],
+            ),
+            line(
+                8,
+                676.0,
+                &[
+                    ("208", 0.0, 14.0),
+                    ("10.82", 112.0, 135.0),
+                    ("10.82", 153.0, 176.0),
+                ],
+            ),
+            line(
+                8,
+                652.0,
+                &[
+                    ("2013999", 0.0, 32.0),
+                    ("202.24", 112.0, 140.0),
+                    ("202.24", 194.0, 220.0),
+                ],
+            ),
+            line(
+                9,
+                700.0,
+                &[
+                    ("2101101", 0.0, 32.0),
+                    ("2.22", 94.0, 112.0),
+                    ("2.22", 130.0, 148.0),
+                ],
+            ),
+            line(
+                9,
+                676.0,
+                &[
+                    ("221", 0.0, 14.0),
+                    ("29.42", 94.0, 117.0),
+                    ("29.42", 130.0, 153.0),
+                ],
+            ),
+        ];
+        align_continuation_pages(&mut body);
+        assert_eq!(body[4].2[1].x1, 140.0);
+        assert_eq!(body[4].2[2].x1, 176.0);
+    }
+
+    #[test]
+    fn a_page_printing_one_column_of_several_is_left_alone() {
         let mut body = vec![
             line(
                 1,
