@@ -124,7 +124,7 @@ fn first_amount(toks: &[PTok]) -> Option<usize> {
 
 /// The amount columns of some lines by right edge, left to right: right edges of the numbers
 /// from each line's first amount on, clustered; a column must be printed on two lines or a
-/// tenth of them. `None` without amounts.
+/// tenth of them (on one, where only one or two lines have amounts). `None` without amounts.
 fn edges<'a>(lines: impl Iterator<Item = &'a (u32, f64, Vec<PTok>)>) -> Option<Vec<f64>> {
     let mut xs: Vec<f64> = Vec::new();
     let mut n_lines = 0usize;
@@ -151,7 +151,9 @@ fn edges<'a>(lines: impl Iterator<Item = &'a (u32, f64, Vec<PTok>)>) -> Option<V
             _ => clusters.push((x, 1)),
         }
     }
-    let min = 2.max(n_lines / 10);
+    // A page holding one or two lines of the table (its 合计 row run onto a page of its
+    // own) counts every column it prints.
+    let min = if n_lines <= 2 { 1 } else { 2.max(n_lines / 10) };
     let out: Vec<f64> = clusters
         .into_iter()
         .filter(|&(_, n)| n >= min)
@@ -284,6 +286,46 @@ mod tests {
         align_continuation_pages(&mut body);
         assert_eq!(body[4].2[1].x1, 140.0);
         assert_eq!(body[4].2[2].x1, 176.0);
+    }
+
+    #[test]
+    fn a_total_row_alone_on_its_page_is_moved_too() {
+        // Wanli's 收入预算总表 ends with its 合计 row alone on a page of its own grid.
+        let mut body = vec![
+            line(
+                11,
+                700.0,
+                &[
+                    ("201", 0.0, 14.0),
+                    ("2,932,700", 171.0, 212.0),
+                    ("2,932,700", 230.0, 270.0),
+                    ("0", 315.0, 320.0),
+                ],
+            ),
+            line(
+                11,
+                676.0,
+                &[
+                    ("201", 0.0, 14.0),
+                    ("257,700", 180.0, 212.0),
+                    ("257,700", 238.0, 270.0),
+                    ("0", 315.0, 320.0),
+                ],
+            ),
+            line(
+                15,
+                700.0,
+                &[
+                    ("合计", 0.0, 18.0),
+                    ("156,211,123", 22.0, 72.0),
+                    ("156,211,123", 86.0, 135.0),
+                    ("0", 148.0, 153.0),
+                ],
+            ),
+        ];
+        align_continuation_pages(&mut body);
+        let right: Vec<f64> = body[2].2.iter().map(|t| t.x1).collect();
+        assert_eq!(right, [18.0, 212.0, 270.0, 320.0]);
     }
 
     #[test]
