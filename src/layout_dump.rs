@@ -131,6 +131,7 @@ pub fn pages(text: &str) -> Vec<PageLayout> {
         out.push(PageLayout {
             page: k as u32 + 1,
             lines,
+            text_grid: true,
             ..Default::default()
         });
     }

@@ -3,7 +3,7 @@
 //! A PDF prints a table's columns at the same x on every page. A layout text dump does not:
 //! `pdftotext -layout` maps each page's x positions to character columns page by page, so
 //! the amounts of page 2 may sit several columns left of page 1's, under no header label.
-//! Where a table has no rulings, a continuation page's amounts are moved onto the first
+//! In a layout dump's table (no rulings), a continuation page's amounts are moved onto the first
 //! page's columns, matched by their right edges (amounts are right-aligned): in order when
 //! the page prints as many columns, else by the shift that puts all of them nearest to
 //! some of the first page's.
@@ -12,8 +12,8 @@ use super::pages::PTok;
 use crate::token::{classify, TokenKind};
 
 /// Right edges closer than this (points) are one column: a layout dump rounds each edge to
-/// a character cell (4.5 points), so the amounts of one column end a cell apart.
-const EDGE_SLACK: f64 = 6.0;
+/// a character cell (4.5 points), so the amounts of one column end a cell or two apart.
+const EDGE_SLACK: f64 = 10.0;
 /// Edges differing by less than this need no moving.
 const SAME_EDGE: f64 = 1.5;
 
@@ -71,7 +71,8 @@ pub(super) fn align_continuation_pages(body: &mut [(u32, f64, Vec<PTok>)]) {
 /// The first page's column edge for each of a continuation page's (`here`, left to right):
 /// in order, one to one, when the page prints as many columns; when it prints fewer (a
 /// column empty on that page), the run of the first page's columns that a shift of the
-/// whole page puts them nearest to, each within [`SHIFTED_EDGE`]. `None` when neither fits.
+/// whole page puts them nearest to, each within [`SHIFTED_EDGE`], else the first page's
+/// leftmost columns if one scale maps the page's onto them. `None` when none fits.
 fn matching(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
     if !here.windows(2).all(|w| w[0] < w[1]) {
         return None;
@@ -110,7 +111,19 @@ fn matching(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
             best = Some((cost, target));
         }
     }
-    best.map(|(_, t)| t)
+    // No shift fits (the page's grid is scaled as well): its columns are the first page's
+    // leftmost ones (a table's 合计 and first parts are printed; the columns left empty on a
+    // page are the later ones), when one scale fits them all.
+    best.map(|(_, t)| t).or_else(|| {
+        let prefix = &reference[..here.len()];
+        let span = |v: &[f64]| v[v.len() - 1] - v[0];
+        let scale = span(prefix) / span(here);
+        let fits = here
+            .iter()
+            .zip(prefix)
+            .all(|(&h, &r)| (prefix[0] + (h - here[0]) * scale - r).abs() <= SHIFTED_EDGE);
+        (scale > 0.5 && scale < 2.0 && fits).then(|| prefix.to_vec())
+    })
 }
 
 /// How far a shifted column edge may be from the first page's edge it is matched with.
@@ -286,6 +299,53 @@ mod tests {
         align_continuation_pages(&mut body);
         assert_eq!(body[4].2[1].x1, 140.0);
         assert_eq!(body[4].2[2].x1, 176.0);
+    }
+
+    #[test]
+    fn a_page_on_a_scaled_grid_printing_fewer_columns_takes_the_leftmost() {
+        // Page 8: 184, 243, 392; page 9 (a narrower grid) prints 合计 and 财政拨款 only.
+        let mut body = vec![
+            line(
+                8,
+                700.0,
+                &[
+                    ("201", 0.0, 14.0),
+                    ("2,112.86", 148.0, 184.0),
+                    ("2,106.66", 207.0, 243.0),
+                    ("6.20", 374.0, 392.0),
+                ],
+            ),
+            line(
+                8,
+                676.0,
+                &[
+                    ("205", 0.0, 14.0),
+                    ("2,946.25", 148.0, 184.0),
+                    ("2,940.05", 202.0, 243.0),
+                    ("6.20", 374.0, 392.0),
+                ],
+            ),
+            line(
+                9,
+                700.0,
+                &[
+                    ("221", 0.0, 14.0),
+                    ("445.69", 112.0, 140.0),
+                    ("445.69", 153.0, 180.0),
+                ],
+            ),
+            line(
+                9,
+                676.0,
+                &[
+                    ("210", 0.0, 14.0),
+                    ("60.99", 117.0, 140.0),
+                    ("60.99", 158.0, 180.0),
+                ],
+            ),
+        ];
+        align_continuation_pages(&mut body);
+        assert_eq!((body[2].2[1].x1, body[2].2[2].x1), (184.0, 243.0));
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct PageLayout {
     /// Horizontal ruling lines: (y, x0, x1).
     pub horizontals: Vec<(f64, f64, f64)>,
     pub report: Option<PageReport>,
+    /// Positions are the character cells of a layout text dump, laid out page by page on a
+    /// grid of the page's own (a continuation page's columns may sit elsewhere).
+    pub text_grid: bool,
 }
 
 /// A sink that keeps a page's lines and vertical rulings.
@@ -97,6 +100,7 @@ pub fn read_pages(pdf: &PdfFile) -> Result<Vec<PageLayout>, PdfError> {
             verticals: std::mem::take(&mut c.verticals),
             horizontals: std::mem::take(&mut c.horizontals),
             report: Some(report),
+            text_grid: false,
         });
     }
     Ok(out)

@@ -242,7 +242,7 @@ pub(super) fn region(
     }
     let (gp, lo, hi) = geo_at.ok_or("no column geometry")?;
     let verticals = &pages[gp].verticals;
-    if verticals.is_empty() {
+    if pages[gp].text_grid && verticals.is_empty() {
         super::align::align_continuation_pages(&mut body);
     }
     // Panels side by side repeat the columns: each is read as its own table, then joined.
