@@ -31,6 +31,9 @@ pub(super) struct PrintedColumn {
     pub(super) leaf: String,
     /// Labels of the cells above it, top first ("财政拨款收入").
     pub(super) parents: Vec<String>,
+    /// Labels printed over every column of the table (a banner: "2026年预算数"), top first:
+    /// part of the label path, but no help in telling columns apart.
+    pub(super) banners: Vec<String>,
 }
 
 impl PrintedColumn {
@@ -38,8 +41,18 @@ impl PrintedColumn {
         (self.x0 + self.x1) / 2.0
     }
 
-    /// The label path as printed: parents and leaf joined by "/".
+    /// The label path as printed: banners, parents and leaf joined by "/".
     pub(super) fn path(&self) -> String {
+        let mut parts: Vec<&str> = self.banners.iter().map(String::as_str).collect();
+        parts.extend(self.parents.iter().map(String::as_str));
+        if !self.leaf.is_empty() {
+            parts.push(&self.leaf);
+        }
+        parts.join("/")
+    }
+
+    /// The path that tells the column apart (no banners): what a derived id is made of.
+    fn distinct_path(&self) -> String {
         let mut parts: Vec<&str> = self.parents.iter().map(String::as_str).collect();
         if !self.leaf.is_empty() {
             parts.push(&self.leaf);
@@ -260,6 +273,7 @@ pub(super) fn printed_columns(
     let mut parents: Vec<Vec<&HeaderTok>> = vec![Vec::new(); extents.len()];
     // Header pieces over no column (a label centred over a wide unruled column).
     let mut unplaced: Vec<&HeaderTok> = Vec::new();
+    let mut banner_pieces: Vec<&HeaderTok> = Vec::new();
     for h in header {
         let (a, b) = (h.tok.x0, h.tok.x1);
         let c = (a + b) / 2.0;
@@ -288,8 +302,9 @@ pub(super) fn printed_columns(
         match over.as_slice() {
             [] => unplaced.push(h),
             [k] => pieces[*k].push(h),
-            // A banner over every column ("2026年预算数") tells none of them apart.
-            many if many.len() == extents.len() && extents.len() > 2 => {}
+            // A banner over every column ("2026年预算数") tells none of them apart: it
+            // heads every column's path.
+            many if many.len() == extents.len() && extents.len() > 2 => banner_pieces.push(h),
             many => many.iter().for_each(|&k| parents[k].push(h)),
         }
     }
@@ -297,6 +312,7 @@ pub(super) fn printed_columns(
         place_beside(&mut pieces, &extents, &unplaced, name_zone_right(body));
     }
     let vocabulary = &g.vocabulary;
+    let banners = joined_labels(banner_pieces);
     extents
         .iter()
         .enumerate()
@@ -309,20 +325,7 @@ pub(super) fn printed_columns(
             let split = (0..texts.len())
                 .find(|&s| known(strip_of_which(&texts[s..].concat()), vocabulary, g))
                 .unwrap_or(0);
-            let mut above: Vec<&HeaderTok> = parents[k].clone();
-            above.sort_by(|a, b| a.line.cmp(&b.line).then(a.tok.x0.total_cmp(&b.tok.x0)));
-            let mut path: Vec<String> = Vec::new();
-            let mut last_line = None;
-            for h in above {
-                // Pieces of one spanning label on consecutive lines join ("一般公共预" + "算").
-                match path.last_mut() {
-                    Some(p) if last_line.is_some_and(|l: usize| h.line == l + 1) => {
-                        p.push_str(&h.tok.text)
-                    }
-                    _ => path.push(h.tok.text.clone()),
-                }
-                last_line = Some(h.line);
-            }
+            let mut path = joined_labels(parents[k].clone());
             if split > 0 {
                 path.push(texts[..split].concat());
             }
@@ -331,9 +334,56 @@ pub(super) fn printed_columns(
                 x1,
                 leaf: strip_of_which(&texts[split..].concat()).to_string(),
                 parents: path,
+                banners: banners.clone(),
             }
         })
         .collect()
+}
+
+/// Banners of a ruled header whose columns were located by the grammar's labels: labels
+/// printed in a ruled cell spanning every located column (`centers`, NaN where unprinted),
+/// alone on their line, top first ("2026年预算数" over the whole 三公 table). None without
+/// rulings or with fewer than three located columns.
+pub(super) fn banners(
+    header: &[HeaderTok],
+    verticals: &[(f64, f64, f64)],
+    centers: &[f64],
+) -> Vec<String> {
+    let located: Vec<f64> = centers.iter().copied().filter(|c| c.is_finite()).collect();
+    if located.len() < 3 || verticals.is_empty() {
+        return Vec::new();
+    }
+    let lo = located.iter().copied().fold(f64::MAX, f64::min);
+    let hi = located.iter().copied().fold(f64::MIN, f64::max);
+    let pieces: Vec<&HeaderTok> = header
+        .iter()
+        .filter(|h| {
+            ruled_cell(verticals, h).is_some_and(|(l, r)| {
+                l <= lo
+                    && r >= hi
+                    && !header.iter().any(|o| {
+                        o.line == h.line && !std::ptr::eq(o, *h) && o.tok.x0 >= l && o.tok.x1 <= r
+                    })
+            })
+        })
+        .collect();
+    joined_labels(pieces)
+}
+
+/// Header pieces above a column as labels, top first: pieces of one spanning label on
+/// consecutive lines join ("一般公共预" + "算").
+fn joined_labels(mut above: Vec<&HeaderTok>) -> Vec<String> {
+    above.sort_by(|a, b| a.line.cmp(&b.line).then(a.tok.x0.total_cmp(&b.tok.x0)));
+    let mut path: Vec<String> = Vec::new();
+    let mut last_line = None;
+    for h in above {
+        match path.last_mut() {
+            Some(p) if last_line.is_some_and(|l: usize| h.line == l + 1) => p.push_str(&h.tok.text),
+            _ => path.push(h.tok.text.clone()),
+        }
+        last_line = Some(h.line);
+    }
+    path
 }
 
 /// How well a printed column fits a grammar column: `None` when its label is not one the
@@ -474,7 +524,15 @@ pub(super) fn adapt(
             }
             None => {
                 let path = p.path();
-                let base = format!("printed.{}", if path.is_empty() { "column" } else { &path });
+                let distinct = p.distinct_path();
+                let base = format!(
+                    "printed.{}",
+                    if distinct.is_empty() {
+                        "column"
+                    } else {
+                        &distinct
+                    }
+                );
                 let mut id = base.clone();
                 let mut n = 2;
                 while out.columns.iter().any(|c| c.id == id) {
@@ -591,6 +649,7 @@ mod tests {
             x1,
             leaf: leaf.into(),
             parents: parents.iter().map(|p| p.to_string()).collect(),
+            banners: Vec::new(),
         }
     }
 
@@ -670,10 +729,45 @@ mod tests {
         ];
         let printed = printed_columns(&g, &header, &body, &[], &[]);
         let paths: Vec<String> = printed.iter().map(PrintedColumn::path).collect();
+        // The banner heads every path; it is no parent (which would make 合计 a subtotal).
         assert_eq!(
             paths,
-            ["合计", "基本支出/人员经费", "基本支出/公用经费", "项目支出"]
+            [
+                "2026年预算数/合计",
+                "2026年预算数/基本支出/人员经费",
+                "2026年预算数/基本支出/公用经费",
+                "2026年预算数/项目支出"
+            ]
         );
+        assert!(printed.iter().all(|p| p.banners == ["2026年预算数"]));
+        assert!(printed[0].parents.is_empty());
+    }
+
+    #[test]
+    fn a_banner_in_a_ruled_cell_over_every_located_column_is_found() {
+        // Central 三公 table: "2026年预算数" in one ruled cell over 合计, 因公出国（境）费 and
+        // 公务接待费 (the vertical rulings below it do not reach its line).
+        let header = [
+            h(1, "2026年预算数", 387.0, 451.0),
+            h(2, "合计", 73.0, 93.0),
+            h(2, "因公出国(境)费", 143.0, 224.0),
+            h(2, "公务接待费", 682.0, 732.0),
+        ];
+        // Line 1's middle is at y 491, line 2's at 479: the outer rulings cross both, the
+        // inner ones only line 2.
+        let mut verticals = vec![(41.8, 300.0, 500.0), (796.6, 300.0, 500.0)];
+        verticals.extend([125.1, 242.8, 617.9].iter().map(|&x| (x, 300.0, 485.0)));
+        let centers = [83.0, 184.0, f64::NAN, 707.0];
+        assert_eq!(banners(&header, &verticals, &centers), ["2026年预算数"]);
+        // A label sharing its line with others is a header row, not a banner.
+        let row = [
+            h(1, "2026年预算数", 387.0, 451.0),
+            h(1, "其他", 700.0, 720.0),
+            h(2, "合计", 73.0, 93.0),
+        ];
+        assert!(banners(&row, &verticals, &centers).is_empty());
+        // Without rulings nothing is known to span the table.
+        assert!(banners(&header, &[], &centers).is_empty());
     }
 
     #[test]

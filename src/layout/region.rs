@@ -305,14 +305,27 @@ pub(super) fn region(
         let read = read_columns(g, alternatives, &panel)
             .map_err(|e| format!("{}: {e}", raw.display_name()))?;
         let geo = read.geometry;
-        // Located labels as the header prints them ("总计" where the grammar says 合计).
+        // Located labels as the header prints them ("总计" where the grammar says 合计),
+        // under the banner printed over the whole table ("2026年预算数").
+        let banners = if g.layout == Layout::TwoSided || geo.printed_leaves.is_empty() {
+            Vec::new()
+        } else {
+            super::columns::banners(&panel_header, verticals, &geo.centers)
+        };
         let relabel = |mut located: Grammar| {
-            for (c, printed) in located.columns.iter_mut().zip(&geo.printed_leaves) {
-                if let Some(leaf) = printed {
+            for (k, c) in located.columns.iter_mut().enumerate() {
+                if let Some(Some(leaf)) = geo.printed_leaves.get(k) {
                     c.label = match c.label.rsplit_once('/') {
                         Some((parents, _)) => format!("{parents}/{leaf}"),
                         None => leaf.clone(),
                     };
+                }
+                let printed = geo.centers.get(k).is_some_and(|x| x.is_finite());
+                for b in banners.iter().rev() {
+                    let normalised = crate::vocabulary::normalize_label(&c.label);
+                    if printed && !normalised.starts_with(b.as_str()) {
+                        c.label = format!("{b}/{}", c.label);
+                    }
                 }
             }
             located
