@@ -36,6 +36,10 @@ pub struct RawTable {
     /// Why the layout step took the printed header's columns over the grammar's labels
     /// located in it (the table's identities hold under them).
     pub columns_by_identities: Option<String>,
+    /// Header labels of the percent columns a table prints beside its amounts and its grammar
+    /// does not know ("增减(%)"): a body token numbered `n + text columns + 1 + k` is a
+    /// percentage under label `k`, kept as a text cell of its row.
+    pub percent_labels: Vec<String>,
 }
 
 /// One body line: its tokens in reading order.
@@ -318,11 +322,17 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
         let mut amounts: Vec<Option<Decimal>> = vec![None; n];
         let mut cells: Vec<String> = vec![String::new(); g.text_columns.len()];
         let mut group: Vec<&str> = Vec::new();
+        let mut percents: Vec<(String, String)> = Vec::new();
         for (i, t) in l.tokens.iter().enumerate() {
             match (t.kind, t.column) {
                 (TokenKind::Text, Some(c)) if c == n + cells.len() => group.push(&t.text),
                 (TokenKind::Text, Some(c)) if c >= n && c - n < cells.len() => {
                     cells[c - n].push_str(&t.text)
+                }
+                (TokenKind::Text, Some(c)) if c > n + cells.len() => {
+                    if let Some(label) = raw.percent_labels.get(c - n - cells.len() - 1) {
+                        percents.push((label.clone(), t.text.clone()));
+                    }
                 }
                 (TokenKind::Number, Some(c)) if c < n => {
                     if amounts[c].is_some() {
@@ -353,6 +363,7 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
         if let (Some(key), false) = (&g.group_attribute, group.is_empty()) {
             row.attributes.insert(key.clone(), group.concat());
         }
+        row.attributes.extend(percents);
         rows.push(row);
     }
     Ok(rows)

@@ -117,6 +117,21 @@ pub fn glued_amount(text: &str) -> Option<usize> {
     (is_cjk(first) || heading).then_some(lead.len())
 }
 
+/// A printed percentage ("-60.86%", "1009.71%", "0.00％"): a signed number with a percent
+/// sign and nothing else.
+pub fn is_percent(text: &str) -> bool {
+    let Some(number) = text.strip_suffix(['%', '％']) else {
+        return false;
+    };
+    let digits = number.strip_prefix(['-', '−', '－']).unwrap_or(number);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let frac = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// A CJK ideograph (the unified block and extension A).
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
@@ -370,5 +385,15 @@ mod tests {
         assert_eq!(label_ordinal("本年收入合计"), None);
         assert_eq!(label_ordinal("十十、x"), None);
         assert_eq!(label_ordinal("出"), None);
+    }
+
+    #[test]
+    fn percentages_are_told_from_amounts_and_text() {
+        for t in ["-60.86%", "1009.71%", "0.00%", "30.86%", "5％", "−5.22%"] {
+            assert!(is_percent(t), "{t}");
+        }
+        for t in ["60.86", "%", "-%", "1.2.3%", "增减(%)", "26%以上", "1.%"] {
+            assert!(!is_percent(t), "{t}");
+        }
     }
 }

@@ -1095,3 +1095,42 @@ fn a_table_goes_on_over_a_page_that_repeats_only_its_long_header() {
     let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["一般公共服务支出", "教育支出", "合计"]);
 }
+
+#[test]
+fn a_percent_column_the_grammar_does_not_know_is_kept_out_of_row_names() {
+    // The central template prints 增减(%) beside its amounts; its cells ("-60.86%") had been
+    // read as text and glued into the row names ("一般公共服务支出-60.86%").
+    let bytes = wrapped_header_pdf(
+        false,
+        "2025年部门支出总表",
+        &[60.0, 140.0, 60.0, 60.0, 60.0, 60.0],
+        &[
+            "科目编码",
+            "科目名称",
+            "合计",
+            "基本支出",
+            "项目支出",
+            "增减(%)",
+        ],
+        &[
+            vec!["201", "一般公共服务支出", "9.00", "5.00", "4.00", "-60.86%"],
+            vec!["20101", "人大事务", "9.00", "5.00", "4.00", "12.50%"],
+        ],
+        Grid::ThinFilled,
+    );
+    let doc = convert(&bytes, "percent-column.pdf");
+    assert_eq!(doc.tables.len(), 1, "{:#?}", doc.warnings);
+    let t = &doc.tables[0];
+    let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["一般公共服务支出", "人大事务"]);
+    let pct: Vec<Option<&str>> = t
+        .rows
+        .iter()
+        .map(|r| r.attributes.get("增减(%)").map(String::as_str))
+        .collect();
+    assert_eq!(pct, [Some("-60.86%"), Some("12.50%")]);
+    assert_eq!(
+        amounts(&doc),
+        [["9.00", "5.00", "4.00"], ["9.00", "5.00", "4.00"]].map(|r| r.map(String::from).to_vec())
+    );
+}

@@ -363,7 +363,38 @@ pub(super) fn region(
             name_end: geo.name_end,
             banded: bands.is_some(),
         });
-        lines.extend(rows(&panel_body, bands.as_deref(), &groups, pages, &geo, g));
+        // Percent columns the grammar does not know (增减(%) beside 增减额): their header
+        // labels, so that their cells are kept under them instead of joining row names.
+        let mut percents: Vec<(f64, f64, usize)> = Vec::new();
+        if g.layout != Layout::TwoSided
+            && !g
+                .columns
+                .iter()
+                .any(|c| c.kind == crate::model::ColumnKind::Percent)
+        {
+            for h in panel_header
+                .iter()
+                .filter(|h| h.tok.text.contains(['%', '％']))
+            {
+                let mut label = crate::vocabulary::normalize_label(&h.tok.text);
+                let mut n = 2;
+                while raw.percent_labels.contains(&label) {
+                    label = format!("{}.{n}", crate::vocabulary::normalize_label(&h.tok.text));
+                    n += 1;
+                }
+                percents.push((h.tok.x0, h.tok.x1, raw.percent_labels.len()));
+                raw.percent_labels.push(label);
+            }
+        }
+        lines.extend(rows(
+            &panel_body,
+            bands.as_deref(),
+            &groups,
+            pages,
+            &geo,
+            g,
+            &percents,
+        ));
     }
     raw.lines = lines;
     Ok(raw)

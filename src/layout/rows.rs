@@ -208,6 +208,7 @@ pub(super) fn rows(
     pages: &[PageLayout],
     geo: &ColumnGeometry,
     g: &Grammar,
+    percents: &[(f64, f64, usize)],
 ) -> Vec<RawLine> {
     let mut out: Vec<(u32, f64, Vec<Token>, bool)> = Vec::new();
     let two_sided = g.layout == Layout::TwoSided;
@@ -271,9 +272,14 @@ pub(super) fn rows(
                     let edge = cell_right_edge(verticals, t, *y).unwrap_or(t.center());
                     geo.centers.iter().position(|&c| c > edge)
                 } else {
-                    // Text columns are numbered after the amount columns.
+                    // Text columns are numbered after the amount columns, then the group,
+                    // then the percent columns the grammar does not know.
                     geo.text_column_at(t.x0, t.x1)
                         .map(|j| geo.centers.len() + j)
+                        .or_else(|| {
+                            percent_column(percents, t, geo.name_end)
+                                .map(|k| geo.centers.len() + g.text_columns.len() + 1 + k)
+                        })
                 };
                 tokens.push(Token {
                     text: t.text.clone(),
@@ -437,6 +443,21 @@ pub(super) fn rows(
             tokens,
         })
         .collect()
+}
+
+/// The percent column (its number among the table's percent labels) a printed percentage
+/// right of the row names falls in: the one whose header label (x extent, number) is
+/// nearest its centre.
+fn percent_column(percents: &[(f64, f64, usize)], t: &PTok, name_end: f64) -> Option<usize> {
+    if !crate::token::is_percent(&t.text) || t.center() < name_end {
+        return None;
+    }
+    let x = t.center();
+    let dist = |&(a, b, _): &(f64, f64, usize)| ((a + b) / 2.0 - x).abs();
+    percents
+        .iter()
+        .min_by(|p, q| dist(p).total_cmp(&dist(q)))
+        .map(|p| p.2)
 }
 
 /// The right edge of the ruled cell holding a token on a line at `y`: the nearest vertical
