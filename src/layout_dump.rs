@@ -13,6 +13,7 @@
 
 use crate::layout::PageLayout;
 use crate::pdf::{Line, Run};
+use crate::token::is_marked_amount;
 
 /// Points per display column.
 pub const CELL_WIDTH: f64 = 4.5;
@@ -73,7 +74,7 @@ fn column_count(text: &str) -> Count {
             .filter(|l| l.chars().any(|c| char_width(c) == 2))
         {
             for (col, p) in pieces(l, count) {
-                if is_amount(p) {
+                if is_marked_amount(p) {
                     edges.insert(col + p.chars().map(|c| count.width(c)).sum::<usize>());
                 }
             }
@@ -170,7 +171,7 @@ fn pieces(line: &str, count: Count) -> Vec<(usize, &str)> {
         let joined = piece.and_then(|(pc, pb, pe)| {
             let (prev_c, prev_b, prev_e) = words[k - 1];
             let gap = wc.saturating_sub(prev_c + width(&line[prev_b..prev_e], count));
-            let amount = is_amount(&line[prev_b..prev_e]) || is_amount(&line[wb..we]);
+            let amount = is_marked_amount(&line[prev_b..prev_e]) || is_marked_amount(&line[wb..we]);
             (gap < CELL_GAP && !amount).then_some((pc, pb, pe))
         });
         piece = match joined {
@@ -187,10 +188,6 @@ fn pieces(line: &str, count: Count) -> Vec<(usize, &str)> {
         out.push((pc, &line[pb..pe]));
     }
     out
-}
-
-fn is_amount(s: &str) -> bool {
-    crate::token::classify(s) == crate::token::TokenKind::Number && s.contains(['.', ','])
 }
 
 /// Columns of a text.

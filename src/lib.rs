@@ -41,6 +41,10 @@ pub mod token;
 pub mod vocabulary;
 pub mod write;
 
+// The corpus helper names the crate as the integration tests do (`budget_tables::…`).
+#[cfg(test)]
+extern crate self as budget_tables;
+
 /// The corpus helper of the integration tests, shared with the unit tests that read the corpus.
 #[cfg(test)]
 #[path = "../tests/common/mod.rs"]

@@ -117,6 +117,12 @@ pub fn glued_amount(text: &str) -> Option<usize> {
     (is_cjk(first) || heading).then_some(lead.len())
 }
 
+/// An amount as only amounts are printed: a number with a decimal point or a thousands
+/// separator ("16,474.82", "0.00", "1,633,000"), never a code, a year or a count.
+pub fn is_marked_amount(text: &str) -> bool {
+    text.contains(['.', ',']) && classify(text) == TokenKind::Number
+}
+
 /// A printed percentage ("-60.86%", "1009.71%", "0.00％"): a signed number with a percent
 /// sign and nothing else.
 pub fn is_percent(text: &str) -> bool {

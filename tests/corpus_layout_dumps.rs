@@ -14,7 +14,6 @@ mod common;
 use budget_tables::convert::convert_file;
 use budget_tables::grammar::GrammarSet;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 use std::str::FromStr;
@@ -50,28 +49,8 @@ const PRECISION: u64 = 99;
 
 /// (key amounts found, key amounts, amounts found) for one converted dump.
 fn score(doc: &budget_tables::model::Document, key: &serde_json::Value) -> (usize, usize, usize) {
-    let mut perf_pages = BTreeSet::new();
-    for w in key["tables"]
-        .as_array()
-        .expect("tables")
-        .iter()
-        .filter(|w| w["kind"] == "performance_target")
-    {
-        let (a, b) = (
-            w["first_page"].as_u64().expect("first") as u32,
-            w["last_page"].as_u64().expect("last") as u32,
-        );
-        perf_pages.extend(a..=b);
-    }
-    let mut got: BTreeMap<u32, Vec<Decimal>> = BTreeMap::new();
-    for t in &doc.tables {
-        for r in &t.rows {
-            for a in r.amounts.iter().flatten() {
-                got.entry(r.page).or_default().push(*a);
-            }
-        }
-    }
-    got.retain(|p, _| !perf_pages.contains(p));
+    let perf_pages = common::performance_pages(key);
+    let mut got = common::amounts_by_page(doc, &perf_pages);
     let found_total: usize = got.values().map(Vec::len).sum();
     let (mut matched, mut wanted) = (0, 0);
     for (page, vals) in key["amounts_by_page"].as_object().expect("amounts") {

@@ -13,7 +13,7 @@ use budget_tables::convert::convert_file;
 use budget_tables::error::Error;
 use budget_tables::grammar::GrammarSet;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -51,15 +51,7 @@ fn compare(
     };
     let mut diffs = Vec::new();
     let all = key["tables"].as_array().expect("tables");
-    // Pages of 绩效 forms: left out of the amount comparison, as in score-corpus.
-    let mut perf_pages = BTreeSet::new();
-    for w in all.iter().filter(|w| w["kind"] == "performance_target") {
-        let (a, b) = (
-            w["first_page"].as_u64().expect("first") as u32,
-            w["last_page"].as_u64().expect("last") as u32,
-        );
-        perf_pages.extend(a..=b);
-    }
+    let perf_pages = common::performance_pages(key);
     // Tables: pages, unit, empty, in document order.
     let want: Vec<_> = all
         .iter()
@@ -107,15 +99,7 @@ fn compare(
         diffs.push(format!("missing tables: {got_missing:?}, key {missing:?}"));
     }
     // Amounts per page, as multisets of exact decimals.
-    let mut got: BTreeMap<u32, Vec<Decimal>> = BTreeMap::new();
-    for t in &doc.tables {
-        for r in &t.rows {
-            for a in r.amounts.iter().flatten() {
-                got.entry(r.page).or_default().push(*a);
-            }
-        }
-    }
-    got.retain(|p, _| !perf_pages.contains(p));
+    let mut got = common::amounts_by_page(&doc, &perf_pages);
     let by_page = key["amounts_by_page"].as_object().expect("amounts");
     let mut amounts = 0;
     for (page, vals) in by_page {

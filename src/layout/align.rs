@@ -132,7 +132,7 @@ const SHIFTED_EDGE: f64 = 2.0 * EDGE_SLACK;
 /// Index of a line's first amount (a number with a decimal point or a thousands separator).
 fn first_amount(toks: &[PTok]) -> Option<usize> {
     toks.iter()
-        .position(|t| classify(&t.text) == TokenKind::Number && t.text.contains(['.', ',']))
+        .position(|t| crate::token::is_marked_amount(&t.text))
 }
 
 /// The amount columns of some lines by right edge, left to right: right edges of the numbers

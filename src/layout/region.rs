@@ -55,8 +55,7 @@ static UNIT_CUT: OnceLock<Regex> = OnceLock::new();
 /// Whether a line starts the table body: it holds an amount, or is a code row or total row.
 fn body_line(l: &Line) -> bool {
     let toks = ptoks(l);
-    toks.iter()
-        .any(|t| is_number(&t.text) && t.text.contains(['.', ',']))
+    toks.iter().any(|t| crate::token::is_marked_amount(&t.text))
         || toks.len() >= 2
             && is_number(&toks[0].text)
             && toks.iter().skip(1).any(|t| is_number(&t.text))
@@ -452,7 +451,8 @@ struct ColumnReading {
 /// else the columns the header prints, read under whichever of these grammars names most of
 /// them (the first on a tie). Where the labels are located but the table's identities fail
 /// under them (labels of a header printed in another order, a leaf repeated under several
-/// parents), the printed header's columns are taken if the identities hold better there.
+/// parents, another family's grammar), another grammar of the kind whose labels are all
+/// located, or else the printed header's columns, is taken if the identities hold better.
 fn read_columns(
     g: &Grammar,
     alternatives: &[&Grammar],
@@ -600,9 +600,7 @@ fn one_amount_per_cell(geo: &ColumnGeometry, body: &[(u32, f64, Vec<PTok>)]) -> 
     for (page, _, toks) in body {
         let mut seen: Vec<usize> = Vec::new();
         for t in toks {
-            if crate::token::classify(&t.text) != crate::token::TokenKind::Number
-                || !t.text.contains(['.', ','])
-            {
+            if !crate::token::is_marked_amount(&t.text) {
                 continue;
             }
             if let Some(c) = geo.column_at(t.x0, t.x1) {

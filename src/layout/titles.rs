@@ -4,7 +4,7 @@
 //! table pages, and what the titles and the contents page tell about the document:
 //! department, year, kind, tables listed but absent.
 
-use super::pages::{is_number, line_text, ptoks, PageLayout};
+use super::pages::{line_text, ptoks, PageLayout};
 use crate::assemble::RawTable;
 use crate::grammar::GrammarSet;
 use crate::text::re;
@@ -118,7 +118,7 @@ fn has_amount(p: &PageLayout) -> bool {
     p.lines.iter().any(|l| {
         ptoks(l)
             .iter()
-            .any(|t| is_number(&t.text) && t.text.contains(['.', ',']))
+            .any(|t| crate::token::is_marked_amount(&t.text))
     })
 }
 

@@ -245,51 +245,40 @@ pub fn identities(e: &mut Engine) {
             }
             let pcs = through_sub_columns(t, &rules, id, pcs);
             let label = e.table_label(ti);
-            // A table that prints none of the parts (one 预算数 column read under a grammar
-            // that also knows 人员经费/公用经费) gives the identity nothing to check: say so
-            // once instead of a mismatch on every row.
-            if !pcs.iter().chain(&mcs).any(|&c| column_printed(t, c)) {
-                if column_printed(t, tc) {
-                    let parts: Vec<String> = pcs
-                        .iter()
-                        .chain(&mcs)
-                        .map(|&c| t.columns[c].label.clone())
-                        .collect();
-                    let (table, kind, page) = (label.clone(), t.kind.clone(), t.first_page);
-                    e.table_finding(
-                        &format!("identity.{}.{}", id.table, id.total),
-                        super::Severity::Unparsed,
-                        format!(
-                            "{label} prints no figure under {}, so its {} column is not checked against them",
-                            parts.join(", "),
-                            t.columns[tc].label
-                        ),
-                        (table, kind),
-                        Some(page),
-                        None,
-                    );
-                }
-                continue;
-            }
-            // A total column the table prints in no row (a header over its parts with no
-            // column of its own: Hangzhou's 财政拨款收入 over 一般公共预算 and 政府性基金) has
-            // no figure to check: said once instead of a missing total on every row.
-            if !column_printed(t, tc) {
-                let parts: Vec<String> = pcs
-                    .iter()
-                    .chain(&mcs)
-                    .filter(|&&c| column_printed(t, c))
-                    .map(|&c| t.columns[c].label.clone())
-                    .collect();
+            // Nothing to check, said once instead of a mismatch or a missing total on every
+            // row: a table printing none of the parts (one 预算数 column read under a grammar
+            // that also knows 人员经费/公用经费), or printing the total in no row (a header
+            // over its parts with no column of its own: Hangzhou's 财政拨款收入 over
+            // 一般公共预算 and 政府性基金). A table printing neither is not reported.
+            let labels = |cs: Vec<usize>| -> Vec<String> {
+                cs.into_iter().map(|c| t.columns[c].label.clone()).collect()
+            };
+            let all_parts: Vec<usize> = pcs.iter().chain(&mcs).copied().collect();
+            let printed_parts: Vec<usize> = all_parts
+                .iter()
+                .copied()
+                .filter(|&c| column_printed(t, c))
+                .collect();
+            let unchecked = match (printed_parts.is_empty(), column_printed(t, tc)) {
+                (false, true) => None,
+                (true, false) => continue,
+                (true, true) => Some(format!(
+                    "{label} prints no figure under {}, so its {} column is not checked against them",
+                    labels(all_parts).join(", "),
+                    t.columns[tc].label
+                )),
+                (false, false) => Some(format!(
+                    "{label} prints no figure under {} in any row, so it is not checked against {}",
+                    t.columns[tc].label,
+                    labels(printed_parts).join(", ")
+                )),
+            };
+            if let Some(message) = unchecked {
                 let (table, kind, page) = (label.clone(), t.kind.clone(), t.first_page);
                 e.table_finding(
                     &format!("identity.{}.{}", id.table, id.total),
                     super::Severity::Unparsed,
-                    format!(
-                        "{label} prints no figure under {} in any row, so it is not checked against {}",
-                        t.columns[tc].label,
-                        parts.join(", ")
-                    ),
+                    message,
                     (table, kind),
                     Some(page),
                     None,

@@ -9,12 +9,52 @@
 //! * [`SCANNED`] is the keyed document without a text layer.
 //! * [`POPPLER_GAPS`] and [`RUN_GAPS`] list the pages where the PDF reader itself (below the
 //!   converter) differs from poppler or from the answer key.
+//! * [`performance_pages`] and [`amounts_by_page`] are how the answer-key tests compare a
+//!   converted document with its key, as `../shared/tools/score-corpus` does.
 
 // Each test file uses a part of this module.
 #![allow(dead_code)]
 
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// Pages of an answer key's 绩效 forms (`kind: "performance_target"`): left out of the
+/// amount comparison, as in score-corpus.
+pub fn performance_pages(key: &serde_json::Value) -> BTreeSet<u32> {
+    let mut pages = BTreeSet::new();
+    for w in key["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .filter(|w| w["kind"] == "performance_target")
+    {
+        let (a, b) = (
+            w["first_page"].as_u64().expect("first") as u32,
+            w["last_page"].as_u64().expect("last") as u32,
+        );
+        pages.extend(a..=b);
+    }
+    pages
+}
+
+/// A converted document's amounts by page, pages in `left_out` left out.
+pub fn amounts_by_page(
+    doc: &budget_tables::model::Document,
+    left_out: &BTreeSet<u32>,
+) -> BTreeMap<u32, Vec<Decimal>> {
+    let mut got: BTreeMap<u32, Vec<Decimal>> = BTreeMap::new();
+    for t in &doc.tables {
+        for r in &t.rows {
+            for a in r.amounts.iter().flatten() {
+                got.entry(r.page).or_default().push(*a);
+            }
+        }
+    }
+    got.retain(|p, _| !left_out.contains(p));
+    got
+}
 
 /// Environment variable naming the corpus folder, overriding `../shared/corpus`.
 pub const CORPUS_ENV: &str = "BUDGET_CORPUS";
