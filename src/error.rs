@@ -72,6 +72,28 @@ pub enum Error {
     Damaged { path: PathBuf, reason: String },
 }
 
+impl Error {
+    /// A short code for the kind of failure, for the end-of-run summary ("failed with each
+    /// reason") and for scripts.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "cannot_read",
+            Error::NotBudget { .. } => "not_budget",
+            Error::TablesNotPrinted { .. } => "tables_not_printed",
+            Error::Unsupported { .. } => "unsupported",
+            Error::Grammar(_) => "grammar",
+            Error::Pdf { .. } => "pdf",
+            Error::NotRegularFile { .. } => "not_regular_file",
+            Error::Limit { .. } => "too_large",
+            Error::Write { .. } => "cannot_write",
+            Error::UnsafeOutput { .. } => "unsafe_output",
+            Error::OutNotFolder { .. } => "out_not_folder",
+            Error::IdCollision { .. } => "id_collision",
+            Error::Damaged { .. } => "damaged_pdf",
+        }
+    }
+}
+
 /// The message of `source` without a leading "`path`: " (the PDF layer names its file in
 /// every message; [`Error::Pdf`] names it already).
 fn without_file_prefix(

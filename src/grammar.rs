@@ -370,6 +370,22 @@ impl TitleQuery {
 #[derive(Debug, Clone, Default)]
 pub struct GrammarSet {
     pub grammars: Vec<Grammar>,
+    /// SHA-256 (hex) of the files the set was loaded from, names and texts in load order:
+    /// a run's manifest records it, and `--resume` reconverts when it changes.
+    pub fingerprint: String,
+}
+
+/// SHA-256 (hex) of `(name, text)` entries in order, each name and text ended by a NUL byte.
+pub fn sources_fingerprint<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (name, text) in entries {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl GrammarSet {
@@ -385,6 +401,7 @@ impl GrammarSet {
         }
         let mut grammars = Vec::with_capacity(files.len());
         let mut vocabulary = Vocabulary::national();
+        let mut sources: Vec<(String, String)> = Vec::with_capacity(files.len());
         for f in files {
             let rel = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
             let text = std::fs::read_to_string(&f).map_err(|e| GrammarError {
@@ -392,6 +409,7 @@ impl GrammarSet {
                 line: None,
                 message: format!("cannot read: {e}"),
             })?;
+            sources.push((rel.clone(), text.clone()));
             if f.file_name().is_some_and(|n| n == VOCABULARY_FILE) {
                 // A folder's vocabulary adds to the national one.
                 let own = Vocabulary::from_toml(&rel, &text)?;
@@ -410,7 +428,18 @@ impl GrammarSet {
         for g in &mut grammars {
             g.vocabulary = vocabulary.clone();
         }
-        Ok(GrammarSet { grammars })
+        // The national vocabularies are compiled in and extended by the folder's: they count.
+        let fingerprint = sources_fingerprint(
+            BUILTIN
+                .iter()
+                .filter(|(f, _)| crate::vocabulary::is_vocabulary_file(f))
+                .copied()
+                .chain(sources.iter().map(|(f, t)| (f.as_str(), t.as_str()))),
+        );
+        Ok(GrammarSet {
+            grammars,
+            fingerprint,
+        })
     }
 
     /// Loads the grammars shipped with the crate, compiled in (used when no folder is given).
@@ -426,7 +455,10 @@ impl GrammarSet {
                 Err(e) => panic!("shipped grammar does not load: {e}"),
             }
         }
-        GrammarSet { grammars }
+        GrammarSet {
+            grammars,
+            fingerprint: sources_fingerprint(BUILTIN.iter().copied()),
+        }
     }
 
     /// The grammar that best fits a table: title first, then header labels, within a family

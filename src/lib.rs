@@ -30,6 +30,7 @@ pub mod grammar;
 pub mod inspect;
 pub mod layout;
 pub mod layout_dump;
+pub mod manifest;
 pub mod model;
 pub mod pdf;
 pub mod performance;

@@ -2,12 +2,17 @@
 
 use anyhow::Context;
 use budget_tables::grammar::GrammarSet;
+use budget_tables::manifest::Status;
 use budget_tables::reconcile::{Reconciliation, RuleSet, Severity};
-use budget_tables::run::{collect, convert_all, FileOutcome, RunOutcome};
-use budget_tables::write::OutDir;
+use budget_tables::run::{collect, convert_all, FileReport, RunOptions, RunOutcome};
+use budget_tables::write::{OutDir, Output};
 use clap::{Parser, Subcommand};
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Instant;
 
 /// Turns Chinese government budget disclosures (部门预算 / 部门决算: PDFs and text dumps) into
 /// exact, normalized tables.
@@ -45,6 +50,22 @@ enum Command {
         /// Reconciliation rule folder (*.toml); default: the rules built into the binary.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// Documents converted at once (default: one per core). The output is the same for
+        /// every N.
+        #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Leave alone the inputs OUT/manifest.csv records as converted from the same bytes by
+        /// the same tool version, grammars and rules; convert the rest (after an interrupted
+        /// run, or to add files to a collection).
+        #[arg(long)]
+        resume: bool,
+        /// Convert only shard K of N: the inputs whose SHA-256 falls in it, so that N machines
+        /// split one collection without talking to each other (1 <= K <= N).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<budget_tables::run::Shard>,
+        /// Also write the end-of-run summary as JSON to FILE (for scripts).
+        #[arg(long, value_name = "FILE")]
+        summary_json: Option<PathBuf>,
     },
     /// Show what the PDF reader sees on one page: positioned lines, ruling lines, the columns
     /// and cells found, the grammar that matched, and the rebuilt rows.
@@ -68,43 +89,61 @@ enum Command {
     },
 }
 
-/// Progress and outcome of one file on the terminal.
-fn report(quiet: bool, i: usize, n: usize, path: &Path, outcome: &FileOutcome) {
-    match outcome {
-        FileOutcome::Converted(c, rec) => {
-            if quiet {
-                return;
-            }
-            let d = &c.document;
-            let amounts: usize = d.tables.iter().map(|t| t.amount_count()).sum();
-            eprintln!(
-                "[{}/{n}] {}: {} tables, {amounts} amounts, {} warnings",
-                i + 1,
-                path.display(),
-                d.tables.len(),
-                d.warnings.len()
+/// The lines of one finished input, for a log (stderr that is not a terminal): its counts,
+/// warnings, missing tables, reconciliation and mismatches.
+fn report_lines(done: usize, n: usize, r: &FileReport, output: Option<&Output>) -> String {
+    let mut s = String::new();
+    let e = &r.entry;
+    let path = r.input.display();
+    match e.status {
+        Status::Converted => {
+            let _ = write!(
+                s,
+                "[{done}/{n}] {path}: {} tables, {} amounts",
+                e.tables, e.amounts
             );
-            for w in &d.warnings {
-                eprintln!("    warning [{}]: {}", w.code, w.message);
+            if r.resumed {
+                let _ = write!(s, "; converted by an earlier run, left as it is");
             }
-            for t in &d.missing_tables {
-                eprintln!("    missing: {t} is listed in the contents but not printed");
-            }
-            eprintln!("    {}", reconcile_summary(rec));
-            for f in rec
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Mismatch)
-            {
-                eprintln!("    mismatch [{}]: {}", f.rule, f.message);
+            if let Some(o) = output {
+                let d = o.document;
+                let _ = write!(s, ", {} warnings", d.warnings.len());
+                for w in &d.warnings {
+                    let _ = write!(s, "\n    warning [{}]: {}", w.code, w.message);
+                }
+                for t in &d.missing_tables {
+                    let _ = write!(
+                        s,
+                        "\n    missing: {t} is listed in the contents but not printed"
+                    );
+                }
+                let rec = o.reconciliation;
+                let _ = write!(s, "\n    {}", reconcile_summary(rec));
+                for f in rec
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Mismatch)
+                {
+                    let _ = write!(s, "\n    mismatch [{}]: {}", f.rule, f.message);
+                }
             }
         }
-        FileOutcome::Failed(e) => eprintln!("[{}/{n}] error: {e}", i + 1),
-        FileOutcome::Duplicate { of, same_file } => {
-            if !quiet {
-                eprintln!("[{}/{n}] {}", i + 1, duplicate_line(path, of, *same_file));
-            }
+        Status::Failed => {
+            let _ = write!(s, "[{done}/{n}] error: {}", e.error);
         }
+        Status::Duplicate | Status::Skipped => {
+            let _ = write!(s, "[{done}/{n}] {}", plain_outcome(r));
+        }
+    }
+    s
+}
+
+/// "path: duplicate: the same file as …" and the like, for inputs that were not converted.
+fn plain_outcome(r: &FileReport) -> String {
+    match (&r.duplicate_of, r.entry.status) {
+        (Some((of, same_file)), _) => duplicate_line(&r.input, of, *same_file),
+        (None, Status::Failed) => r.entry.error.clone(),
+        (None, status) => format!("{}: {status}: {}", r.input.display(), r.entry.error),
     }
 }
 
@@ -121,41 +160,134 @@ fn duplicate_line(path: &Path, of: &Path, same_file: bool) -> String {
     )
 }
 
-/// The end of a run: one line per file that failed, was a duplicate or was skipped, with
-/// its reason, after the per-file lines. With `quiet`, only failures and skips.
-fn summary(
-    quiet: bool,
-    files: &[PathBuf],
-    run: &RunOutcome,
-    collected: &budget_tables::run::Collected,
-    out: &Path,
-) {
-    let converted = run
-        .outcomes
-        .iter()
-        .filter(|o| matches!(o, FileOutcome::Converted(..)))
-        .count();
-    let count = |f: fn(&FileOutcome) -> bool| run.outcomes.iter().filter(|o| f(o)).count();
-    let failed = count(|o| matches!(o, FileOutcome::Failed(_)));
-    let duplicates = count(|o| matches!(o, FileOutcome::Duplicate { .. }));
-    if !quiet {
-        eprintln!(
-            "{converted} of {} files converted, {failed} failed, {duplicates} duplicate(s); output in {}",
-            run.outcomes.len(),
-            out.display()
-        );
-    }
-    for (path, o) in files.iter().zip(&run.outcomes) {
-        match o {
-            FileOutcome::Failed(e) => eprintln!("  failed: {e}"),
-            FileOutcome::Duplicate { of, same_file } if !quiet => {
-                eprintln!("  {}", duplicate_line(path, of, *same_file))
-            }
-            _ => {}
+/// How the run shows its progress on stderr.
+enum Shown {
+    /// `-q`: nothing but errors.
+    Quiet,
+    /// Not a terminal: the lines of each input as it is done.
+    Lines,
+    /// A terminal: a progress bar; failures and mismatches are printed above it.
+    Bar(indicatif::ProgressBar),
+}
+
+/// Tells the user, as each input is done, how the run goes.
+struct Reporter {
+    shown: Shown,
+    total: usize,
+    done: AtomicUsize,
+    pages: AtomicU64,
+    start: Instant,
+}
+
+impl Reporter {
+    fn new(quiet: bool, total: usize) -> Reporter {
+        let shown = if quiet {
+            Shown::Quiet
+        } else if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            let style = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {pos}/{len} files, {msg}, ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            Shown::Bar(bar)
+        } else {
+            Shown::Lines
+        };
+        Reporter {
+            shown,
+            total,
+            done: AtomicUsize::new(0),
+            pages: AtomicU64::new(0),
+            start: Instant::now(),
         }
     }
-    for s in &collected.skipped {
-        eprintln!("  skipped: {}: {}", s.path.display(), s.reason);
+
+    fn file_done(&self, r: &FileReport, output: Option<&Output>) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if !r.resumed {
+            self.pages
+                .fetch_add(u64::from(r.entry.pages), Ordering::Relaxed);
+        }
+        match &self.shown {
+            // Failures are listed at the end.
+            Shown::Quiet => {}
+            Shown::Lines => eprintln!("{}", report_lines(done, self.total, r, output)),
+            Shown::Bar(bar) => {
+                let mismatches = output.map_or(0, |o| o.reconciliation.counts.mismatch);
+                if r.entry.status == Status::Failed {
+                    bar.println(format!("error: {}", r.entry.error));
+                } else if mismatches > 0 {
+                    bar.println(format!("{}: {mismatches} mismatch(es)", r.input.display()));
+                }
+                let secs = self.start.elapsed().as_secs_f64().max(1e-3);
+                let pages = self.pages.load(Ordering::Relaxed);
+                bar.set_message(format!("{pages} pages, {:.0} pages/s", pages as f64 / secs));
+                bar.inc(1);
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Shown::Bar(bar) = &self.shown {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The end of a run: its counts on stdout (unless `quiet`), then on stderr one line per input
+/// that failed, was a duplicate or was skipped, with its reason (with `quiet`, only failures
+/// and skips).
+fn summary(quiet: bool, run: &RunOutcome, collected: &budget_tables::run::Collected, out: &Path) {
+    let s = run.summary();
+    if !quiet {
+        let reasons: Vec<String> = s
+            .failed_by_reason
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
+        println!(
+            "{} of {} files converted, {} failed, {} duplicate(s); output in {}",
+            s.converted,
+            s.inputs,
+            s.failed,
+            s.duplicates,
+            out.display()
+        );
+        if s.resumed > 0 {
+            println!(
+                "  {} converted by an earlier run and left as they were (--resume)",
+                s.resumed
+            );
+        }
+        if !reasons.is_empty() {
+            println!("  failed by reason: {}", reasons.join(", "));
+        }
+        if s.other_shards > 0 {
+            println!("  {} input(s) left to other shards", s.other_shards);
+        }
+        println!(
+            "  {} tables, {} amounts; {} document(s) with a mismatch ({} mismatches), {} unverified amounts",
+            s.tables, s.amounts, s.documents_with_mismatch, s.mismatches, s.unverified_amounts
+        );
+        println!(
+            "  {} pages in {:.1} s ({:.0} pages/s)",
+            s.pages, s.seconds, s.pages_per_second
+        );
+        if run.stale_temporaries > 0 {
+            println!(
+                "  removed {} temporary file(s) an interrupted run had left",
+                run.stale_temporaries
+            );
+        }
+    }
+    for r in &run.reports {
+        match r.entry.status {
+            Status::Failed => eprintln!("  failed: {}", r.entry.error),
+            Status::Duplicate if !quiet => eprintln!("  {}", plain_outcome(r)),
+            Status::Skipped => eprintln!("  skipped: {}: {}", r.input.display(), r.entry.error),
+            _ => {}
+        }
     }
     if collected.other_files > 0 && !quiet {
         eprintln!(
@@ -233,6 +365,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             quiet,
             strict,
             rules,
+            jobs,
+            resume,
+            shard,
+            summary_json,
         } => {
             let rules = match (rules, cli.grammars.is_some()) {
                 (Some(dir), _) => {
@@ -251,27 +387,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
             let out_dir = OutDir::create(&out)?;
-            let files = &collected.files;
-            let run = convert_all(files, &out_dir, &grammars, &rules, |i, n, path, outcome| {
-                report(quiet, i, n, path, outcome)
+            let opts = RunOptions {
+                jobs: jobs.map_or(0, usize::from),
+                resume,
+                shard,
+            };
+            let reporter = Reporter::new(quiet, collected.files.len() + collected.skipped.len());
+            let run = convert_all(&collected, &out_dir, &grammars, &rules, &opts, &|r, o| {
+                reporter.file_done(r, o)
             });
-            summary(quiet, files, &run, &collected, &out);
+            reporter.finish();
+            summary(quiet, &run, &collected, &out);
+            if let Some(path) = &summary_json {
+                let mut text = serde_json::to_string_pretty(&run.summary())?;
+                text.push('\n');
+                std::fs::write(path, text)
+                    .with_context(|| format!("writing --summary-json {}", path.display()))?;
+            }
             if let Err(e) = &run.finish {
-                eprintln!("error: the run's facts.csv could not be written: {e}");
+                eprintln!("error: the run's facts.csv or manifest.csv could not be written: {e}");
                 return Ok(ExitCode::from(1));
             }
             let failed = run
-                .outcomes
+                .reports
                 .iter()
-                .filter(|o| matches!(o, FileOutcome::Failed(_)))
+                .filter(|r| r.entry.status == Status::Failed)
                 .count();
             if strict {
-                let gated: Vec<(String, Vec<String>)> = files
+                let gated: Vec<(String, Vec<String>)> = run
+                    .reports
                     .iter()
-                    .zip(&run.outcomes)
-                    .filter(|(_, o)| matches!(o, FileOutcome::Converted(..)))
-                    .map(|(p, o)| (p.display().to_string(), o.strict_reasons()))
-                    .filter(|(_, r)| !r.is_empty())
+                    .filter(|r| r.entry.status == Status::Converted)
+                    .map(|r| (r.input.display().to_string(), r.strict_reasons()))
+                    .filter(|(_, reasons)| !reasons.is_empty())
                     .collect();
                 if !gated.is_empty() || failed > 0 || !collected.skipped.is_empty() {
                     eprintln!(

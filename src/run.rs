@@ -11,12 +11,15 @@
 use crate::convert::{convert_bytes, doc_id, read_input, sha256_hex, Converted};
 use crate::error::Error;
 use crate::grammar::GrammarSet;
+use crate::manifest::{manifest_text, parse_manifest, ManifestEntry, Status};
 use crate::reconcile::{reconcile_converted, Reconciliation, RuleSet};
 use crate::write::{
     CsvWriter, FactsWriter, FindingsWriter, JsonWriter, OutDir, Output, OutputWriter,
 };
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Warning codes that make `--strict` fail a document: a table that could not be rebuilt
 /// (`table_unparsed`) or whose title no grammar knows (`table_unknown`), a damaged PDF
@@ -129,58 +132,6 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     collect(paths).map(|c| c.files)
 }
 
-/// What happened to one input.
-#[derive(Debug)]
-pub enum FileOutcome {
-    Converted(Box<Converted>, Box<Reconciliation>),
-    Failed(Error),
-    /// The same file as, or the same bytes as, an earlier input `of`: not converted or
-    /// written again.
-    Duplicate {
-        of: PathBuf,
-        same_file: bool,
-    },
-}
-
-impl FileOutcome {
-    /// Why `--strict` fails this input, empty when it passes: a failed conversion, mismatches,
-    /// no tables, or warnings with a code in [`STRICT_FAILING_WARNINGS`]. A duplicate passes
-    /// (its first copy is judged).
-    pub fn strict_reasons(&self) -> Vec<String> {
-        match self {
-            FileOutcome::Failed(e) => vec![e.to_string()],
-            FileOutcome::Duplicate { .. } => Vec::new(),
-            FileOutcome::Converted(c, rec) => {
-                let mut out = Vec::new();
-                if rec.has_mismatch() {
-                    out.push(format!("{} mismatch(es)", rec.counts.mismatch));
-                }
-                if rec.has_unverified_tables() {
-                    out.push(format!(
-                        "{} table(s) on damaged pages, unverified",
-                        rec.unverified_tables.len()
-                    ));
-                }
-                let d = &c.document;
-                let no_tables_warned = d
-                    .warnings
-                    .iter()
-                    .any(|w| w.code == crate::convert::NO_TABLES);
-                if d.tables.is_empty() && !no_tables_warned {
-                    out.push("no tables".into());
-                }
-                for code in STRICT_FAILING_WARNINGS {
-                    let n = d.warnings.iter().filter(|w| w.code == *code).count();
-                    if n > 0 {
-                        out.push(format!("{n} {code} warning(s)"));
-                    }
-                }
-                out
-            }
-        }
-    }
-}
-
 /// Document ids claimed in one run, with the content (SHA-256) and file each stands for.
 #[derive(Debug, Default)]
 pub struct IdRegistry {
@@ -219,129 +170,605 @@ fn existing_document(out: &OutDir, id: &str) -> Option<(String, String)> {
     ))
 }
 
-/// The outcomes of a run, and whether the run's own file (facts.csv) was written.
+/// How a batch runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Documents converted at once; 0: one per core.
+    pub jobs: usize,
+    /// Leave alone the inputs that the output folder's manifest.csv records as converted
+    /// from the same bytes (SHA-256) under the same document id, by the same tool version,
+    /// grammars and rules, whose files are still there.
+    pub resume: bool,
+    /// Convert only the inputs of one shard.
+    pub shard: Option<Shard>,
+}
+
+/// Shard `index` of `count` (1-based): the inputs whose SHA-256, read as a number from its
+/// first 16 hex digits, is `index - 1` modulo `count`. Machines that each take one shard of
+/// one collection split it without talking to each other, and every copy of a content
+/// lands in the same shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// "K/N" with 1 ≤ K ≤ N.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("--shard {s:?}: give K/N with 1 <= K <= N, such as 1/4");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u64 = k.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl Shard {
+    /// Whether the content with this SHA-256 (hex) belongs to the shard.
+    pub fn holds(&self, sha256_hex: &str) -> bool {
+        let n = sha256_hex
+            .get(..16)
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
+            .unwrap_or(0);
+        n % self.count == self.index - 1
+    }
+}
+
+/// What became of one input: its manifest line, and what the terminal needs besides.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub input: PathBuf,
+    pub entry: ManifestEntry,
+    /// Converted by an earlier run and left as it was (`--resume`).
+    pub resumed: bool,
+    /// For a duplicate: the earlier input, and whether it is the very same file.
+    pub duplicate_of: Option<(PathBuf, bool)>,
+    /// For a failure: its kind ([`Error::reason`]).
+    pub reason: Option<&'static str>,
+}
+
+impl FileReport {
+    /// Why `--strict` fails this input, empty when it passes: a failed conversion, or (for a
+    /// converted document) mismatches, no tables, unverified tables, or warnings with a code
+    /// in [`STRICT_FAILING_WARNINGS`]. A duplicate passes (its first copy is judged).
+    pub fn strict_reasons(&self) -> Vec<String> {
+        match self.entry.status {
+            Status::Failed | Status::Skipped => vec![self.entry.error.clone()],
+            Status::Duplicate => Vec::new(),
+            Status::Converted if self.entry.strict.is_empty() => Vec::new(),
+            Status::Converted => self.entry.strict.split("; ").map(String::from).collect(),
+        }
+    }
+}
+
+/// Why `--strict` fails a converted document (see [`FileReport::strict_reasons`]).
+pub fn strict_reasons(c: &Converted, rec: &Reconciliation) -> Vec<String> {
+    let mut out = Vec::new();
+    if rec.has_mismatch() {
+        out.push(format!("{} mismatch(es)", rec.counts.mismatch));
+    }
+    if rec.has_unverified_tables() {
+        out.push(format!(
+            "{} table(s) on damaged pages, unverified",
+            rec.unverified_tables.len()
+        ));
+    }
+    let d = &c.document;
+    let no_tables_warned = d
+        .warnings
+        .iter()
+        .any(|w| w.code == crate::convert::NO_TABLES);
+    if d.tables.is_empty() && !no_tables_warned {
+        out.push("no tables".into());
+    }
+    for code in STRICT_FAILING_WARNINGS {
+        let n = d.warnings.iter().filter(|w| w.code == *code).count();
+        if n > 0 {
+            out.push(format!("{n} {code} warning(s)"));
+        }
+    }
+    out
+}
+
+/// The outcome of a run.
 #[derive(Debug)]
 pub struct RunOutcome {
-    pub outcomes: Vec<FileOutcome>,
+    /// One report per input in input order (inputs of other shards left out), then one per
+    /// entry left out of the folders (link loops, FIFOs).
+    pub reports: Vec<FileReport>,
+    /// Inputs left to other shards (`--shard`).
+    pub other_shards: usize,
+    /// Temporary files of an earlier, killed run that were removed.
+    pub stale_temporaries: usize,
+    /// Whether the run's own files (facts.csv, manifest.csv) were written.
     pub finish: Result<(), Error>,
+    pub seconds: f64,
 }
 
-/// State of a run across its inputs: what was seen, which ids are taken.
-struct Seen {
-    /// Canonical path → the input converted for it, and whether that input is this very file
-    /// (or a copy of its content).
-    by_file: HashMap<PathBuf, (usize, bool)>,
-    by_content: HashMap<String, usize>,
-    ids: IdRegistry,
+/// Counts of a run, for its last lines and `--summary-json`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RunSummary {
+    pub inputs: usize,
+    pub converted: usize,
+    /// Of the converted: left as an earlier run wrote them (`--resume`).
+    pub resumed: usize,
+    pub failed: usize,
+    /// Failures by kind ([`Error::reason`]).
+    pub failed_by_reason: std::collections::BTreeMap<String, usize>,
+    pub duplicates: usize,
+    pub skipped: usize,
+    pub other_shards: usize,
+    pub documents_with_mismatch: usize,
+    pub mismatches: usize,
+    pub unverified_amounts: usize,
+    pub tables: usize,
+    pub amounts: usize,
+    /// Pages of the documents converted in this run (not resumed ones).
+    pub pages: u64,
+    pub seconds: f64,
+    pub pages_per_second: f64,
 }
 
-/// Converts every input and writes document.json, table CSVs and facts.csv under `out`.
-/// `progress` is called after each file with its index, the total and the outcome.
+impl RunOutcome {
+    pub fn summary(&self) -> RunSummary {
+        let mut s = RunSummary {
+            other_shards: self.other_shards,
+            seconds: self.seconds,
+            ..Default::default()
+        };
+        for r in &self.reports {
+            let e = &r.entry;
+            match e.status {
+                Status::Skipped => {
+                    s.skipped += 1;
+                    continue;
+                }
+                Status::Duplicate => s.duplicates += 1,
+                Status::Failed => {
+                    s.failed += 1;
+                    *s.failed_by_reason
+                        .entry(r.reason.unwrap_or("other").to_string())
+                        .or_default() += 1;
+                }
+                Status::Converted => {
+                    s.converted += 1;
+                    if r.resumed {
+                        s.resumed += 1;
+                    } else {
+                        s.pages += u64::from(e.pages);
+                    }
+                    s.documents_with_mismatch += usize::from(e.mismatch > 0);
+                    s.mismatches += e.mismatch;
+                    s.unverified_amounts += e.unverified;
+                    s.tables += e.tables;
+                    s.amounts += e.amounts;
+                }
+            }
+            s.inputs += 1;
+        }
+        if self.seconds > 0.0 {
+            s.pages_per_second = s.pages as f64 / self.seconds;
+        }
+        s
+    }
+}
+
+/// Called as each input is done, from any worker thread: its report and, for a document
+/// converted now, its model and reconciliation.
+pub type Progress<'a> = dyn Fn(&FileReport, Option<&Output>) + Sync + 'a;
+
+/// What a run's workers share.
+struct Context<'a> {
+    out: &'a OutDir,
+    grammars: &'a GrammarSet,
+    rules: &'a RuleSet,
+    writers: Vec<Box<dyn OutputWriter>>,
+    /// manifest.csv, open for appending: one line per input as it is done.
+    journal: Mutex<Option<std::fs::File>>,
+    progress: &'a Progress<'a>,
+}
+
+impl Context<'_> {
+    fn entry(&self, path: &Path) -> ManifestEntry {
+        ManifestEntry {
+            path: path.display().to_string(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            grammars_sha256: self.grammars.fingerprint.clone(),
+            rules_sha256: self.rules.fingerprint.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// Appends the input's line to the journal, then tells the caller.
+    fn done(&self, report: &FileReport, output: Option<&Output>) -> Result<(), Error> {
+        let appended = self.append(&report.entry);
+        (self.progress)(report, output);
+        appended
+    }
+
+    fn append(&self, entry: &ManifestEntry) -> Result<(), Error> {
+        let rel = Path::new(MANIFEST);
+        let line = crate::write::csv_lines([entry.record()]).map_err(|e| Error::Write {
+            path: rel.to_path_buf(),
+            source: std::io::Error::other(e),
+        })?;
+        let mut journal = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(f) = journal.as_mut() {
+            std::io::Write::write_all(f, line.as_bytes()).map_err(|source| Error::Write {
+                path: self.out.root().join(rel),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn failed(&self, path: &Path, e: Error) -> FileReport {
+        let mut entry = self.entry(path);
+        entry.status = Status::Failed;
+        entry.error = e.to_string();
+        FileReport {
+            input: path.to_path_buf(),
+            entry,
+            resumed: false,
+            duplicate_of: None,
+            reason: Some(e.reason()),
+        }
+    }
+}
+
+/// The run's manifest, at the root of the output folder.
+pub const MANIFEST: &str = "manifest.csv";
+
+/// An input read once to learn what it is: its canonical path, and its SHA-256 and size.
+struct Hashed {
+    canon: Option<PathBuf>,
+    content: Result<(String, u64), Error>,
+}
+
+fn hash_input(path: &Path) -> Hashed {
+    Hashed {
+        canon: std::fs::canonicalize(path).ok(),
+        content: read_input(path).map(|b| (sha256_hex(&b), b.len() as u64)),
+    }
+}
+
+/// What the run does with one input, decided in input order before any conversion.
+enum Plan {
+    Convert { sha: String, size: u64, id: String },
+    Done(Box<FileReport>),
+    OtherShard,
+}
+
+/// Entries of the output folder's manifest an input may be resumed from: converted ones
+/// whose files are still there, by SHA-256.
+fn resumable(out: &OutDir) -> HashMap<String, ManifestEntry> {
+    let Ok(text) = std::fs::read_to_string(out.root().join(MANIFEST)) else {
+        return HashMap::new();
+    };
+    parse_manifest(&text)
+        .into_iter()
+        .filter(|e| e.status == Status::Converted)
+        .filter(|e| {
+            let dir = out.root().join(&e.doc_id);
+            !e.doc_id.is_empty()
+                && ["document.json", "findings.json", "facts.csv"]
+                    .iter()
+                    .all(|f| dir.join(f).is_file())
+        })
+        .map(|e| (e.sha256.clone(), e))
+        .collect()
+}
+
+/// Converts every input and writes, per document, document.json, table CSVs,
+/// findings.json and facts.csv under `out/<doc-id>/`; then the run's facts.csv (every
+/// converted document's facts in input order) and manifest.csv. Documents are converted
+/// on `opts.jobs` threads; what is written does not depend on their number (bar the
+/// manifest's `seconds`). `progress` is called as each input is done.
 pub fn convert_all(
-    inputs: &[PathBuf],
+    collected: &Collected,
     out: &OutDir,
     grammars: &GrammarSet,
     rules: &RuleSet,
-    mut progress: impl FnMut(usize, usize, &Path, &FileOutcome),
+    opts: &RunOptions,
+    progress: &Progress,
 ) -> RunOutcome {
-    let mut writers: Vec<Box<dyn OutputWriter>> = vec![
-        Box::new(JsonWriter { out: out.clone() }),
-        Box::new(CsvWriter { out: out.clone() }),
-        Box::new(FindingsWriter { out: out.clone() }),
-        // Last: a document's facts are added only when its other files are written.
-        Box::new(FactsWriter::new(out.clone())),
-    ];
-    let mut outcomes = Vec::with_capacity(inputs.len());
-    let mut seen = Seen {
-        by_file: HashMap::new(),
-        by_content: HashMap::new(),
-        ids: IdRegistry::default(),
+    let start = std::time::Instant::now();
+    let stale_temporaries = out.remove_stale_temporaries();
+    let ctx = Context {
+        out,
+        grammars,
+        rules,
+        writers: vec![
+            Box::new(JsonWriter { out: out.clone() }),
+            Box::new(CsvWriter { out: out.clone() }),
+            Box::new(FindingsWriter { out: out.clone() }),
+            // Last: a document's facts are written only when its other files are.
+            Box::new(FactsWriter { out: out.clone() }),
+        ],
+        journal: Mutex::new(None),
+        progress,
     };
-    for (i, path) in inputs.iter().enumerate() {
-        let outcome = convert_one(i, inputs, out, grammars, rules, &mut seen, &mut writers);
-        progress(i, inputs.len(), path, &outcome);
-        outcomes.push(outcome);
+    let finished = |reports, other_shards, finish| RunOutcome {
+        reports,
+        other_shards,
+        stale_temporaries,
+        finish,
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs)
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            let err = Error::Write {
+                path: out.root().to_path_buf(),
+                source: std::io::Error::other(format!("cannot start worker threads: {e}")),
+            };
+            return finished(Vec::new(), 0, Err(err));
+        }
+    };
+    let previous = if opts.resume {
+        resumable(out)
+    } else {
+        HashMap::new()
+    };
+    let inputs = &collected.files;
+    let hashed: Vec<Hashed> = pool.install(|| inputs.par_iter().map(|p| hash_input(p)).collect());
+    let (plans, other_shards) = plan(inputs, hashed, out, opts, &previous, &ctx);
+
+    // The journal starts with what earlier runs did that this one keeps.
+    let kept: Vec<&ManifestEntry> = plans
+        .iter()
+        .filter_map(|p| match p {
+            Plan::Done(r) if r.resumed => Some(&r.entry),
+            _ => None,
+        })
+        .collect();
+    let started = manifest_text(kept)
+        .map_err(|e| Error::Write {
+            path: PathBuf::from(MANIFEST),
+            source: std::io::Error::other(e),
+        })
+        .and_then(|text| out.write(Path::new(MANIFEST), text.as_bytes()))
+        .and_then(|()| out.append(Path::new(MANIFEST)));
+    match started {
+        Ok(f) => *ctx.journal.lock().unwrap_or_else(|p| p.into_inner()) = Some(f),
+        Err(e) => return finished(Vec::new(), other_shards, Err(e)),
     }
-    let mut finish = Ok(());
-    for w in writers.iter_mut() {
-        if let Err(e) = w.finish() {
-            finish = Err(e);
-            break;
+    for p in &plans {
+        if let Plan::Done(r) = p {
+            // A failure to append shows at the end, when the manifest is rewritten.
+            let _ = ctx.done(r, None);
         }
     }
-    RunOutcome { outcomes, finish }
+
+    let reports: Vec<FileReport> = pool.install(|| {
+        plans
+            .into_par_iter()
+            .zip(inputs.par_iter())
+            .filter_map(|(plan, path)| match plan {
+                Plan::Convert { sha, size, id } => Some(convert_one(path, sha, size, id, &ctx)),
+                Plan::Done(r) => Some(*r),
+                Plan::OtherShard => None,
+            })
+            .collect()
+    });
+    drop(ctx.journal.lock().unwrap_or_else(|p| p.into_inner()).take());
+
+    let mut reports = reports;
+    for s in &collected.skipped {
+        let mut entry = ctx.entry(&s.path);
+        entry.status = Status::Skipped;
+        entry.error = s.reason.clone();
+        reports.push(FileReport {
+            input: s.path.clone(),
+            entry,
+            resumed: false,
+            duplicate_of: None,
+            reason: None,
+        });
+    }
+    let converted: Vec<String> = reports
+        .iter()
+        .filter(|r| r.entry.status == Status::Converted)
+        .map(|r| r.entry.doc_id.clone())
+        .collect();
+    let finish = ctx
+        .writers
+        .iter()
+        .try_for_each(|w| w.finish(&converted))
+        .and_then(|()| {
+            let text =
+                manifest_text(reports.iter().map(|r| &r.entry)).map_err(|e| Error::Write {
+                    path: PathBuf::from(MANIFEST),
+                    source: std::io::Error::other(e),
+                })?;
+            out.write(Path::new(MANIFEST), text.as_bytes())
+        });
+    finished(reports, other_shards, finish)
 }
 
-fn convert_one(
-    i: usize,
+/// Decides, in input order, what to do with each input: duplicates, id collisions, other
+/// shards and resumable documents are settled here, so that the parallel conversion that
+/// follows depends on nothing but each document.
+fn plan(
     inputs: &[PathBuf],
+    hashed: Vec<Hashed>,
     out: &OutDir,
-    grammars: &GrammarSet,
-    rules: &RuleSet,
-    seen: &mut Seen,
-    writers: &mut [Box<dyn OutputWriter>],
-) -> FileOutcome {
-    let Some(path) = inputs.get(i) else {
-        return FileOutcome::Failed(Error::Io {
-            path: PathBuf::new(),
-            source: std::io::Error::other("input index out of range"),
-        });
-    };
-    let earlier = |j: usize| inputs.get(j).cloned().unwrap_or_default();
-    let canon = std::fs::canonicalize(path).ok();
-    if let Some(&(j, same_file)) = canon.as_ref().and_then(|c| seen.by_file.get(c)) {
-        return FileOutcome::Duplicate {
-            of: earlier(j),
-            same_file,
+    opts: &RunOptions,
+    previous: &HashMap<String, ManifestEntry>,
+    ctx: &Context<'_>,
+) -> (Vec<Plan>, usize) {
+    // Canonical path → the input converted for it, and whether that input is this very file.
+    let mut by_file: HashMap<PathBuf, (usize, bool)> = HashMap::new();
+    let mut by_content: HashMap<String, usize> = HashMap::new();
+    let mut ids = IdRegistry::default();
+    let mut other_shards = 0;
+    let mut plans = Vec::with_capacity(inputs.len());
+    for (i, (path, h)) in inputs.iter().zip(hashed).enumerate() {
+        let duplicate = |of: usize, same_file: bool, sha: &str, size: u64| {
+            let of = inputs.get(of).cloned().unwrap_or_default();
+            let mut entry = ctx.entry(path);
+            entry.status = Status::Duplicate;
+            entry.sha256 = sha.to_string();
+            entry.size = size;
+            entry.error = format!(
+                "the same {} as {}; converted once",
+                if same_file { "file" } else { "content" },
+                of.display()
+            );
+            Plan::Done(Box::new(FileReport {
+                input: path.clone(),
+                entry,
+                resumed: false,
+                duplicate_of: Some((of, same_file)),
+                reason: None,
+            }))
         };
-    }
-    let bytes = match read_input(path) {
-        Ok(b) => b,
-        Err(e) => return FileOutcome::Failed(e),
-    };
-    let sha = sha256_hex(&bytes);
-    if let Some(&j) = seen.by_content.get(&sha) {
-        if let Some(c) = canon {
-            seen.by_file.insert(c, (j, false));
+        let (sha, size) = match h.content {
+            Ok(c) => c,
+            Err(e) => {
+                plans.push(Plan::Done(Box::new(ctx.failed(path, e))));
+                continue;
+            }
+        };
+        if opts.shard.is_some_and(|s| !s.holds(&sha)) {
+            other_shards += 1;
+            plans.push(Plan::OtherShard);
+            continue;
         }
-        return FileOutcome::Duplicate {
-            of: earlier(j),
-            same_file: false,
+        if let Some(&(j, same_file)) = h.canon.as_ref().and_then(|c| by_file.get(c)) {
+            plans.push(duplicate(j, same_file, &sha, size));
+            continue;
+        }
+        if let Some(&j) = by_content.get(&sha) {
+            if let Some(c) = h.canon {
+                by_file.insert(c, (j, false));
+            }
+            plans.push(duplicate(j, false, &sha, size));
+            continue;
+        }
+        by_content.insert(sha.clone(), i);
+        if let Some(c) = h.canon {
+            by_file.insert(c, (i, true));
+        }
+        let id = doc_id(path, &sha);
+        let failed = |e: Error| {
+            let mut r = ctx.failed(path, e);
+            r.entry.sha256 = sha.clone();
+            r.entry.size = size;
+            Plan::Done(Box::new(r))
         };
+        if let Err(e) = ids.claim(&id, &sha, path) {
+            plans.push(failed(e));
+            continue;
+        }
+        if let Some((old_sha, old_path)) = existing_document(out, &id) {
+            if old_sha != sha {
+                let e = Error::IdCollision {
+                    path: path.clone(),
+                    doc_id: id,
+                    other: format!("{old_path} (in the output folder from an earlier run)"),
+                };
+                plans.push(failed(e));
+                continue;
+            }
+        }
+        let fresh = ctx.entry(path);
+        if let Some(old) = previous.get(&sha).filter(|e| {
+            e.doc_id == id
+                && e.tool_version == fresh.tool_version
+                && e.grammars_sha256 == fresh.grammars_sha256
+                && e.rules_sha256 == fresh.rules_sha256
+        }) {
+            let mut entry = old.clone();
+            entry.path = fresh.path;
+            plans.push(Plan::Done(Box::new(FileReport {
+                input: path.clone(),
+                entry,
+                resumed: true,
+                duplicate_of: None,
+                reason: None,
+            })));
+            continue;
+        }
+        plans.push(Plan::Convert { sha, size, id });
     }
-    seen.by_content.insert(sha.clone(), i);
-    if let Some(c) = canon {
-        seen.by_file.insert(c, (i, true));
-    }
-    let id = doc_id(path, &sha);
-    if let Err(e) = seen.ids.claim(&id, &sha, path) {
-        return FileOutcome::Failed(e);
-    }
-    if let Some((old_sha, old_path)) = existing_document(out, &id) {
-        if old_sha != sha {
-            return FileOutcome::Failed(Error::IdCollision {
-                path: path.clone(),
-                doc_id: id,
-                other: format!("{old_path} (in the output folder from an earlier run)"),
+    (plans, other_shards)
+}
+
+/// Converts, reconciles and writes one document, then records it in the journal.
+fn convert_one(path: &Path, sha: String, size: u64, id: String, ctx: &Context<'_>) -> FileReport {
+    let start = std::time::Instant::now();
+    let result = (|| -> Result<FileReport, Error> {
+        let bytes = read_input(path)?;
+        if sha256_hex(&bytes) != sha {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(
+                    "the file changed while the run was reading it; convert it again",
+                ),
             });
         }
-    }
-    let mut c = match convert_bytes(path, &bytes, grammars) {
-        Ok(c) => c,
-        Err(e) => return FileOutcome::Failed(e),
-    };
-    c.document.doc_id = id;
-    let rec = reconcile_converted(&c, rules);
-    let output = Output {
-        document: &c.document,
-        reconciliation: &rec,
-    };
-    for w in writers.iter_mut() {
-        if let Err(e) = w.write(&output) {
-            return FileOutcome::Failed(e);
+        let mut c = convert_bytes(path, &bytes, ctx.grammars)?;
+        drop(bytes);
+        c.document.doc_id = id.clone();
+        let rec = reconcile_converted(&c, ctx.rules);
+        let output = Output {
+            document: &c.document,
+            reconciliation: &rec,
+        };
+        for w in &ctx.writers {
+            w.write(&output)?;
         }
-    }
-    FileOutcome::Converted(Box::new(c), Box::new(rec))
+        let d = &c.document;
+        let mut entry = ctx.entry(path);
+        entry.sha256 = sha.clone();
+        entry.size = size;
+        entry.doc_id = id.clone();
+        entry.pages = d.source.pages;
+        entry.tables = d.tables.len();
+        entry.amounts = d.tables.iter().map(|t| t.amount_count()).sum();
+        entry.mismatch = rec.counts.mismatch;
+        entry.rounding = rec.counts.rounding;
+        entry.missing = rec.counts.missing;
+        entry.unparsed = rec.counts.unparsed;
+        entry.unverified = rec.coverage.unverified;
+        entry.strict = strict_reasons(&c, &rec).join("; ");
+        entry.seconds = start.elapsed().as_secs_f64();
+        let report = FileReport {
+            input: path.to_path_buf(),
+            entry,
+            resumed: false,
+            duplicate_of: None,
+            reason: None,
+        };
+        // The document is complete once its line is in the journal.
+        ctx.done(&report, Some(&output))?;
+        Ok(report)
+    })();
+    result.unwrap_or_else(|e| {
+        let mut r = ctx.failed(path, e);
+        r.entry.sha256 = sha;
+        r.entry.size = size;
+        r.entry.doc_id = id;
+        r.entry.seconds = start.elapsed().as_secs_f64();
+        let _ = ctx.done(&r, None);
+        r
+    })
 }
 
 #[cfg(test)]

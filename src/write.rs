@@ -21,10 +21,13 @@ pub struct Output<'a> {
     pub reconciliation: &'a Reconciliation,
 }
 
-/// Receives converted documents in input order, then `finish` once.
-pub trait OutputWriter {
-    fn write(&mut self, out: &Output) -> Result<(), Error>;
-    fn finish(&mut self) -> Result<(), Error> {
+/// Receives each converted document once its conversion ends (from any worker thread, in
+/// any order), then `finish` once, with the ids of the run's converted documents in input
+/// order. What a writer writes for a document must depend on that document only, so that a
+/// run's output is the same whatever the order documents finish in.
+pub trait OutputWriter: Sync {
+    fn write(&self, out: &Output) -> Result<(), Error>;
+    fn finish(&self, _doc_ids: &[String]) -> Result<(), Error> {
         Ok(())
     }
 }
@@ -54,6 +57,30 @@ fn unsafe_out(path: &Path, reason: impl Into<String>) -> Error {
 
 /// Distinguishes temporary files of one process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// `parent/.<name>.<pid>.<n>.tmp`: unique within the process (a counter) and between
+/// processes (the pid).
+fn temporary_name(parent: &Path, name: &std::ffi::OsStr) -> PathBuf {
+    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    parent.join(format!(
+        ".{}.{}.{n}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ))
+}
+
+/// Whether a file name is one of this tool's temporary names, `.<name>.<pid>.<n>.tmp`.
+pub fn is_temporary_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.').and_then(|r| r.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let mut parts = rest.rsplitn(3, '.');
+    let (Some(n), Some(pid), Some(base)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(n) && digits(pid) && !base.is_empty()
+}
 
 impl OutDir {
     /// Creates the folder if needed. A path naming an existing file is
@@ -182,12 +209,7 @@ impl OutDir {
         if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
             return Err(unsafe_out(&shown, "a folder of that name exists"));
         }
-        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = parent.join(format!(
-            ".{}.{}.{n}.tmp",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+        let tmp = temporary_name(&parent, name);
         let result = (|| {
             let mut f = std::fs::OpenOptions::new()
                 .write(true)
@@ -203,6 +225,82 @@ impl OutDir {
             return Err(write_err(&shown)(e));
         }
         Ok(())
+    }
+
+    /// Writes `root/rel` as [`OutDir::write`] does, with the bytes `fill` writes to a buffered
+    /// stream (for files too large to hold in memory, such as the run's facts.csv).
+    pub fn write_streamed(
+        &self,
+        rel: &Path,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        let shown = self.checked(rel)?;
+        let parent = self.make_parent(rel, &shown)?;
+        let Some(name) = rel.file_name() else {
+            return Err(unsafe_out(&shown, "no file name"));
+        };
+        let target = parent.join(name);
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            return Err(unsafe_out(&shown, "a folder of that name exists"));
+        }
+        let tmp = temporary_name(&parent, name);
+        let result = (|| {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            fill(&mut w)?;
+            w.flush()?;
+            drop(w);
+            std::fs::rename(&tmp, &target)
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(write_err(&shown)(e));
+        }
+        Ok(())
+    }
+
+    /// Opens `root/rel` for appending (created if absent), after the same path checks as
+    /// [`OutDir::write`]. Appends are for the run's journal (manifest.csv) only, whose reader
+    /// leaves out a line torn by a kill.
+    pub fn append(&self, rel: &Path) -> Result<std::fs::File, Error> {
+        let shown = self.checked(rel)?;
+        let parent = self.make_parent(rel, &shown)?;
+        let Some(name) = rel.file_name() else {
+            return Err(unsafe_out(&shown, "no file name"));
+        };
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(parent.join(name))
+            .map_err(write_err(&shown))
+    }
+
+    /// Removes the temporary files ([`is_temporary_name`]) a killed run left in the output
+    /// folder and its document folders (two levels down: OUT/<doc-id>/tables). Only those
+    /// names are touched. Returns how many were removed.
+    pub fn remove_stale_temporaries(&self) -> usize {
+        fn sweep(dir: &Path, depth: u32, removed: &mut usize) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let Ok(t) = e.file_type() else { continue };
+                let name = e.file_name();
+                if t.is_file() && name.to_str().is_some_and(is_temporary_name) {
+                    if std::fs::remove_file(e.path()).is_ok() {
+                        *removed += 1;
+                    }
+                } else if t.is_dir() && depth > 0 {
+                    sweep(&e.path(), depth - 1, removed);
+                }
+            }
+        }
+        let mut removed = 0;
+        sweep(&self.root, 2, &mut removed);
+        removed
     }
 
     /// Removes the folder `root/rel` and everything in it, if it exists. A link there is
@@ -257,7 +355,7 @@ pub struct JsonWriter {
 }
 
 impl OutputWriter for JsonWriter {
-    fn write(&mut self, out: &Output) -> Result<(), Error> {
+    fn write(&self, out: &Output) -> Result<(), Error> {
         let doc = out.document;
         let rel = doc_rel(&doc.doc_id, &["document.json"])?;
         let text = json_text(doc, &rel)?;
@@ -343,7 +441,7 @@ pub fn table_file_name(index: usize, t: &Table) -> String {
 }
 
 impl OutputWriter for CsvWriter {
-    fn write(&mut self, out: &Output) -> Result<(), Error> {
+    fn write(&self, out: &Output) -> Result<(), Error> {
         let doc = out.document;
         // Tables of an earlier run of this document may have other names: start clean (only
         // `OUT/<doc-id>/tables`, after the path checks).
@@ -359,11 +457,11 @@ impl OutputWriter for CsvWriter {
     }
 }
 
-/// out/facts.csv: one line per amount of every document of the run.
+/// `out/<doc-id>/facts.csv`: one line per amount of the document, written with the document;
+/// at the end of the run, `out/facts.csv`: the header and every converted document's lines,
+/// in input order, copied from the documents' files (never held in memory).
 pub struct FactsWriter {
     pub out: OutDir,
-    /// The CSV lines (without the header) of the documents written so far.
-    rows: String,
 }
 
 /// The columns of facts.csv, in order.
@@ -382,17 +480,8 @@ pub const FACTS_COLUMNS: [&str; 12] = [
     "value_yuan",
 ];
 
-impl FactsWriter {
-    pub fn new(out: OutDir) -> FactsWriter {
-        FactsWriter {
-            out,
-            rows: String::new(),
-        }
-    }
-}
-
-/// CSV lines of `records`, each a list of fields.
-fn facts_csv<R>(records: impl IntoIterator<Item = R>) -> Result<String, csv::Error>
+/// CSV lines of `records`, each a list of fields, ended by "\n".
+pub(crate) fn csv_lines<R>(records: impl IntoIterator<Item = R>) -> Result<String, csv::Error>
 where
     R: IntoIterator,
     R::Item: AsRef<[u8]>,
@@ -444,18 +533,37 @@ pub fn facts(doc: &Document) -> Vec<[String; 12]> {
 }
 
 impl OutputWriter for FactsWriter {
-    fn write(&mut self, out: &Output) -> Result<(), Error> {
-        // A document's lines are added only once all of them are formatted.
-        let text = facts_csv(facts(out.document)).map_err(csv_err(Path::new("facts.csv")))?;
-        self.rows.push_str(&text);
-        Ok(())
+    fn write(&self, out: &Output) -> Result<(), Error> {
+        let rel = doc_rel(&out.document.doc_id, &["facts.csv"])?;
+        let mut text = csv_lines([FACTS_COLUMNS]).map_err(csv_err(&rel))?;
+        text.push_str(&csv_lines(facts(out.document)).map_err(csv_err(&rel))?);
+        self.out.write(&rel, text.as_bytes())
     }
 
-    fn finish(&mut self) -> Result<(), Error> {
-        let rel = Path::new("facts.csv");
-        let mut text = facts_csv([FACTS_COLUMNS]).map_err(csv_err(rel))?;
-        text.push_str(&self.rows);
-        self.out.write(rel, text.as_bytes())
+    fn finish(&self, doc_ids: &[String]) -> Result<(), Error> {
+        let header = csv_lines([FACTS_COLUMNS]).map_err(csv_err(Path::new("facts.csv")))?;
+        let root = self.out.root().to_path_buf();
+        self.out.write_streamed(Path::new("facts.csv"), |w| {
+            w.write_all(header.as_bytes())?;
+            for id in doc_ids {
+                let path = root.join(id).join("facts.csv");
+                let f = std::fs::File::open(&path).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                })?;
+                let mut r = std::io::BufReader::new(f);
+                // Each document's file starts with the same header line: skip it.
+                let mut first = Vec::new();
+                std::io::BufRead::read_until(&mut r, b'\n', &mut first)?;
+                if first != header.as_bytes() {
+                    return Err(std::io::Error::other(format!(
+                        "{}: not a facts file of this version (its header differs); convert the document again",
+                        path.display()
+                    )));
+                }
+                std::io::copy(&mut r, w)?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -465,7 +573,7 @@ pub struct FindingsWriter {
 }
 
 impl OutputWriter for FindingsWriter {
-    fn write(&mut self, out: &Output) -> Result<(), Error> {
+    fn write(&self, out: &Output) -> Result<(), Error> {
         let rel = doc_rel(&out.document.doc_id, &["findings.json"])?;
         let text = json_text(out.reconciliation, &rel)?;
         self.out.write(&rel, text.as_bytes())

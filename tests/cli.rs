@@ -74,8 +74,16 @@ fn bad_inputs_get_specific_errors_and_the_batch_goes_on() {
     assert!(out.join("facts.csv").exists());
     assert_eq!(
         std::fs::read_dir(&out).expect("out").count(),
-        2,
-        "nothing written for a failed file: only facts.csv and d-budget's folder"
+        3,
+        "nothing written for a failed file: only facts.csv, manifest.csv and d-budget's folder"
+    );
+    // The manifest records each input, the failures with their reason.
+    let manifest = std::fs::read_to_string(out.join("manifest.csv")).expect("manifest");
+    assert_eq!(manifest.lines().count(), 5, "{manifest}");
+    assert_eq!(manifest.matches(",failed,").count(), 3, "{manifest}");
+    assert!(
+        manifest.contains("a-empty.txt: not a budget document"),
+        "{manifest}"
     );
     // The end of the run lists each failure once more, with its reason.
     assert!(

@@ -76,6 +76,15 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// What the run printed on stdout (its end-of-run summary) and stderr (progress, failures).
+fn printed(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 /// Data lines of OUT/facts.csv (without the header).
 fn facts_rows(out: &Path) -> usize {
     let text = std::fs::read_to_string(out.join("facts.csv")).expect("facts.csv is a file");
@@ -163,11 +172,12 @@ fn dotted_and_reserved_names_stay_inside_the_output_folder() {
         format!("document-{}", sha12(&paths[1])),
         format!("facts_csv-{}", sha12(&paths[2])),
         "facts.csv".to_string(),
+        "manifest.csv".to_string(),
     ];
     expected.sort();
     assert_eq!(names(&out), expected);
     for id in &expected[..] {
-        if id != "facts.csv" {
+        if !id.ends_with(".csv") {
             assert!(out.join(id).join("document.json").is_file(), "{id}");
         }
     }
@@ -190,7 +200,7 @@ fn the_same_file_three_times_is_converted_once() {
     let before = tree(&inp);
     let out = out_with_sibling(&t);
     let o = convert(&[&a, &a, &a], &out, &[]);
-    let err = stderr(&o);
+    let err = printed(&o);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -199,7 +209,11 @@ fn the_same_file_three_times_is_converted_once() {
     assert_eq!(facts_rows(&out), SAMPLE_AMOUNTS, "{err}");
     assert_eq!(
         names(&out),
-        [format!("a-{}", sha12(&a)), "facts.csv".into()]
+        [
+            format!("a-{}", sha12(&a)),
+            "facts.csv".into(),
+            "manifest.csv".into()
+        ]
     );
     // Two progress lines and two summary lines.
     assert_eq!(
@@ -268,8 +282,11 @@ fn same_named_files_in_two_folders_keep_the_id_each_has_alone() {
         format!("report-{}", sha12(&r1)),
         format!("report-{}", sha12(&r2)),
     );
-    assert_eq!(names(&alone), ["facts.csv".to_string(), id2.clone()]);
-    let mut both = vec![id1, id2.clone(), "facts.csv".into()];
+    assert_eq!(
+        names(&alone),
+        ["facts.csv".to_string(), "manifest.csv".into(), id2.clone()]
+    );
+    let mut both = vec![id1, id2.clone(), "facts.csv".into(), "manifest.csv".into()];
     both.sort();
     assert_eq!(names(&batch), both);
     assert_eq!(
@@ -343,7 +360,7 @@ fn a_document_that_cannot_be_written_fails_and_the_batch_goes_on() {
     // A plain file where a's document folder goes.
     std::fs::write(out.join(format!("a-{}", sha12(&a))), "in the way").expect("write");
     let o = convert(&[&a, &b], &out, &[]);
-    let err = stderr(&o);
+    let err = printed(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("exists and is not a folder"), "{err}");
     assert!(
@@ -365,7 +382,10 @@ fn facts_csv_that_cannot_be_written_is_an_error_and_leaves_no_temporary_file() {
     let o = convert(&[Path::new(SAMPLE)], &out, &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("facts.csv could not be written"), "{err}");
+    assert!(
+        err.contains("facts.csv or manifest.csv could not be written"),
+        "{err}"
+    );
     assert!(
         !tree(&out).iter().any(|p| p.contains("tmp")),
         "{:?}",

@@ -273,6 +273,9 @@ pub struct RuleSet {
     pub row_names: Vec<Vec<String>>,
     /// Grammar file (relative path) → family, to tell which family a table belongs to.
     pub grammar_family: HashMap<String, String>,
+    /// SHA-256 (hex) of the grammars' fingerprint and every rule file added (name and text),
+    /// in order: a run's manifest records it, and `--resume` reconverts when it changes.
+    pub fingerprint: String,
     /// (family, kind) → column ids the grammar defines, to validate rule files.
     known_columns: HashMap<(String, String), Vec<String>>,
 }
@@ -301,7 +304,13 @@ const BUILTIN: &[(&str, &str)] = &[
 impl RuleSet {
     /// Identities and families from the grammars, no rule files yet.
     pub fn from_grammars(grammars: &GrammarSet) -> RuleSet {
-        let mut set = RuleSet::default();
+        let mut set = RuleSet {
+            fingerprint: crate::grammar::sources_fingerprint([(
+                "grammars",
+                grammars.fingerprint.as_str(),
+            )]),
+            ..RuleSet::default()
+        };
         for g in &grammars.grammars {
             set.grammar_family.insert(g.file.clone(), g.family.clone());
             set.known_columns.insert(
@@ -374,6 +383,10 @@ impl RuleSet {
             line: e.span().map(|s| line_of(text, s.start)),
             message: e.message().to_string(),
         })?;
+        self.fingerprint = crate::grammar::sources_fingerprint([
+            ("previous", self.fingerprint.as_str()),
+            (file, text),
+        ]);
         let err = |needle: &str, message: String| RuleError {
             file: file.to_string(),
             line: text.find(needle).map(|p| line_of(text, p)),

@@ -872,7 +872,10 @@ pub fn execute(target: Target, ctx: &Context, input: &[u8]) {
                 through();
                 let _ = g.matches_title("2025年部门支出预算总表");
                 let _ = g.header_score("科目编码 科目名称 合计 基本支出 项目支出");
-                let set = GrammarSet { grammars: vec![g] };
+                let set = GrammarSet {
+                    grammars: vec![g],
+                    fingerprint: String::new(),
+                };
                 let rules = RuleSet::from_grammars(&set);
                 if let Ok(c) = convert_text(
                     Path::new("slice.txt"),
