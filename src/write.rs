@@ -495,11 +495,17 @@ where
     csv_text(w)
 }
 
-/// The facts lines of one document.
-pub fn facts(doc: &Document) -> Vec<[String; 12]> {
-    let mut out = Vec::new();
+/// The facts lines of one document, each given to `line` as its fields, in table, row and
+/// column order.
+pub fn for_each_fact<E>(
+    doc: &Document,
+    mut line: impl FnMut(&[&str; 12]) -> Result<(), E>,
+) -> Result<(), E> {
     for t in &doc.tables {
+        let table_no = t.number.as_deref().unwrap_or_default();
         for r in &t.rows {
+            let page = r.page.to_string();
+            let code = r.code.as_deref().unwrap_or_default();
             for (c, a) in t.columns.iter().zip(&r.amounts) {
                 let Some(v) = a else { continue };
                 let (unit, yuan) = match c.kind {
@@ -507,37 +513,43 @@ pub fn facts(doc: &Document) -> Vec<[String; 12]> {
                         // Exact, printed with the value's own decimal places ("0.00" → "0.00").
                         let mut yuan = v * t.unit.yuan_factor();
                         yuan.rescale(v.scale());
-                        (t.unit.label().to_string(), yuan.to_string())
+                        (t.unit.label(), yuan.to_string())
                     }
-                    ColumnKind::Percent => ("%".to_string(), String::new()),
-                    ColumnKind::Count => (String::new(), String::new()),
+                    ColumnKind::Percent => ("%", String::new()),
+                    ColumnKind::Count => ("", String::new()),
                 };
-                out.push([
-                    doc.doc_id.clone(),
-                    t.number.clone().unwrap_or_default(),
-                    t.kind.clone(),
-                    t.title.clone(),
-                    r.page.to_string(),
-                    r.code.clone().unwrap_or_default(),
-                    r.name.clone(),
-                    c.id.clone(),
-                    c.printed_header(),
-                    v.to_string(),
+                line(&[
+                    &doc.doc_id,
+                    table_no,
+                    &t.kind,
+                    &t.title,
+                    &page,
+                    code,
+                    &r.name,
+                    &c.id,
+                    &c.printed_header(),
+                    &v.to_string(),
                     unit,
-                    yuan,
-                ]);
+                    &yuan,
+                ])?;
             }
         }
     }
-    out
+    Ok(())
 }
 
 impl OutputWriter for FactsWriter {
     fn write(&self, out: &Output) -> Result<(), Error> {
         let rel = doc_rel(&out.document.doc_id, &["facts.csv"])?;
-        let mut text = csv_lines([FACTS_COLUMNS]).map_err(csv_err(&rel))?;
-        text.push_str(&csv_lines(facts(out.document)).map_err(csv_err(&rel))?);
-        self.out.write(&rel, text.as_bytes())
+        // Streamed: a large document's facts are never all in memory as text.
+        self.out.write_streamed(&rel, |w| {
+            let mut csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(w);
+            csv.write_record(FACTS_COLUMNS)?;
+            for_each_fact(out.document, |fields| csv.write_record(fields))?;
+            csv.flush()
+        })
     }
 
     fn finish(&self, doc_ids: &[String]) -> Result<(), Error> {
