@@ -63,6 +63,10 @@ enum Command {
         /// split one collection without talking to each other (1 <= K <= N).
         #[arg(long, value_name = "K/N")]
         shard: Option<budget_tables::run::Shard>,
+        /// Start table CSVs and OUT/facts.csv with a UTF-8 byte order mark, so that Excel
+        /// reads them as UTF-8.
+        #[arg(long)]
+        csv_bom: bool,
         /// Also write the end-of-run summary as JSON to FILE (for scripts).
         #[arg(long, value_name = "FILE")]
         summary_json: Option<PathBuf>,
@@ -368,6 +372,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             jobs,
             resume,
             shard,
+            csv_bom,
             summary_json,
         } => {
             let rules = match (rules, cli.grammars.is_some()) {
@@ -391,6 +396,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 jobs: jobs.map_or(0, usize::from),
                 resume,
                 shard,
+                csv_bom,
             };
             let reporter = Reporter::new(quiet, collected.files.len() + collected.skipped.len());
             let run = convert_all(&collected, &out_dir, &grammars, &rules, &opts, &|r, o| {

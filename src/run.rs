@@ -181,6 +181,8 @@ pub struct RunOptions {
     pub resume: bool,
     /// Convert only the inputs of one shard.
     pub shard: Option<Shard>,
+    /// Start table CSVs and the run's facts.csv with a UTF-8 byte order mark, for Excel.
+    pub csv_bom: bool,
 }
 
 /// Shard `index` of `count` (1-based): the inputs whose SHA-256, read as a number from its
@@ -492,10 +494,16 @@ pub fn convert_all(
         rules,
         writers: vec![
             Box::new(JsonWriter { out: out.clone() }),
-            Box::new(CsvWriter { out: out.clone() }),
+            Box::new(CsvWriter {
+                out: out.clone(),
+                bom: opts.csv_bom,
+            }),
             Box::new(FindingsWriter { out: out.clone() }),
             // Last: a document's facts are written only when its other files are.
-            Box::new(FactsWriter { out: out.clone() }),
+            Box::new(FactsWriter {
+                out: out.clone(),
+                bom: opts.csv_bom,
+            }),
         ],
         journal: Mutex::new(None),
         progress,

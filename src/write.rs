@@ -363,9 +363,12 @@ impl OutputWriter for JsonWriter {
     }
 }
 
-/// `out/<doc-id>/tables/<NN>-<kind>.csv`: code, name, then one column per canonical id.
+/// `out/<doc-id>/tables/<NN>-<kind>.csv`: code, name, text cells, unit, then one column per
+/// canonical id; the second line is the printed header ([`table_csv`]).
 pub struct CsvWriter {
     pub out: OutDir,
+    /// Start each file with a UTF-8 byte order mark (Excel reads UTF-8 CSV only with one).
+    pub bom: bool,
 }
 
 /// The per-table CSV text.
@@ -384,17 +387,28 @@ pub fn table_csv(t: &Table) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
+    // Line 1, for programs: field names and canonical column ids. Line 2, for people: what
+    // the fields hold, and each column's header as printed.
     let mut head: Vec<&str> = Vec::new();
+    let mut printed: Vec<String> = Vec::new();
     if two_sided {
         head.push("section");
+        printed.push("收支".into());
     }
     head.extend(["code", "name"]);
+    printed.extend(["编码".into(), "名称".into()]);
     if has_unit {
         head.push("unit_name");
+        printed.push("单位名称".into());
     }
     head.extend(attrs.iter().copied());
+    printed.extend(attrs.iter().map(|a| a.to_string()));
+    head.push("unit");
+    printed.push("单位".into());
     head.extend(t.columns.iter().map(|c| c.id.as_str()));
+    printed.extend(t.columns.iter().map(|c| c.printed_header()));
     w.write_record(&head)?;
+    w.write_record(&printed)?;
     for r in &t.rows {
         let mut rec: Vec<String> = Vec::new();
         if two_sided {
@@ -410,6 +424,7 @@ pub fn table_csv(t: &Table) -> Result<String, csv::Error> {
                 .iter()
                 .map(|k| r.attributes.get(*k).cloned().unwrap_or_default()),
         );
+        rec.push(t.unit.label().to_string());
         rec.extend(
             r.amounts
                 .iter()
@@ -451,7 +466,7 @@ impl OutputWriter for CsvWriter {
             let name = table_file_name(i, t);
             let rel = doc_rel(&doc.doc_id, &["tables", &name])?;
             let text = table_csv(t).map_err(csv_err(&rel))?;
-            self.out.write(&rel, text.as_bytes())?;
+            self.out.write(&rel, with_bom(self.bom, text).as_bytes())?;
         }
         Ok(())
     }
@@ -462,6 +477,20 @@ impl OutputWriter for CsvWriter {
 /// in input order, copied from the documents' files (never held in memory).
 pub struct FactsWriter {
     pub out: OutDir,
+    /// Start the run's facts.csv with a UTF-8 byte order mark (the documents' own facts.csv
+    /// files, which the run's is made of, never have one).
+    pub bom: bool,
+}
+
+/// The UTF-8 byte order mark Excel needs to read a CSV file as UTF-8.
+pub const UTF8_BOM: &str = "\u{feff}";
+
+fn with_bom(bom: bool, text: String) -> String {
+    if bom {
+        format!("{UTF8_BOM}{text}")
+    } else {
+        text
+    }
 }
 
 /// The columns of facts.csv, in order.
@@ -556,6 +585,9 @@ impl OutputWriter for FactsWriter {
         let header = csv_lines([FACTS_COLUMNS]).map_err(csv_err(Path::new("facts.csv")))?;
         let root = self.out.root().to_path_buf();
         self.out.write_streamed(Path::new("facts.csv"), |w| {
+            if self.bom {
+                w.write_all(UTF8_BOM.as_bytes())?;
+            }
             w.write_all(header.as_bytes())?;
             for id in doc_ids {
                 let path = root.join(id).join("facts.csv");
@@ -643,7 +675,10 @@ mod tests {
         };
         assert_eq!(
             table_csv(&t).expect("csv"),
-            "code,name,专项名称,采购物品名称,amount\n,合计,,,3.00\n,复印机,办公,复印机,3.00\n"
+            "code,name,专项名称,采购物品名称,unit,amount\n\
+             编码,名称,专项名称,采购物品名称,单位,总计\n\
+             ,合计,,,万元,3.00\n\
+             ,复印机,办公,复印机,万元,3.00\n"
         );
     }
 

@@ -471,3 +471,41 @@ fn the_summary_is_printed_on_stdout_and_written_as_json() {
     let o = convert(&[Path::new(SAMPLE)], &t.join("quiet"), &["-q"]);
     assert!(o.stdout.is_empty(), "{}", printed(&o));
 }
+
+#[test]
+fn table_csvs_say_their_unit_and_printed_header_and_csv_bom_adds_a_byte_order_mark() {
+    let t = tmp("bom");
+    let id = {
+        let o = convert(&[Path::new(SAMPLE)], &t.join("plain"), &["-q"]);
+        assert!(o.status.code().is_some());
+        manifest(&t.join("plain"))[0]["doc_id"].clone()
+    };
+    let table = |out: &Path| {
+        std::fs::read_to_string(out.join(&id).join("tables/03-expenditure_summary.csv"))
+            .expect("table csv")
+    };
+    // Sample lines 455-463: "表 3.部门支出总表", "单位：万元",
+    // "科目编码 科目名称 合计 基本支出 项目支出", "合计 707.83 252.79 455.04".
+    let plain = table(&t.join("plain"));
+    let lines: Vec<&str> = plain.lines().take(3).collect();
+    assert_eq!(
+        lines,
+        [
+            "code,name,unit,total,basic_expenditure,project_expenditure",
+            "编码,名称,单位,合计,基本支出,项目支出",
+            ",合计,万元,707.83,252.79,455.04",
+        ]
+    );
+    let o = convert(&[Path::new(SAMPLE)], &t.join("bom"), &["-q", "--csv-bom"]);
+    assert!(o.status.code().is_some());
+    let bom = table(&t.join("bom"));
+    assert_eq!(bom.strip_prefix('\u{feff}'), Some(plain.as_str()));
+    let facts = |out: &Path| std::fs::read_to_string(out.join("facts.csv")).expect("facts");
+    assert_eq!(
+        facts(&t.join("bom")).strip_prefix('\u{feff}'),
+        Some(facts(&t.join("plain")).as_str())
+    );
+    // The document's own facts.csv (what the run's is made of) has none.
+    let own = std::fs::read_to_string(t.join("bom").join(&id).join("facts.csv")).expect("own");
+    assert!(own.starts_with("doc_id,"));
+}
