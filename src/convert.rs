@@ -12,13 +12,7 @@ use std::path::Path;
 /// whose tables are published elsewhere (and how many of them the message names).
 const TABLES_LISTED_FOR_A_BUDGET: usize = 3;
 
-/// A converted document with its narrative lines (for reconciliation of prose).
-#[derive(Debug, Clone)]
-pub struct Converted {
-    pub document: Document,
-    /// Narrative lines outside the tables: (source line of a text dump, or page of a PDF, text).
-    pub narrative: Vec<(u32, String)>,
-}
+pub use crate::model::Converted;
 
 /// Largest text dump read, in bytes (64 MiB; the largest real dump is well under 1 MiB).
 /// Checked on the file's size before reading, and on what is read, so a file growing

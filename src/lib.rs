@@ -14,11 +14,13 @@
 //!    data — and builds the [`model`]: [`model::Document`] → [`model::Table`] → [`model::Row`].
 //! 3. Reconcile: [`reconcile`] checks every total the document carries (hierarchies, column
 //!    identities, balances, cross-table equalities, shares, narrative statements) with exact
-//!    interval arithmetic for rounding, and returns findings and coverage.
-//! 4. Write: [`mod@write`] writers (document.json, per-table CSV, findings.json, facts.csv) share
-//!    one trait, [`write::OutputWriter`].
+//!    interval arithmetic for rounding, and returns findings and coverage
+//!    ([`model::findings::Reconciliation`], part of the model: writers need nothing else).
+//! 4. Write: [`mod@write`] writers (document.json, per-table CSV, findings.json, facts.csv,
+//!    Parquet) share one trait, [`write::OutputWriter`].
 //!
-//! [`convert`] runs steps 1–2 for one file, [`run`] runs a batch through all four; the CLI
+//! [`convert`] runs steps 1–2 for one file, [`run`] runs a batch through all four on worker
+//! threads and keeps its [`manifest`] (what became of each input, for `--resume`); the CLI
 //! (`src/main.rs`) is a thin shell. [`check`] and [`samples`] compare a conversion with a
 //! checked expected output; [`inspect`] shows what the PDF reader sees on a page.
 

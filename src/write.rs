@@ -4,8 +4,8 @@
 //! temporary file that is renamed into place, so nothing is half-written.
 
 use crate::error::Error;
+use crate::model::findings::Reconciliation;
 use crate::model::{ColumnKind, Document, Table};
-use crate::reconcile::Reconciliation;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

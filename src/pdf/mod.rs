@@ -38,6 +38,9 @@ pub mod cmap;
 pub mod content;
 pub mod encoding;
 mod error;
+/// PDF fixtures built in code, for tests and examples only: behind the `fixtures` feature
+/// (the crate's own tests and examples turn it on), not in the shipped library.
+#[cfg(any(test, feature = "fixtures"))]
 pub mod fixture;
 pub mod font;
 mod interp;

@@ -11,10 +11,10 @@
 use super::interval::Printed;
 use super::select::{self, norm_name, Addr, Resolved};
 use super::{CellRef, Engine, Finding, Narrative, Role, RuleSet, Term};
+use crate::model::findings::NarrativeSummary;
 use crate::model::{Document, Unit};
 use regex::Regex;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use std::sync::LazyLock;
 
@@ -47,20 +47,6 @@ static YEAR_PREFIX: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{4}年(?:度)?"))
 static YEAR_SUFFIX: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\d{4}年(?:度)?)?(?:预算数)?$"));
 static PATH: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(.+?)\(类\)(?:(.+?)\(款\))?(?:(.+?)\(项\))?"));
-
-/// What the narrative checks came to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NarrativeSummary {
-    /// Amount statements found.
-    pub statements: usize,
-    /// Statements whose amount was checked against a table cell.
-    pub tied: usize,
-    /// Shares ("占比 36%") and year-on-year changes checked.
-    pub shares_checked: usize,
-    pub changes_checked: usize,
-    /// Subjects that tie to no table figure (skipped, not guessed), with their lines.
-    pub skipped: Vec<(u32, String)>,
-}
 
 /// One `<subject> <amount>` statement.
 #[derive(Debug, Clone, PartialEq)]

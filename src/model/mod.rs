@@ -1,8 +1,19 @@
 //! The table model every reader produces and every later stage consumes:
 //! [`Document`] → [`Table`] → [`Row`], with amounts as exact decimals.
 
+pub mod findings;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+/// A document as a reader hands it on: the model and the narrative lines outside its tables
+/// (情况说明 and the rest: source line of a text dump, or page of a PDF, and text), which
+/// reconciliation checks against the tables.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    pub document: Document,
+    pub narrative: Vec<(u32, String)>,
+}
 
 /// One converted budget document (a PDF or a text dump of one).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
