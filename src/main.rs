@@ -4,7 +4,7 @@ use anyhow::Context;
 use budget_tables::grammar::GrammarSet;
 use budget_tables::manifest::Status;
 use budget_tables::reconcile::{Reconciliation, RuleSet, Severity};
-use budget_tables::run::{collect, convert_all, FileReport, RunOptions, RunOutcome};
+use budget_tables::run::{collect, convert_all, FileReport, Formats, RunOptions, RunOutcome};
 use budget_tables::write::{OutDir, Output};
 use clap::{Parser, Subcommand};
 use std::fmt::Write as _;
@@ -63,6 +63,17 @@ enum Command {
         /// split one collection without talking to each other (1 <= K <= N).
         #[arg(long, value_name = "K/N")]
         shard: Option<budget_tables::run::Shard>,
+        /// What to write besides each document's document.json and findings.json: csv (table
+        /// CSVs and facts.csv), parquet (facts, documents, tables and findings .parquet), or
+        /// both: --format csv,parquet.
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            default_value = "csv",
+            value_name = "FORMAT"
+        )]
+        format: Vec<OutputFormat>,
         /// Start table CSVs and OUT/facts.csv with a UTF-8 byte order mark, so that Excel
         /// reads them as UTF-8.
         #[arg(long)]
@@ -162,6 +173,13 @@ fn duplicate_line(path: &Path, of: &Path, same_file: bool) -> String {
         path.display(),
         of.display()
     )
+}
+
+/// An output format of `convert --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Csv,
+    Parquet,
 }
 
 /// How the run shows its progress on stderr.
@@ -372,6 +390,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             jobs,
             resume,
             shard,
+            format,
             csv_bom,
             summary_json,
         } => {
@@ -397,6 +416,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 resume,
                 shard,
                 csv_bom,
+                formats: Formats {
+                    csv: format.contains(&OutputFormat::Csv),
+                    parquet: format.contains(&OutputFormat::Parquet),
+                },
             };
             let reporter = Reporter::new(quiet, collected.files.len() + collected.skipped.len());
             let run = convert_all(&collected, &out_dir, &grammars, &rules, &opts, &|r, o| {
@@ -411,7 +434,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("writing --summary-json {}", path.display()))?;
             }
             if let Err(e) = &run.finish {
-                eprintln!("error: the run's facts.csv or manifest.csv could not be written: {e}");
+                eprintln!("error: the run's facts.csv, Parquet tables or manifest.csv could not be written: {e}");
                 return Ok(ExitCode::from(1));
             }
             let failed = run

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::grammar::GrammarSet;
 use crate::manifest::{manifest_text, parse_manifest, ManifestEntry, Status};
 use crate::reconcile::{reconcile_converted, Reconciliation, RuleSet};
+use crate::write::parquet::ParquetWriter;
 use crate::write::{
     CsvWriter, FactsWriter, FindingsWriter, JsonWriter, OutDir, Output, OutputWriter,
 };
@@ -183,6 +184,26 @@ pub struct RunOptions {
     pub shard: Option<Shard>,
     /// Start table CSVs and the run's facts.csv with a UTF-8 byte order mark, for Excel.
     pub csv_bom: bool,
+    pub formats: Formats,
+}
+
+/// Which of the run's outputs to write besides each document's document.json and
+/// findings.json (always written: `--resume` and the Parquet tables are made from them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// Table CSVs, each document's facts.csv and the run's facts.csv.
+    pub csv: bool,
+    /// facts, documents, tables and findings as Parquet ([`crate::write::parquet`]).
+    pub parquet: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Formats {
+        Formats {
+            csv: true,
+            parquet: false,
+        }
+    }
 }
 
 /// Shard `index` of `count` (1-based): the inputs whose SHA-256, read as a number from its
@@ -455,7 +476,11 @@ enum Plan {
 
 /// Entries of the output folder's manifest an input may be resumed from: converted ones
 /// whose files are still there, by SHA-256.
-fn resumable(out: &OutDir) -> HashMap<String, ManifestEntry> {
+fn resumable(out: &OutDir, formats: Formats) -> HashMap<String, ManifestEntry> {
+    let mut needed = vec!["document.json", "findings.json"];
+    if formats.csv {
+        needed.push("facts.csv");
+    }
     let Ok(text) = std::fs::read_to_string(out.root().join(MANIFEST)) else {
         return HashMap::new();
     };
@@ -464,13 +489,33 @@ fn resumable(out: &OutDir) -> HashMap<String, ManifestEntry> {
         .filter(|e| e.status == Status::Converted)
         .filter(|e| {
             let dir = out.root().join(&e.doc_id);
-            !e.doc_id.is_empty()
-                && ["document.json", "findings.json", "facts.csv"]
-                    .iter()
-                    .all(|f| dir.join(f).is_file())
+            !e.doc_id.is_empty() && needed.iter().all(|f| dir.join(f).is_file())
         })
         .map(|e| (e.sha256.clone(), e))
         .collect()
+}
+
+/// The writers of a run, in the order they get each document: the JSON files first, a
+/// document's facts last (only when its other files are written).
+fn writers(out: &OutDir, opts: &RunOptions) -> Vec<Box<dyn OutputWriter>> {
+    let mut w: Vec<Box<dyn OutputWriter>> = vec![
+        Box::new(JsonWriter { out: out.clone() }),
+        Box::new(FindingsWriter { out: out.clone() }),
+    ];
+    if opts.formats.csv {
+        w.push(Box::new(CsvWriter {
+            out: out.clone(),
+            bom: opts.csv_bom,
+        }));
+        w.push(Box::new(FactsWriter {
+            out: out.clone(),
+            bom: opts.csv_bom,
+        }));
+    }
+    if opts.formats.parquet {
+        w.push(Box::new(ParquetWriter { out: out.clone() }));
+    }
+    w
 }
 
 /// Converts every input and writes, per document, document.json, table CSVs,
@@ -492,19 +537,7 @@ pub fn convert_all(
         out,
         grammars,
         rules,
-        writers: vec![
-            Box::new(JsonWriter { out: out.clone() }),
-            Box::new(CsvWriter {
-                out: out.clone(),
-                bom: opts.csv_bom,
-            }),
-            Box::new(FindingsWriter { out: out.clone() }),
-            // Last: a document's facts are written only when its other files are.
-            Box::new(FactsWriter {
-                out: out.clone(),
-                bom: opts.csv_bom,
-            }),
-        ],
+        writers: writers(out, opts),
         journal: Mutex::new(None),
         progress,
     };
@@ -529,7 +562,7 @@ pub fn convert_all(
         }
     };
     let previous = if opts.resume {
-        resumable(out)
+        resumable(out, opts.formats)
     } else {
         HashMap::new()
     };

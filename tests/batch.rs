@@ -509,3 +509,125 @@ fn table_csvs_say_their_unit_and_printed_header_and_csv_bom_adds_a_byte_order_ma
     let own = std::fs::read_to_string(t.join("bom").join(&id).join("facts.csv")).expect("own");
     assert!(own.starts_with("doc_id,"));
 }
+
+/// The rows of a Parquet file, read back with the parquet crate: field name → value, with
+/// decimals exact (rust_decimal) and NULL as `None`.
+fn parquet_rows(path: &Path) -> Vec<BTreeMap<String, Option<String>>> {
+    use parquet::file::reader::SerializedFileReader;
+    use parquet::record::Field;
+    let reader = SerializedFileReader::try_from(std::fs::File::open(path).expect("open"))
+        .expect("a Parquet file");
+    reader
+        .into_iter()
+        .map(|row| {
+            let row = row.expect("row");
+            row.get_column_iter()
+                .map(|(name, field)| {
+                    let v = match field {
+                        Field::Null => None,
+                        Field::Str(s) => Some(s.clone()),
+                        Field::Int(n) => Some(n.to_string()),
+                        Field::Long(n) => Some(n.to_string()),
+                        Field::Decimal(d) => {
+                            let bytes: [u8; 16] = d.data().try_into().expect("16 bytes");
+                            let m = i128::from_be_bytes(bytes);
+                            let scale = u32::try_from(d.scale()).expect("scale");
+                            let dec = rust_decimal::Decimal::try_from_i128_with_scale(m, scale)
+                                .expect("fits");
+                            Some(dec.normalize().to_string())
+                        }
+                        other => panic!("{name}: unexpected {other:?}"),
+                    };
+                    (name.clone(), v)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn parquet_tables_hold_the_facts_exactly_with_typed_columns() {
+    let t = tmp("parquet");
+    let out = t.join("out");
+    let pdf = Path::new("samples/fixture-expenditure-summary.pdf");
+    let o = convert(
+        &[Path::new(SAMPLE), pdf],
+        &out,
+        &["-q", "--format", "csv,parquet"],
+    );
+    assert!(o.status.code().is_some(), "{}", printed(&o));
+    let facts = parquet_rows(&out.join("facts.parquet"));
+    let text = std::fs::read_to_string(out.join("facts.csv")).expect("facts.csv");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().expect("header").clone();
+    let csv_rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("record")).collect();
+    assert!(
+        csv_rows.len() > sample_amounts(),
+        "the sample's facts and the fixture's"
+    );
+    assert_eq!(facts.len(), csv_rows.len());
+    let norm = |s: &str| {
+        rust_decimal::Decimal::from_str_exact(s)
+            .expect("decimal")
+            .normalize()
+            .to_string()
+    };
+    for (p, c) in facts.iter().zip(&csv_rows) {
+        for (name, v) in header.iter().zip(c.iter()) {
+            let optional = ["table_no", "row_code", "unit", "value_yuan"].contains(&name);
+            let want = match (name, v) {
+                (_, "") if optional => None,
+                ("value" | "value_yuan", v) => Some(norm(v)),
+                (_, v) => Some(v.to_string()),
+            };
+            assert_eq!(p.get(name), Some(&want), "{name} of {c:?}");
+        }
+    }
+    let docs = parquet_rows(&out.join("documents.parquet"));
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0]["amounts"], Some(sample_amounts().to_string()));
+    let tables = parquet_rows(&out.join("tables.parquet"));
+    let m = manifest(&out);
+    let table_count: usize = m
+        .iter()
+        .map(|e| e["tables"].parse::<usize>().expect("n"))
+        .sum();
+    assert_eq!(tables.len(), table_count);
+    let findings = parquet_rows(&out.join("findings.parquet"));
+    let doc = &m[0]["doc_id"];
+    let f: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join(doc).join("findings.json")).expect("findings"),
+    )
+    .expect("json");
+    let n = f["findings"].as_array().expect("findings").len();
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|x| x["doc_id"].as_deref() == Some(doc))
+            .count(),
+        n
+    );
+    // --format parquet alone: no CSV.
+    let only = t.join("only");
+    convert(&[Path::new(SAMPLE)], &only, &["-q", "--format", "parquet"]);
+    assert!(only.join("facts.parquet").is_file());
+    assert!(!only.join("facts.csv").exists());
+    assert_eq!(
+        parquet_rows(&only.join("facts.parquet")).len(),
+        sample_amounts()
+    );
+    // Checked by a second reader where one is installed (pyarrow).
+    let py = Command::new("python3")
+        .args(["-c", "import pyarrow.parquet as pq, sys; t = pq.read_table(sys.argv[1]); print(t.num_rows, t.schema.field('value').type)"])
+        .arg(out.join("facts.parquet"))
+        .output();
+    match py {
+        Ok(o) if o.status.success() => assert_eq!(
+            String::from_utf8_lossy(&o.stdout).trim(),
+            format!("{} decimal128(38, 8)", csv_rows.len())
+        ),
+        _ => common::notice(
+            "pyarrow not installed: facts.parquet read back with the parquet crate only",
+        ),
+    }
+}

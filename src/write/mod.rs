@@ -1,7 +1,10 @@
-//! Writers: document.json, one CSV per table, and the run's facts.csv. Each implements
+//! Writers: document.json, one CSV per table, findings.json, facts.csv and the Parquet tables
+//! ([`parquet`]). Each implements
 //! [`OutputWriter`]. Every file goes through one function, [`OutDir::write`], which refuses
 //! any path not strictly inside the output folder and writes through a uniquely named
 //! temporary file that is renamed into place, so nothing is half-written.
+
+pub mod parquet;
 
 use crate::error::Error;
 use crate::model::findings::Reconciliation;
@@ -67,6 +70,53 @@ fn temporary_name(parent: &Path, name: &std::ffi::OsStr) -> PathBuf {
         name.to_string_lossy(),
         std::process::id()
     ))
+}
+
+/// A file being written through a temporary name ([`OutDir::pending`]).
+#[derive(Debug)]
+pub struct PendingFile {
+    writer: std::io::BufWriter<std::fs::File>,
+    tmp: PathBuf,
+    target: PathBuf,
+    /// The path as messages show it.
+    shown: PathBuf,
+    committed: bool,
+}
+
+impl PendingFile {
+    /// Where the bytes go (buffered).
+    pub fn writer(&mut self) -> &mut std::io::BufWriter<std::fs::File> {
+        &mut self.writer
+    }
+
+    /// The path as messages show it.
+    pub fn shown(&self) -> &Path {
+        &self.shown
+    }
+
+    /// Flushes and renames the file into place.
+    pub fn commit(self) -> Result<(), Error> {
+        self.commit_if(Ok(()))
+    }
+
+    /// Commits when `filled` is Ok; otherwise (or when the commit fails) the temporary file is
+    /// removed and the error returned.
+    fn commit_if(mut self, filled: std::io::Result<()>) -> Result<(), Error> {
+        let result = filled
+            .and_then(|()| self.writer.flush())
+            .and_then(|()| std::fs::rename(&self.tmp, &self.target));
+        self.committed = result.is_ok();
+        result.map_err(write_err(&self.shown))
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        // Not committed: no temporary file is left behind.
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Whether a file name is one of this tool's temporary names, `.<name>.<pid>.<n>.tmp`.
@@ -234,6 +284,16 @@ impl OutDir {
         rel: &Path,
         fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), Error> {
+        let mut f = self.pending(rel)?;
+        let filled = fill(f.writer());
+        f.commit_if(filled)
+    }
+
+    /// A file `root/rel` being written: after the same checks as [`OutDir::write`], its bytes
+    /// go to a new temporary file in the same folder, which [`PendingFile::commit`] renames into
+    /// place; dropped without a commit, it is removed. For writers that keep several files
+    /// open at once (the Parquet tables).
+    pub fn pending(&self, rel: &Path) -> Result<PendingFile, Error> {
         let shown = self.checked(rel)?;
         let parent = self.make_parent(rel, &shown)?;
         let Some(name) = rel.file_name() else {
@@ -244,22 +304,18 @@ impl OutDir {
             return Err(unsafe_out(&shown, "a folder of that name exists"));
         }
         let tmp = temporary_name(&parent, name);
-        let result = (|| {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-            fill(&mut w)?;
-            w.flush()?;
-            drop(w);
-            std::fs::rename(&tmp, &target)
-        })();
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(write_err(&shown)(e));
-        }
-        Ok(())
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(write_err(&shown))?;
+        Ok(PendingFile {
+            writer: std::io::BufWriter::with_capacity(1 << 16, f),
+            tmp,
+            target,
+            shown,
+            committed: false,
+        })
     }
 
     /// Opens `root/rel` for appending (created if absent), after the same path checks as
