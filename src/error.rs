@@ -70,6 +70,10 @@ pub enum Error {
     /// streams, page-tree or reference cycles, work limits reached.
     #[error("{path}: damaged PDF: {reason}")]
     Damaged { path: PathBuf, reason: String },
+    /// A database load that failed: `path` is the document's output folder (or the database
+    /// URL's host for a connection error), `what` the server's message.
+    #[error("{path}: database load failed: {what}")]
+    Database { path: PathBuf, what: String },
 }
 
 impl Error {
@@ -90,6 +94,7 @@ impl Error {
             Error::OutNotFolder { .. } => "out_not_folder",
             Error::IdCollision { .. } => "id_collision",
             Error::Damaged { .. } => "damaged_pdf",
+            Error::Database { .. } => "database",
         }
     }
 }

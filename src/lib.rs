@@ -19,6 +19,9 @@
 //! 4. Write: [`mod@write`] writers (document.json, per-table CSV, findings.json, facts.csv,
 //!    Parquet) share one trait, [`write::OutputWriter`].
 //!
+//! 5. Load (optional): [`load`] copies an output folder's documents into PostgreSQL, one
+//!    transaction per document, replacing earlier loads of the same content.
+//!
 //! [`convert`] runs steps 1–2 for one file, [`run`] runs a batch through all four on worker
 //! threads and keeps its [`manifest`] (what became of each input, for `--resume`); the CLI
 //! (`src/main.rs`) is a thin shell. [`check`] and [`samples`] compare a conversion with a
@@ -32,6 +35,7 @@ pub mod grammar;
 pub mod inspect;
 pub mod layout;
 pub mod layout_dump;
+pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod pdf;

@@ -82,6 +82,26 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         summary_json: Option<PathBuf>,
     },
+    /// Load an output folder into PostgreSQL: creates (if absent) a schema with documents,
+    /// tables, rows, facts and findings (primary and foreign keys), and copies in every
+    /// document OUT/manifest.csv lists as converted, one transaction each. Loading the same
+    /// documents again replaces them (by SHA-256): row counts stay as they were.
+    Load {
+        /// Connection string or URL: "host=/run/postgresql dbname=budgets" or
+        /// "postgresql://user:password@host:5432/budgets".
+        #[arg(long, value_name = "URL")]
+        postgres: String,
+        /// Schema for the tables.
+        #[arg(long, default_value = "budget_tables", value_name = "NAME")]
+        schema: String,
+        /// Leave out the documents `convert --strict` would fail (the manifest's strict
+        /// column) and exit 1 if there are any.
+        #[arg(long)]
+        strict: bool,
+        /// Output folder of `convert`.
+        #[arg(value_name = "OUT")]
+        out: PathBuf,
+    },
     /// Show what the PDF reader sees on one page: positioned lines, ruling lines, the columns
     /// and cells found, the grammar that matched, and the rebuilt rows.
     Inspect {
@@ -463,6 +483,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(ExitCode::from(if failed > 0 { 1 } else { 0 }))
+        }
+        Command::Load {
+            postgres,
+            schema,
+            strict,
+            out,
+        } => {
+            let opts = budget_tables::load::LoadOptions {
+                url: postgres,
+                schema,
+                strict,
+            };
+            let report = budget_tables::load::load(&out, &opts)?;
+            let (mut loaded, mut replaced, mut facts, mut gated, mut failed) = (0, 0, 0, 0, 0);
+            for d in &report.documents {
+                match d {
+                    budget_tables::load::Loaded::Done {
+                        facts: n,
+                        replaced: r,
+                        ..
+                    } => {
+                        loaded += 1;
+                        facts += n;
+                        replaced += usize::from(*r);
+                    }
+                    budget_tables::load::Loaded::Gated { doc_id, reasons } => {
+                        gated += 1;
+                        eprintln!("  not loaded (--strict): {doc_id}: {reasons}");
+                    }
+                    budget_tables::load::Loaded::Failed(e) => {
+                        failed += 1;
+                        eprintln!("  failed: {e}");
+                    }
+                }
+            }
+            println!(
+                "{loaded} document(s) loaded into schema {} ({facts} facts; {replaced} replaced an earlier load), {gated} left out by --strict, {failed} failed",
+                opts.schema
+            );
+            Ok(ExitCode::from(if failed + gated > 0 { 1 } else { 0 }))
         }
         Command::Inspect { file, page, svg } => {
             let (report, overlay) = budget_tables::inspect::inspect_page(&file, page, &grammars)?;

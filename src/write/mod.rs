@@ -8,7 +8,8 @@ pub mod parquet;
 
 use crate::error::Error;
 use crate::model::findings::Reconciliation;
-use crate::model::{ColumnKind, Document, Table};
+use crate::model::{Column, ColumnKind, Document, Table};
+use rust_decimal::Decimal;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -580,6 +581,20 @@ where
     csv_text(w)
 }
 
+/// A fact's unit ("万元", "元", "%" or "" for a count) and, for an amount, its value in 元:
+/// exact, with the value's own decimal places ("0.00" → "0.00").
+pub fn fact_unit(t: &Table, c: &Column, v: Decimal) -> (&'static str, Option<Decimal>) {
+    match c.kind {
+        ColumnKind::Amount => {
+            let mut yuan = v * t.unit.yuan_factor();
+            yuan.rescale(v.scale());
+            (t.unit.label(), Some(yuan))
+        }
+        ColumnKind::Percent => ("%", None),
+        ColumnKind::Count => ("", None),
+    }
+}
+
 /// The facts lines of one document, each given to `line` as its fields, in table, row and
 /// column order.
 pub fn for_each_fact<E>(
@@ -593,16 +608,8 @@ pub fn for_each_fact<E>(
             let code = r.code.as_deref().unwrap_or_default();
             for (c, a) in t.columns.iter().zip(&r.amounts) {
                 let Some(v) = a else { continue };
-                let (unit, yuan) = match c.kind {
-                    ColumnKind::Amount => {
-                        // Exact, printed with the value's own decimal places ("0.00" → "0.00").
-                        let mut yuan = v * t.unit.yuan_factor();
-                        yuan.rescale(v.scale());
-                        (t.unit.label(), yuan.to_string())
-                    }
-                    ColumnKind::Percent => ("%", String::new()),
-                    ColumnKind::Count => ("", String::new()),
-                };
+                let (unit, yuan) = fact_unit(t, c, *v);
+                let yuan = yuan.map(|y| y.to_string()).unwrap_or_default();
                 line(&[
                     &doc.doc_id,
                     table_no,
