@@ -717,17 +717,8 @@ fn plan(
             plans.push(failed(e));
             continue;
         }
-        if let Some((old_sha, old_path)) = existing_document(out, &id) {
-            if old_sha != sha {
-                let e = Error::IdCollision {
-                    path: path.clone(),
-                    doc_id: id,
-                    other: format!("{old_path} (in the output folder from an earlier run)"),
-                };
-                plans.push(failed(e));
-                continue;
-            }
-        }
+        // Resumable: the manifest says this content was converted to this folder (its
+        // document.json need not be read to tell).
         let fresh = ctx.entry(path);
         if let Some(old) = previous.get(&sha).filter(|e| {
             e.doc_id == id
@@ -745,6 +736,17 @@ fn plan(
                 reason: None,
             })));
             continue;
+        }
+        if let Some((old_sha, old_path)) = existing_document(out, &id) {
+            if old_sha != sha {
+                let e = Error::IdCollision {
+                    path: path.clone(),
+                    doc_id: id,
+                    other: format!("{old_path} (in the output folder from an earlier run)"),
+                };
+                plans.push(failed(e));
+                continue;
+            }
         }
         plans.push(Plan::Convert { sha, size, id });
     }

@@ -631,3 +631,17 @@ fn parquet_tables_hold_the_facts_exactly_with_typed_columns() {
         ),
     }
 }
+
+#[test]
+fn without_a_terminal_each_file_gets_its_lines_as_it_is_done() {
+    let t = tmp("lines");
+    let o = convert(&[Path::new(SAMPLE)], &t.join("out"), &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = format!("[1/1] {SAMPLE}: ");
+    assert!(err.contains(&line), "{err}");
+    assert!(
+        err.contains(&format!("{} amounts", sample_amounts())),
+        "{err}"
+    );
+    assert!(err.contains("reconciliation: "), "{err}");
+}
