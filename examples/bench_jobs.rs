@@ -36,7 +36,7 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let grammars = GrammarSet::builtin();
     let rules = RuleSet::builtin();
-    let collected = match collect(&[dir.clone()]) {
+    let collected = match collect(std::slice::from_ref(&dir)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
