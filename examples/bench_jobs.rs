@@ -61,7 +61,15 @@ fn main() {
                 ..Default::default()
             };
             let start = Instant::now();
-            let run = convert_all(&collected, &out, &grammars, &rules, &opts, &|_, _| {});
+            let run = convert_all(
+                &collected,
+                &out,
+                &grammars,
+                &rules,
+                &opts,
+                Vec::new(),
+                &|_, _| {},
+            );
             let secs = start.elapsed().as_secs_f64();
             if let Err(e) = run.finish {
                 eprintln!("{e}");

@@ -12,10 +12,11 @@ use crate::error::Error;
 use crate::manifest::{parse_manifest, ManifestEntry, Status};
 use crate::model::findings::Reconciliation;
 use crate::model::Document;
-use crate::write::fact_unit;
+use crate::write::{fact_unit, Output, OutputWriter};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// What a load is asked to do.
 #[derive(Debug, Clone)]
@@ -181,7 +182,7 @@ fn name_of<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-fn copy_text(doc: &Document, rec: &Reconciliation, entry: &ManifestEntry) -> CopyText {
+fn copy_text(doc: &Document, rec: &Reconciliation, strict: &str) -> CopyText {
     let id = doc.doc_id.as_str();
     let n = |x: usize| x.to_string();
     let mut t = CopyText {
@@ -217,8 +218,8 @@ fn copy_text(doc: &Document, rec: &Reconciliation, entry: &ManifestEntry) -> Cop
             Some(&n(c.missing)),
             Some(&n(c.unparsed)),
             Some(&n(rec.coverage.unverified)),
-            Some(&entry.strict),
-            Some(&entry.tool_version),
+            Some(strict),
+            Some(env!("CARGO_PKG_VERSION")),
         ],
     );
     for (ti, table) in doc.tables.iter().enumerate() {
@@ -330,6 +331,116 @@ fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> Result<T
     })
 }
 
+/// Loads documents into PostgreSQL as they come: the database writer of a run
+/// (`convert --postgres`) and of `load`. One connection, one transaction per document.
+pub struct PostgresWriter {
+    client: Mutex<postgres::Client>,
+    schema: String,
+}
+
+impl PostgresWriter {
+    /// Connects and creates the schema if absent.
+    pub fn connect(url: &str, schema: &str) -> Result<PostgresWriter, Error> {
+        if !is_plain_identifier(schema) {
+            return Err(Error::Database {
+                path: PathBuf::from(schema),
+                what:
+                    "--schema must be lowercase letters, digits and '_', not starting with a digit"
+                        .into(),
+            });
+        }
+        let server = PathBuf::from("postgres");
+        let mut client =
+            postgres::Client::connect(url, postgres::NoTls).map_err(db_err(&server))?;
+        client
+            .batch_execute(&schema_sql(schema))
+            .map_err(db_err(&server))?;
+        Ok(PostgresWriter {
+            client: Mutex::new(client),
+            schema: schema.to_string(),
+        })
+    }
+
+    /// Loads one document in one transaction, replacing an earlier load of the same content
+    /// or id. `dir` names the document in errors.
+    pub fn load_document(
+        &self,
+        doc: &Document,
+        rec: &Reconciliation,
+        dir: &Path,
+    ) -> Result<Loaded, Error> {
+        let strict = crate::run::strict_reasons(doc, rec).join("; ");
+        let copy = copy_text(doc, rec, &strict);
+        let schema = &self.schema;
+        let err = db_err(dir);
+        let mut client = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tx = client.transaction().map_err(&err)?;
+        let removed = tx
+            .execute(
+                &format!("DELETE FROM {schema}.documents WHERE sha256 = $1 OR doc_id = $2"),
+                &[&doc.source.sha256, &doc.doc_id],
+            )
+            .map_err(&err)?;
+        for (table, columns, data) in [
+            (
+                "documents",
+                "doc_id, sha256, path, format, department, year, kind, pages, tables, amounts, \
+                 warnings, checks, checks_passed, mismatch, rounding, missing, unparsed, \
+                 unverified_amounts, strict, tool_version",
+                &copy.documents,
+            ),
+            (
+                "tables",
+                "doc_id, table_index, table_no, kind, title, grammar, unit, first_page, last_page",
+                &copy.tables,
+            ),
+            (
+                "rows",
+                "doc_id, table_index, row_index, section, code, name, level, page",
+                &copy.rows,
+            ),
+            (
+                "facts",
+                "doc_id, table_index, row_index, column_index, column_id, column_label, value, \
+                 unit, value_yuan",
+                &copy.facts,
+            ),
+            (
+                "findings",
+                "doc_id, finding_index, rule, severity, message, table_label, page, stated, \
+                 computed, difference, tolerance, unit",
+                &copy.findings,
+            ),
+        ] {
+            let mut statement = String::new();
+            let _ = write!(
+                statement,
+                "COPY {schema}.{table} ({columns}) FROM STDIN (FORMAT csv)"
+            );
+            let mut w = tx.copy_in(&statement).map_err(&err)?;
+            w.write_all(data.as_bytes()).map_err(|e| Error::Database {
+                path: dir.to_path_buf(),
+                what: format!("COPY {table}: {e}"),
+            })?;
+            w.finish().map_err(&err)?;
+        }
+        tx.commit().map_err(&err)?;
+        Ok(Loaded::Done {
+            doc_id: doc.doc_id.clone(),
+            facts: copy.facts_count,
+            replaced: removed > 0,
+        })
+    }
+}
+
+impl OutputWriter for PostgresWriter {
+    fn write(&self, out: &Output) -> Result<(), Error> {
+        let dir = PathBuf::from(&out.document.doc_id);
+        self.load_document(out.document, out.reconciliation, &dir)
+            .map(|_| ())
+    }
+}
+
 /// Connects, creates the schema if absent, and loads every converted document of `out`.
 /// A document that cannot be loaded is reported and the load goes on; a connection or schema
 /// failure is an error.
@@ -345,19 +456,7 @@ pub fn load(out: &Path, opts: &LoadOptions) -> Result<LoadReport, Error> {
             ),
         ),
     })?;
-    if !is_plain_identifier(&opts.schema) {
-        return Err(Error::Database {
-            path: PathBuf::from(&opts.schema),
-            what: "--schema must be lowercase letters, digits and '_', not starting with a digit"
-                .into(),
-        });
-    }
-    let server = PathBuf::from("postgres");
-    let mut client =
-        postgres::Client::connect(&opts.url, postgres::NoTls).map_err(db_err(&server))?;
-    client
-        .batch_execute(&schema_sql(&opts.schema))
-        .map_err(db_err(&server))?;
+    let writer = PostgresWriter::connect(&opts.url, &opts.schema)?;
     let mut documents = Vec::new();
     let entries: Vec<ManifestEntry> = parse_manifest(&text)
         .into_iter()
@@ -371,82 +470,14 @@ pub fn load(out: &Path, opts: &LoadOptions) -> Result<LoadReport, Error> {
             });
             continue;
         }
-        documents.push(match load_one(&mut client, out, &entry, &opts.schema) {
-            Ok(l) => l,
-            Err(e) => Loaded::Failed(e),
+        let dir = out.join(&entry.doc_id);
+        let loaded = read_json::<Document>(&dir, "document.json").and_then(|doc| {
+            let rec: Reconciliation = read_json(&dir, "findings.json")?;
+            writer.load_document(&doc, &rec, &dir)
         });
+        documents.push(loaded.unwrap_or_else(Loaded::Failed));
     }
     Ok(LoadReport { documents })
-}
-
-/// One document, in one transaction.
-fn load_one(
-    client: &mut postgres::Client,
-    out: &Path,
-    entry: &ManifestEntry,
-    schema: &str,
-) -> Result<Loaded, Error> {
-    let dir = out.join(&entry.doc_id);
-    let doc: Document = read_json(&dir, "document.json")?;
-    let rec: Reconciliation = read_json(&dir, "findings.json")?;
-    let copy = copy_text(&doc, &rec, entry);
-    let err = db_err(&dir);
-    let mut tx = client.transaction().map_err(&err)?;
-    let removed = tx
-        .execute(
-            &format!("DELETE FROM {schema}.documents WHERE sha256 = $1 OR doc_id = $2"),
-            &[&doc.source.sha256, &doc.doc_id],
-        )
-        .map_err(&err)?;
-    for (table, columns, data) in [
-        (
-            "documents",
-            "doc_id, sha256, path, format, department, year, kind, pages, tables, amounts, \
-             warnings, checks, checks_passed, mismatch, rounding, missing, unparsed, \
-             unverified_amounts, strict, tool_version",
-            &copy.documents,
-        ),
-        (
-            "tables",
-            "doc_id, table_index, table_no, kind, title, grammar, unit, first_page, last_page",
-            &copy.tables,
-        ),
-        (
-            "rows",
-            "doc_id, table_index, row_index, section, code, name, level, page",
-            &copy.rows,
-        ),
-        (
-            "facts",
-            "doc_id, table_index, row_index, column_index, column_id, column_label, value, unit, \
-             value_yuan",
-            &copy.facts,
-        ),
-        (
-            "findings",
-            "doc_id, finding_index, rule, severity, message, table_label, page, stated, \
-             computed, difference, tolerance, unit",
-            &copy.findings,
-        ),
-    ] {
-        let mut statement = String::new();
-        let _ = write!(
-            statement,
-            "COPY {schema}.{table} ({columns}) FROM STDIN (FORMAT csv)"
-        );
-        let mut w = tx.copy_in(&statement).map_err(&err)?;
-        w.write_all(data.as_bytes()).map_err(|e| Error::Database {
-            path: dir.clone(),
-            what: format!("COPY {table}: {e}"),
-        })?;
-        w.finish().map_err(&err)?;
-    }
-    tx.commit().map_err(&err)?;
-    Ok(Loaded::Done {
-        doc_id: doc.doc_id.clone(),
-        facts: copy.facts_count,
-        replaced: removed > 0,
-    })
 }
 
 #[cfg(test)]

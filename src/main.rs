@@ -78,6 +78,18 @@ enum Command {
         /// reads them as UTF-8.
         #[arg(long)]
         csv_bom: bool,
+        /// Also load each document into this PostgreSQL database as it is converted (see
+        /// `load`); a document that cannot be loaded is recorded as failed.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+        /// Schema for --postgres.
+        #[arg(
+            long,
+            default_value = "budget_tables",
+            value_name = "NAME",
+            requires = "postgres"
+        )]
+        schema: String,
         /// Also write the end-of-run summary as JSON to FILE (for scripts).
         #[arg(long, value_name = "FILE")]
         summary_json: Option<PathBuf>,
@@ -412,6 +424,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             shard,
             format,
             csv_bom,
+            postgres,
+            schema,
             summary_json,
         } => {
             let rules = match (rules, cli.grammars.is_some()) {
@@ -442,9 +456,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
             };
             let reporter = Reporter::new(quiet, collected.files.len() + collected.skipped.len());
-            let run = convert_all(&collected, &out_dir, &grammars, &rules, &opts, &|r, o| {
-                reporter.file_done(r, o)
-            });
+            let mut extra: Vec<Box<dyn budget_tables::write::OutputWriter>> = Vec::new();
+            if let Some(url) = &postgres {
+                extra.push(Box::new(budget_tables::load::PostgresWriter::connect(
+                    url, &schema,
+                )?));
+            }
+            let run = convert_all(
+                &collected,
+                &out_dir,
+                &grammars,
+                &rules,
+                &opts,
+                extra,
+                &|r, o| reporter.file_done(r, o),
+            );
             reporter.finish();
             summary(quiet, &run, &collected, &out);
             if let Some(path) = &summary_json {

@@ -8,7 +8,7 @@
 //! collision, in this run or with a document already in the output folder) make the second
 //! fail rather than overwrite the first.
 
-use crate::convert::{convert_bytes, doc_id, read_input, sha256_hex, Converted};
+use crate::convert::{convert_bytes, doc_id, read_input, sha256_hex};
 use crate::error::Error;
 use crate::grammar::GrammarSet;
 use crate::manifest::{manifest_text, parse_manifest, ManifestEntry, Status};
@@ -277,7 +277,7 @@ impl FileReport {
 }
 
 /// Why `--strict` fails a converted document (see [`FileReport::strict_reasons`]).
-pub fn strict_reasons(c: &Converted, rec: &Reconciliation) -> Vec<String> {
+pub fn strict_reasons(d: &crate::model::Document, rec: &Reconciliation) -> Vec<String> {
     let mut out = Vec::new();
     if rec.has_mismatch() {
         out.push(format!("{} mismatch(es)", rec.counts.mismatch));
@@ -288,7 +288,6 @@ pub fn strict_reasons(c: &Converted, rec: &Reconciliation) -> Vec<String> {
             rec.unverified_tables.len()
         ));
     }
-    let d = &c.document;
     let no_tables_warned = d
         .warnings
         .iter()
@@ -522,22 +521,27 @@ fn writers(out: &OutDir, opts: &RunOptions) -> Vec<Box<dyn OutputWriter>> {
 /// findings.json and facts.csv under `out/<doc-id>/`; then the run's facts.csv (every
 /// converted document's facts in input order) and manifest.csv. Documents are converted
 /// on `opts.jobs` threads; what is written does not depend on their number (bar the
-/// manifest's `seconds`). `progress` is called as each input is done.
+/// manifest's `seconds`). `extra_writers` (a database) get each document after the
+/// files are written; a document is complete, and recorded as converted, only when every
+/// writer took it. `progress` is called as each input is done.
 pub fn convert_all(
     collected: &Collected,
     out: &OutDir,
     grammars: &GrammarSet,
     rules: &RuleSet,
     opts: &RunOptions,
+    extra_writers: Vec<Box<dyn OutputWriter>>,
     progress: &Progress,
 ) -> RunOutcome {
     let start = std::time::Instant::now();
+    let mut all_writers = writers(out, opts);
+    all_writers.extend(extra_writers);
     let stale_temporaries = out.remove_stale_temporaries();
     let ctx = Context {
         out,
         grammars,
         rules,
-        writers: writers(out, opts),
+        writers: all_writers,
         journal: Mutex::new(None),
         progress,
     };
@@ -790,7 +794,7 @@ fn convert_one(path: &Path, sha: String, size: u64, id: String, ctx: &Context<'_
         entry.missing = rec.counts.missing;
         entry.unparsed = rec.counts.unparsed;
         entry.unverified = rec.coverage.unverified;
-        entry.strict = strict_reasons(&c, &rec).join("; ");
+        entry.strict = strict_reasons(&c.document, &rec).join("; ");
         entry.seconds = start.elapsed().as_secs_f64();
         let report = FileReport {
             input: path.to_path_buf(),

@@ -277,3 +277,36 @@ fn a_folder_without_a_manifest_or_a_server_that_is_not_there_is_a_clear_error() 
         printed(&o)
     );
 }
+
+#[test]
+fn convert_with_postgres_loads_each_document_as_it_is_converted() {
+    let Some(url) = server("convert_with_postgres") else {
+        return;
+    };
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let schema = fresh_schema(&mut client, "convert");
+    let t = tmp("convert");
+    let out = t.join("out");
+    let o = bin()
+        .args(["convert", SAMPLE, FIXTURE, "--out"])
+        .arg(&out)
+        .args(["-q", "--jobs", "2", "--postgres", &url, "--schema", &schema])
+        .output()
+        .expect("runs");
+    assert!(o.status.code().is_some(), "{}", printed(&o));
+    let loaded = counts(&mut client, &schema);
+    let (sum, facts) = csv_facts(&out);
+    assert_eq!(loaded[0], 2);
+    assert_eq!(loaded[3], facts as i64);
+    let server_sum: String = client
+        .query_one(&format!("SELECT sum(value_yuan)::text FROM {schema}.facts"), &[])
+        .expect("sum")
+        .get(0);
+    assert_eq!(Decimal::from_str_exact(&server_sum).expect("decimal"), sum);
+    // `load` of the same folder afterwards replaces them: the same rows.
+    assert_eq!(load(&url, &schema, &out, &[]).status.code(), Some(0));
+    assert_eq!(counts(&mut client, &schema), loaded);
+    client
+        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .expect("clean up");
+}
