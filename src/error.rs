@@ -52,6 +52,9 @@ pub enum Error {
     /// A write that would land outside the output folder (or on one of its reserved names).
     #[error("{path}: refused to write: {reason}")]
     UnsafeOutput { path: PathBuf, reason: String },
+    /// Another run holds the output folder.
+    #[error("--out {path}: another budget-tables run is writing into this folder; wait for it to end or give another --out")]
+    OutBusy { path: PathBuf },
     /// `--out` names something that is not a folder.
     #[error("--out {path} is a file, not a folder")]
     OutNotFolder { path: PathBuf },
@@ -92,6 +95,7 @@ impl Error {
             Error::Write { .. } => "cannot_write",
             Error::UnsafeOutput { .. } => "unsafe_output",
             Error::OutNotFolder { .. } => "out_not_folder",
+            Error::OutBusy { .. } => "out_busy",
             Error::IdCollision { .. } => "id_collision",
             Error::Damaged { .. } => "damaged_pdf",
             Error::Database { .. } => "database",

@@ -472,6 +472,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &|r, o| reporter.file_done(r, o),
             );
             reporter.finish();
+            if let Err(e @ budget_tables::error::Error::OutBusy { .. }) = &run.finish {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
             summary(quiet, &run, &collected, &out);
             if let Some(path) = &summary_json {
                 let mut text = serde_json::to_string_pretty(&run.summary())?;

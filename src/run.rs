@@ -534,6 +534,18 @@ pub fn convert_all(
     progress: &Progress,
 ) -> RunOutcome {
     let start = std::time::Instant::now();
+    let _lock = match out.lock() {
+        Ok(l) => l,
+        Err(e) => {
+            return RunOutcome {
+                reports: Vec::new(),
+                other_shards: 0,
+                stale_temporaries: 0,
+                finish: Err(e),
+                seconds: 0.0,
+            }
+        }
+    };
     let mut all_writers = writers(out, opts);
     all_writers.extend(extra_writers);
     let stale_temporaries = out.remove_stale_temporaries();

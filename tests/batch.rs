@@ -645,3 +645,47 @@ fn without_a_terminal_each_file_gets_its_lines_as_it_is_done() {
     );
     assert!(err.contains("reconciliation: "), "{err}");
 }
+
+#[test]
+fn a_second_run_into_a_busy_output_folder_is_refused_and_a_killed_run_does_not_block() {
+    let Some(bulk) = bulk("a_second_run_into_a_busy_output_folder") else {
+        return;
+    };
+    let t = tmp("busy");
+    let out = t.join("out");
+    let mut first = bin()
+        .arg("convert")
+        .arg(&bulk)
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "--jobs", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait until the first run holds the folder (its lock file is there).
+    let lock = out.join(".budget-tables.lock");
+    for _ in 0..200 {
+        if lock.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let o = convert(&[Path::new(SAMPLE)], &out, &["-q"]);
+    let text = printed(&o);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("another budget-tables run is writing into this folder"),
+        "{text}"
+    );
+    // The first run was killed (kill -9): its lock does not outlive it.
+    let o = convert(&[Path::new(SAMPLE)], &out, &["-q", "--resume"]);
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(1),
+        "{}",
+        printed(&o)
+    );
+    assert!(!lock.exists(), "a run that ends removes its lock file");
+}

@@ -299,7 +299,10 @@ fn convert_with_postgres_loads_each_document_as_it_is_converted() {
     assert_eq!(loaded[0], 2);
     assert_eq!(loaded[3], facts as i64);
     let server_sum: String = client
-        .query_one(&format!("SELECT sum(value_yuan)::text FROM {schema}.facts"), &[])
+        .query_one(
+            &format!("SELECT sum(value_yuan)::text FROM {schema}.facts"),
+            &[],
+        )
         .expect("sum")
         .get(0);
     assert_eq!(Decimal::from_str_exact(&server_sum).expect("decimal"), sum);

@@ -62,6 +62,24 @@ fn unsafe_out(path: &Path, reason: impl Into<String>) -> Error {
 /// Distinguishes temporary files of one process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// The lock file of a run in the output folder ([`OutDir::lock`]).
+pub const LOCK_FILE: &str = ".budget-tables.lock";
+
+/// A run's hold on its output folder; dropping it removes the lock file and releases it.
+#[derive(Debug)]
+pub struct RunLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        // Removed while still held, so no other run can have taken it meanwhile.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
 /// `parent/.<name>.<pid>.<n>.tmp`: unique within the process (a counter) and between
 /// processes (the pid).
 fn temporary_name(parent: &Path, name: &std::ffi::OsStr) -> PathBuf {
@@ -151,6 +169,28 @@ impl OutDir {
         }
         let root = std::fs::canonicalize(path).map_err(write_err(path))?;
         Ok(OutDir { root })
+    }
+
+    /// Takes the folder for one run: an exclusive lock on `.budget-tables.lock` in it, held
+    /// until the returned guard is dropped (the system releases it when the process ends,
+    /// even on kill -9, so a killed run never blocks the next). A second run into the same
+    /// folder meanwhile is [`Error::OutBusy`]: two runs would sweep each other's temporary
+    /// files and interleave their manifests.
+    pub fn lock(&self) -> Result<RunLock, Error> {
+        let path = self.root.join(LOCK_FILE);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(write_err(&path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock { file, path }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::OutBusy {
+                path: self.root.clone(),
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(write_err(&path)(e)),
+        }
     }
 
     /// The canonical output folder.
