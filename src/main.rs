@@ -4,7 +4,9 @@ use anyhow::Context;
 use budget_tables::grammar::GrammarSet;
 use budget_tables::manifest::Status;
 use budget_tables::reconcile::{Reconciliation, RuleSet, Severity};
-use budget_tables::run::{collect, convert_all, FileReport, Formats, RunOptions, RunOutcome};
+use budget_tables::run::{
+    collect, convert_all, Event, FileReport, Formats, RunOptions, RunOutcome,
+};
 use budget_tables::write::{OutDir, Output};
 use clap::{Parser, Subcommand};
 use std::fmt::Write as _;
@@ -257,6 +259,21 @@ impl Reporter {
         }
     }
 
+    /// The first pass (reading and hashing every input) on a terminal; in a log, one line
+    /// when it ends, for a batch large enough for it to take a while.
+    fn hashed(&self, done: usize, total: usize) {
+        match &self.shown {
+            Shown::Bar(bar) if done % 64 == 0 || done == total => {
+                bar.set_message(format!("reading inputs {done}/{total}"))
+            }
+            Shown::Lines if done == total && total >= 1000 => eprintln!(
+                "read and hashed {total} inputs in {:.1} s",
+                self.start.elapsed().as_secs_f64()
+            ),
+            _ => {}
+        }
+    }
+
     fn file_done(&self, r: &FileReport, output: Option<&Output>) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         if !r.resumed {
@@ -469,7 +486,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &rules,
                 &opts,
                 extra,
-                &|r, o| reporter.file_done(r, o),
+                &|event| match event {
+                    Event::Hashed { done, total } => reporter.hashed(done, total),
+                    Event::Done(r, o) => reporter.file_done(r, o),
+                },
             );
             reporter.finish();
             if let Err(e @ budget_tables::error::Error::OutBusy { .. }) = &run.finish {

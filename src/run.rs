@@ -387,9 +387,19 @@ impl RunOutcome {
     }
 }
 
-/// Called as each input is done, from any worker thread: its report and, for a document
-/// converted now, its model and reconciliation.
-pub type Progress<'a> = dyn Fn(&FileReport, Option<&Output>) + Sync + 'a;
+/// What a run tells its caller as it goes (from any worker thread).
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// Inputs read and hashed so far, of all: the first pass, before any conversion
+    /// (duplicates, shards and resumable documents are told from the hashes).
+    Hashed { done: usize, total: usize },
+    /// An input is done: its report and, for a document converted now, its model and
+    /// reconciliation.
+    Done(&'a FileReport, Option<&'a Output<'a>>),
+}
+
+/// Receives a run's [`Event`]s.
+pub type Progress<'a> = dyn Fn(Event<'_>) + Sync + 'a;
 
 /// What a run's workers share.
 struct Context<'a> {
@@ -416,7 +426,7 @@ impl Context<'_> {
     /// Appends the input's line to the journal, then tells the caller.
     fn done(&self, report: &FileReport, output: Option<&Output>) -> Result<(), Error> {
         let appended = self.append(&report.entry);
-        (self.progress)(report, output);
+        (self.progress)(Event::Done(report, output));
         appended
     }
 
@@ -523,7 +533,7 @@ fn writers(out: &OutDir, opts: &RunOptions) -> Vec<Box<dyn OutputWriter>> {
 /// on `opts.jobs` threads; what is written does not depend on their number (bar the
 /// manifest's `seconds`). `extra_writers` (a database) get each document after the
 /// files are written; a document is complete, and recorded as converted, only when every
-/// writer took it. `progress` is called as each input is done.
+/// writer took it. `progress` hears of the first pass and of each input as it is done.
 pub fn convert_all(
     collected: &Collected,
     out: &OutDir,
@@ -583,7 +593,21 @@ pub fn convert_all(
         HashMap::new()
     };
     let inputs = &collected.files;
-    let hashed: Vec<Hashed> = pool.install(|| inputs.par_iter().map(|p| hash_input(p)).collect());
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let hashed: Vec<Hashed> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|p| {
+                let h = hash_input(p);
+                let done = read.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(Event::Hashed {
+                    done,
+                    total: inputs.len(),
+                });
+                h
+            })
+            .collect()
+    });
     let (plans, other_shards) = plan(inputs, hashed, out, opts, &previous, &ctx);
 
     // The journal starts with what earlier runs did that this one keeps.
