@@ -68,7 +68,7 @@ fn main() {
                 &rules,
                 &opts,
                 Vec::new(),
-                &|_, _| {},
+                &|_| {},
             );
             let secs = start.elapsed().as_secs_f64();
             if let Err(e) = run.finish {

@@ -263,7 +263,7 @@ impl Reporter {
     /// when it ends, for a batch large enough for it to take a while.
     fn hashed(&self, done: usize, total: usize) {
         match &self.shown {
-            Shown::Bar(bar) if done % 64 == 0 || done == total => {
+            Shown::Bar(bar) if done.is_multiple_of(64) || done == total => {
                 bar.set_message(format!("reading inputs {done}/{total}"))
             }
             Shown::Lines if done == total && total >= 1000 => eprintln!(
