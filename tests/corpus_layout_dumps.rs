@@ -27,19 +27,9 @@ const FLOORS: &[(&str, usize, &str)] = &[
         "收支总表 and 财政拨款收支总表: two amounts of one line fall in one located column",
     ),
     (
-        "jiangsu-high-court-2019-budget.pdf",
-        175,
-        "a table not found",
-    ),
-    (
         "shanghai-putuo-finance-2024-final-accounts.pdf",
         165,
         "amounts missing on some pages",
-    ),
-    (
-        "fuzhou-police-staff-centre-2026-unit-budget.pdf",
-        105,
-        "two tables not found",
     ),
 ];
 

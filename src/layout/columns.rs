@@ -200,29 +200,50 @@ fn ruled_cell(verticals: &[(f64, f64, f64)], h: &HeaderTok) -> Option<(f64, f64)
     Some((l, r))
 }
 
-/// Right edge of the row names: the text printed before each body line's first amount
-/// (codes before the name included).
-fn name_zone_right(body: &[(u32, f64, Vec<PTok>)]) -> f64 {
-    body.iter()
-        .flat_map(|(_, _, toks)| {
+/// Where the row names end: the right edge of the text printed before each body line's
+/// first amount (codes before the name included), the farthest (`max`) and the typical one
+/// (the median over the lines).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct NameZone {
+    max: f64,
+    median: f64,
+}
+
+fn name_zone(body: &[(u32, f64, Vec<PTok>)]) -> NameZone {
+    let mut ends: Vec<f64> = body
+        .iter()
+        .filter_map(|(_, _, toks)| {
             toks.iter()
                 .take_while(|t| !amount_like(t, true, false))
                 .map(|t| t.x1)
+                .reduce(f64::max)
         })
-        .fold(f64::MIN, f64::max)
+        .collect();
+    ends.sort_by(f64::total_cmp);
+    NameZone {
+        max: ends.last().copied().unwrap_or(f64::MIN),
+        median: ends.get(ends.len() / 2).copied().unwrap_or(f64::MIN),
+    }
 }
 
 /// In an unruled table, a header piece over no amount column, right of the row names, labels
 /// the nearest column that has no label of its own ("预算" centred over a wide column whose
-/// amounts sit at its right edge).
+/// amounts sit at its right edge). A piece is right of the row names when it starts after
+/// the longest name; a label the vocabulary knows as an amount column may also start inside
+/// the name zone when its centre is right of the typical name (a text grid where one long
+/// name runs under the header of the only amount column: Jiangsu 2019 公开08表's 基本支出).
 fn place_beside<'a>(
     pieces: &mut [Vec<&'a HeaderTok>],
     extents: &[(f64, f64)],
     unplaced: &[&'a HeaderTok],
-    names_end: f64,
+    names: NameZone,
+    amount_label: impl Fn(&str) -> bool,
 ) {
     let bare: Vec<bool> = pieces.iter().map(Vec::is_empty).collect();
-    for h in unplaced.iter().filter(|h| h.tok.x0 > names_end) {
+    let beside = |h: &&&HeaderTok| {
+        h.tok.x0 > names.max || (h.tok.center() > names.median && amount_label(&h.tok.text))
+    };
+    for h in unplaced.iter().filter(beside) {
         let c = h.tok.center();
         let nearest = (0..extents.len()).min_by(|&a, &b| {
             let d = |k: usize| (c - (extents[k].0 + extents[k].1) / 2.0).abs();
@@ -309,7 +330,10 @@ pub(super) fn printed_columns(
         }
     }
     if xs.len() < 2 {
-        place_beside(&mut pieces, &extents, &unplaced, name_zone_right(body));
+        let vocabulary = &g.vocabulary;
+        place_beside(&mut pieces, &extents, &unplaced, name_zone(body), |label| {
+            known(strip_of_which(label), vocabulary, g)
+        });
     }
     let vocabulary = &g.vocabulary;
     let banners = joined_labels(banner_pieces);
@@ -768,6 +792,62 @@ mod tests {
         assert!(banners(&row, &verticals, &centers).is_empty());
         // Without rulings nothing is known to span the table.
         assert!(banners(&header, &[], &centers).is_empty());
+    }
+
+    #[test]
+    fn an_amount_label_over_a_long_name_still_heads_the_bare_column_beside_it() {
+        // Jiangsu 2019 公开08表 in a `pdftotext -layout` dump (inspect --page 13): header
+        // 科目编码 36-72, 科目名称 117-151, 基本支出 153-189; amounts end at 225; one name
+        // (机关事业单位基本养老保险缴费, 76-187) runs under 基本支出.
+        let g = national("general_budget_basic_expenditure");
+        let header = [
+            h(1, "科目编码", 36.0, 72.0),
+            h(1, "科目名称", 117.0, 151.0),
+            h(1, "基本支出", 153.0, 189.0),
+        ];
+        let line = |y: f64, name: &str, x1: f64, amount: &str, a0: f64| {
+            (
+                1,
+                y,
+                vec![
+                    tok("30101", 0.0, 22.0),
+                    tok(name, 76.0, x1),
+                    tok(amount, a0, 225.0),
+                ],
+            )
+        };
+        let body = vec![
+            line(740.0, "工资福利支出", 130.0, "16,324.07", 184.0),
+            line(728.0, "基本工资", 112.0, "2,827.41", 189.0),
+            line(716.0, "奖金", 94.0, "233.02", 198.0),
+            line(
+                680.0,
+                "机关事业单位基本养老保险缴费",
+                187.0,
+                "1,384.70",
+                189.0,
+            ),
+            line(668.0, "职业年金缴费", 130.0, "553.89", 198.0),
+        ];
+        let printed = printed_columns(&g, &header, &body, &[], &[]);
+        let leaves: Vec<&str> = printed.iter().map(|p| p.leaf.as_str()).collect();
+        assert_eq!(leaves, ["基本支出"]);
+        // 科目名称 is no amount label: centred right of the typical name, it still heads
+        // nothing.
+        let header = [h(1, "科目名称", 117.0, 151.0)];
+        let short = vec![
+            line(740.0, "奖金", 94.0, "16,324.07", 184.0),
+            line(728.0, "工资", 94.0, "2,827.41", 189.0),
+            line(
+                716.0,
+                "机关事业单位基本养老保险缴费",
+                187.0,
+                "233.02",
+                198.0,
+            ),
+        ];
+        let printed = printed_columns(&g, &header, &short, &[], &[]);
+        assert!(printed.iter().all(|p| p.leaf.is_empty()), "{printed:?}");
     }
 
     #[test]
