@@ -468,6 +468,7 @@ fn read_columns(
         geometry(g, header, verticals, y_range)
             .and_then(|geo| geo.check_unprinted(body).map(|()| geo))
             .and_then(|geo| one_amount_per_cell(&geo, body).map(|()| geo))
+            .and_then(|geo| no_amounts_among_names(&geo, body).map(|()| geo))
     };
     // Every label of another grammar located (a family's grammar is tried for another
     // family's table only where it fits the whole header).
@@ -617,6 +618,30 @@ fn one_amount_per_cell(geo: &ColumnGeometry, body: &[(u32, f64, Vec<PTok>)]) -> 
     Ok(())
 }
 
+/// Located columns that leave two or more amounts of a line left of the first column (where
+/// they would be read as part of the row's name) miss columns the page prints: Jiangsu's
+/// one-column 收入总表 located by its 金额 on the central template's ten-column 部门收入总表,
+/// whose 合计, 上年结转 and 一般公共预算拨款收入 amounts it glued into the name.
+fn no_amounts_among_names(
+    geo: &ColumnGeometry,
+    body: &[(u32, f64, Vec<PTok>)],
+) -> Result<(), String> {
+    for (page, _, toks) in body {
+        let among_names: Vec<&str> = toks
+            .iter()
+            .filter(|t| crate::token::is_marked_amount(&t.text))
+            .filter(|t| (t.x0 + t.x1) / 2.0 < geo.name_end)
+            .map(|t| t.text.as_str())
+            .collect();
+        if among_names.len() >= 2 {
+            return Err(format!(
+                "amounts {among_names:?} of one line on page {page} lie left of every located column"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Whether a line is part of the table's header (repeated on a continuation page).
 fn header_repeat(t: &str, header: &str) -> bool {
     !t.is_empty() && header.contains(t)
@@ -633,6 +658,38 @@ fn title_repeat(t: &str, raw: &RawTable) -> bool {
 mod tests {
     use super::*;
     use crate::layout::header::test_support::h;
+
+    #[test]
+    fn located_columns_that_leave_amounts_among_the_names_do_not_fit() {
+        // Central 部门收入总表 in a `pdftotext -layout` dump (inspect --page 6): a one-column
+        // grammar located at x 203 leaves 合计, 上年结转 and 一般公共预算拨款收入 of the line
+        // left of it.
+        let geo = ColumnGeometry {
+            centers: vec![243.0],
+            cells: Vec::new(),
+            code_zone: None,
+            name_end: 203.0,
+            text_centers: Vec::new(),
+            unprinted: Vec::new(),
+            printed_leaves: Vec::new(),
+        };
+        let line = |toks: Vec<PTok>| vec![(6, 632.0, toks)];
+        let glued = line(vec![
+            PTok::at("50,616.94", 0.0, 40.0),
+            PTok::at("2,254.12", 58.0, 94.0),
+            PTok::at("16,474.82", 108.0, 148.0),
+            PTok::at("31,888.00", 392.0, 432.0),
+        ]);
+        let e = no_amounts_among_names(&geo, &glued).expect_err("amounts among the names");
+        assert!(e.contains("50,616.94") && e.contains("page 6"), "{e}");
+        // A name holding one figure (or a code) is still a name.
+        let named = line(vec![
+            PTok::at("2010101", 0.0, 30.0),
+            PTok::at("1.5万元以下项目", 40.0, 120.0),
+            PTok::at("12.00", 220.0, 243.0),
+        ]);
+        assert!(no_amounts_among_names(&geo, &named).is_ok());
+    }
 
     #[test]
     fn panels_start_at_the_label_each_prints_once() {
