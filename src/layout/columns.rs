@@ -255,6 +255,39 @@ fn place_beside<'a>(
     }
 }
 
+/// The header pieces of an unruled column widened over its neighbours' empty columns: when
+/// pieces stand side by side on one line (labels of several printed columns, only one of
+/// which has amounts), those over the amounts themselves and the pieces stacked with them
+/// (the caller takes them when they name a known column).
+/// The central template's 部门收入总表 prints amounts under 合计, 上年结转, 一般公共预算拨款
+/// 收入 and 其他收入 only: the last column's widened span also holds 事业收入, 事业单位经营
+/// 收入, 上级补助收入 and 附属单位上缴收入.
+fn over_the_amounts(own: Vec<&HeaderTok>, (a0, a1): (f64, f64)) -> Vec<&HeaderTok> {
+    // Two spans overlap by at least half of the narrower.
+    let overlap = |(x0, x1): (f64, f64), (y0, y1): (f64, f64)| {
+        x1.min(y1) - x0.max(y0) >= 0.5 * (x1 - x0).min(y1 - y0)
+    };
+    let span = |h: &HeaderTok| (h.tok.x0, h.tok.x1);
+    let side_by_side = own.iter().any(|a| {
+        own.iter()
+            .any(|b| a.line == b.line && (a.tok.x1 <= b.tok.x0 || b.tok.x1 <= a.tok.x0))
+    });
+    if !side_by_side {
+        return own;
+    }
+    let over: Vec<&HeaderTok> = own
+        .iter()
+        .copied()
+        .filter(|h| overlap(span(h), (a0, a1)))
+        .collect();
+    if over.is_empty() {
+        return own;
+    }
+    own.into_iter()
+        .filter(|h| over.iter().any(|o| overlap(span(h), span(o))))
+        .collect()
+}
+
 /// Strips the "其中:" that marks a column as part of the one before it.
 fn strip_of_which(s: &str) -> &str {
     s.strip_prefix("其中:")
@@ -285,10 +318,11 @@ pub(super) fn printed_columns(
     verticals: &[(f64, f64, f64)],
 ) -> Vec<PrintedColumn> {
     let lines = amount_spans(body);
-    let extents = if xs.len() >= 2 {
-        ruled_columns(&lines, xs)
-    } else {
-        widen(&aligned_columns(&lines))
+    // Unruled: where each column's amounts are printed (`core`), widened to the gaps between.
+    let core = (xs.len() < 2).then(|| aligned_columns(&lines));
+    let extents = match &core {
+        None => ruled_columns(&lines, xs),
+        Some(core) => widen(core),
     };
     let mut pieces: Vec<Vec<&HeaderTok>> = vec![Vec::new(); extents.len()];
     let mut parents: Vec<Vec<&HeaderTok>> = vec![Vec::new(); extents.len()];
@@ -342,6 +376,15 @@ pub(super) fn printed_columns(
         .enumerate()
         .map(|(k, &(x0, x1))| {
             let mut own = pieces[k].clone();
+            if let Some(&span) = core.as_ref().and_then(|c| c.get(k)) {
+                // Taken only when what is over the amounts names a known column.
+                let mut kept = over_the_amounts(own.clone(), span);
+                kept.sort_by(|a, b| a.line.cmp(&b.line).then(a.tok.x0.total_cmp(&b.tok.x0)));
+                let text: String = kept.iter().map(|h| h.tok.text.as_str()).collect();
+                if kept.len() < own.len() && known(strip_of_which(&text), vocabulary, g) {
+                    own = kept;
+                }
+            }
             own.sort_by(|a, b| a.line.cmp(&b.line).then(a.tok.x0.total_cmp(&b.tok.x0)));
             let texts: Vec<&str> = own.iter().map(|h| h.tok.text.as_str()).collect();
             // The longest tail of the pieces that names a known column is the leaf; the
@@ -848,6 +891,61 @@ mod tests {
         ];
         let printed = printed_columns(&g, &header, &short, &[], &[]);
         assert!(printed.iter().all(|p| p.leaf.is_empty()), "{printed:?}");
+    }
+
+    #[test]
+    fn a_widened_unruled_column_takes_the_labels_over_its_amounts() {
+        // Central 部门收入总表 in a `pdftotext -layout` dump (inspect --page 6): ten labels,
+        // amounts under four of them only.
+        let g = national("income_summary");
+        let header = [
+            h(1, "政府性基金", 162.0, 196.0),
+            h(1, "国有资本经", 198.0, 243.0),
+            h(1, "事业收入", 256.0, 292.0),
+            h(2, "一般公共预", 108.0, 153.0),
+            h(2, "事业单位", 302.0, 331.0),
+            h(2, "上级补", 333.0, 358.0),
+            h(2, "附属单位", 360.0, 396.0),
+            h(2, "使用非财政拨", 446.0, 500.0),
+            h(3, "合计", 0.0, 18.0),
+            h(3, "上年结转", 54.0, 90.0),
+            h(3, "预算拨款收", 162.0, 196.0),
+            h(3, "营预算拨款", 198.0, 243.0),
+            h(3, "其他收入", 392.0, 428.0),
+            h(4, "算拨款收入", 108.0, 153.0),
+            h(4, "其中:教育", 266.0, 299.0),
+            h(4, "经营收入", 302.0, 331.0),
+            h(4, "助收入", 333.0, 358.0),
+            h(4, "上缴收入", 360.0, 396.0),
+            h(4, "款结余", 450.0, 477.0),
+            h(5, "入", 171.0, 180.0),
+            h(5, "收入", 202.0, 220.0),
+            h(5, "金额", 234.0, 252.0),
+            h(6, "收费", 270.0, 288.0),
+        ];
+        let body = vec![(
+            6,
+            632.0,
+            vec![
+                tok("50,616.94", 0.0, 40.0),
+                tok("2,254.12", 58.0, 94.0),
+                tok("16,474.82", 108.0, 148.0),
+                tok("31,888.00", 392.0, 432.0),
+            ],
+        )];
+        let printed = printed_columns(&g, &header, &body, &[], &[]);
+        let leaves: Vec<&str> = printed.iter().map(|p| p.leaf.as_str()).collect();
+        assert_eq!(leaves[3], "其他收入", "{leaves:?}");
+        let (adapted, _) = adapt(&g, &printed).expect("adapts");
+        assert_eq!(
+            ids(&adapted),
+            [
+                "total",
+                "income.carried_over",
+                "income.general_budget",
+                "income.other"
+            ]
+        );
     }
 
     #[test]
