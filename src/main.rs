@@ -32,9 +32,12 @@ struct Cli {
 enum Command {
     /// Convert files or folders (walked recursively for .pdf and .txt) into tables.
     ///
-    /// Writes OUT/<doc-id>/document.json, OUT/<doc-id>/tables/NN-<kind>.csv and OUT/facts.csv;
-    /// <doc-id> is the file name's safe part and the first 12 hex digits of its SHA-256.
-    /// A file given twice (or the same bytes under two names) is converted once.
+    /// Writes OUT/<doc-id>/document.json, findings.json, facts.csv and tables/NN-<kind>.csv
+    /// per document, then OUT/facts.csv (every document's facts, in input order) and
+    /// OUT/manifest.csv (one line per input: what became of it); <doc-id> is the file name's
+    /// safe part and the first 12 hex digits of its SHA-256. A file given twice (or the same
+    /// bytes under two names) is converted once. Example:
+    /// budget-tables convert budgets/ --out warehouse/ --jobs 8 --resume --format csv,parquet
     Convert {
         /// Input files or folders.
         #[arg(required = true, value_name = "INPUT")]
@@ -42,7 +45,7 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "out", value_name = "DIR")]
         out: PathBuf,
-        /// Print nothing but errors.
+        /// No progress and no summary: only the list of failures at the end.
         #[arg(long, short)]
         quiet: bool,
         /// Exit 1 when any file fails or is skipped, or a document has a mismatch, no tables,
