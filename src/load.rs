@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::manifest::{parse_manifest, ManifestEntry, Status};
 use crate::model::findings::Reconciliation;
 use crate::model::Document;
-use crate::write::{fact_unit, Output, OutputWriter};
+use crate::write::{facts_of, read_output_json, serde_name, Output, OutputWriter};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -175,13 +175,6 @@ struct CopyText {
     facts_count: usize,
 }
 
-fn name_of<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
 fn copy_text(doc: &Document, rec: &Reconciliation, strict: &str) -> CopyText {
     let id = doc.doc_id.as_str();
     let n = |x: usize| x.to_string();
@@ -196,14 +189,14 @@ fn copy_text(doc: &Document, rec: &Reconciliation, strict: &str) -> CopyText {
     let amounts: usize = doc.tables.iter().map(|t| t.amount_count()).sum();
     let c = &rec.counts;
     let year = doc.year.map(|y| y.to_string());
-    let kind = doc.kind.map(|k| name_of(&k));
+    let kind = doc.kind.map(|k| serde_name(&k));
     copy_line(
         &mut t.documents,
         &[
             Some(id),
             Some(&doc.source.sha256),
             Some(&doc.source.path),
-            Some(&name_of(&doc.source.format)),
+            Some(&serde_name(&doc.source.format)),
             doc.department.as_deref(),
             year.as_deref(),
             kind.as_deref(),
@@ -253,27 +246,25 @@ fn copy_text(doc: &Document, rec: &Reconciliation, strict: &str) -> CopyText {
                     Some(&row.page.to_string()),
                 ],
             );
-            for (ci, (col, v)) in table.columns.iter().zip(&row.amounts).enumerate() {
-                let Some(v) = v else { continue };
-                let (unit, yuan) = fact_unit(table, col, *v);
-                let yuan = yuan.map(|y| y.to_string());
-                copy_line(
-                    &mut t.facts,
-                    &[
-                        Some(id),
-                        Some(&ti_s),
-                        Some(&ri_s),
-                        Some(&n(ci + 1)),
-                        Some(&col.id),
-                        Some(&col.printed_header()),
-                        Some(&v.to_string()),
-                        (!unit.is_empty()).then_some(unit),
-                        yuan.as_deref(),
-                    ],
-                );
-                t.facts_count += 1;
-            }
         }
+    }
+    for f in facts_of(doc) {
+        let yuan = f.value_yuan.map(|y| y.to_string());
+        copy_line(
+            &mut t.facts,
+            &[
+                Some(id),
+                Some(&n(f.table_index + 1)),
+                Some(&n(f.row_index + 1)),
+                Some(&n(f.column_index + 1)),
+                Some(&f.column.id),
+                Some(&f.column.printed_header()),
+                Some(&f.value.to_string()),
+                (!f.unit.is_empty()).then_some(f.unit),
+                yuan.as_deref(),
+            ],
+        );
+        t.facts_count += 1;
     }
     for (fi, f) in rec.findings.iter().enumerate() {
         let first = f.cells.first();
@@ -291,7 +282,7 @@ fn copy_text(doc: &Document, rec: &Reconciliation, strict: &str) -> CopyText {
                 Some(id),
                 Some(&n(fi + 1)),
                 Some(&f.rule),
-                Some(&name_of(&f.severity)),
+                Some(&serde_name(&f.severity)),
                 Some(&f.message),
                 first.map(|c| c.table.as_str()),
                 page.as_deref(),
@@ -315,20 +306,6 @@ fn db_err(path: &Path) -> impl Fn(postgres::Error) -> Error + '_ {
             None => e.to_string(),
         },
     }
-}
-
-fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> Result<T, Error> {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|e| Error::Io {
-        path,
-        source: std::io::Error::other(format!(
-            "not this version's output ({e}); convert the document again"
-        )),
-    })
 }
 
 /// Loads documents into PostgreSQL as they come: the database writer of a run
@@ -471,8 +448,8 @@ pub fn load(out: &Path, opts: &LoadOptions) -> Result<LoadReport, Error> {
             continue;
         }
         let dir = out.join(&entry.doc_id);
-        let loaded = read_json::<Document>(&dir, "document.json").and_then(|doc| {
-            let rec: Reconciliation = read_json(&dir, "findings.json")?;
+        let loaded = read_output_json::<Document>(&dir, "document.json").and_then(|doc| {
+            let rec: Reconciliation = read_output_json(&dir, "findings.json")?;
             writer.load_document(&doc, &rec, &dir)
         });
         documents.push(loaded.unwrap_or_else(Loaded::Failed));

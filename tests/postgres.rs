@@ -90,6 +90,18 @@ fn counts(client: &mut postgres::Client, schema: &str) -> [i64; 5] {
     c
 }
 
+/// The exact sum of value_yuan, as the server computes it (numeric).
+fn server_sum(client: &mut postgres::Client, schema: &str) -> Decimal {
+    let sum: String = client
+        .query_one(
+            &format!("SELECT sum(value_yuan)::text FROM {schema}.facts"),
+            &[],
+        )
+        .expect("sum")
+        .get(0);
+    Decimal::from_str_exact(&sum).expect("decimal")
+}
+
 /// facts.csv of an output folder: (value_yuan sum, line count), exact.
 fn csv_facts(out: &Path) -> (Decimal, usize) {
     let text = std::fs::read_to_string(out.join("facts.csv")).expect("facts.csv");
@@ -128,14 +140,7 @@ fn a_load_creates_the_schema_copies_every_fact_exactly_and_loading_again_replace
     assert_eq!(first[0], 2);
     assert_eq!(first[3], facts as i64, "one facts row per facts.csv line");
     // Exact: numeric, summed by the server, equals the exact sum of facts.csv.
-    let server_sum: String = client
-        .query_one(
-            &format!("SELECT sum(value_yuan)::text FROM {schema}.facts"),
-            &[],
-        )
-        .expect("sum")
-        .get(0);
-    assert_eq!(Decimal::from_str_exact(&server_sum).expect("decimal"), sum);
+    assert_eq!(server_sum(&mut client, &schema), sum);
     // The sample's 表3 合计 as a person reads it (dump lines 455-463): 707.83 万元.
     let total: String = client
         .query_one(
@@ -298,14 +303,7 @@ fn convert_with_postgres_loads_each_document_as_it_is_converted() {
     let (sum, facts) = csv_facts(&out);
     assert_eq!(loaded[0], 2);
     assert_eq!(loaded[3], facts as i64);
-    let server_sum: String = client
-        .query_one(
-            &format!("SELECT sum(value_yuan)::text FROM {schema}.facts"),
-            &[],
-        )
-        .expect("sum")
-        .get(0);
-    assert_eq!(Decimal::from_str_exact(&server_sum).expect("decimal"), sum);
+    assert_eq!(server_sum(&mut client, &schema), sum);
     // `load` of the same folder afterwards replaces them: the same rows.
     assert_eq!(load(&url, &schema, &out, &[]).status.code(), Some(0));
     assert_eq!(counts(&mut client, &schema), loaded);

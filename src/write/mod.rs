@@ -8,7 +8,7 @@ pub mod parquet;
 
 use crate::error::Error;
 use crate::model::findings::Reconciliation;
-use crate::model::{Column, ColumnKind, Document, Table};
+use crate::model::{Column, ColumnKind, Document, Row, Table};
 use rust_decimal::Decimal;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -291,31 +291,19 @@ impl OutDir {
     /// same folder (created new, so it never replaces another file), renamed into place; the
     /// temporary file is removed on any error.
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<(), Error> {
+        self.write_streamed(rel, |w| w.write_all(bytes))
+    }
+
+    /// The checked path of file `root/rel`: as messages show it, its folder (created), and
+    /// its name.
+    fn file_path(&self, rel: &Path) -> Result<(PathBuf, PathBuf, std::ffi::OsString), Error> {
         let shown = self.checked(rel)?;
         let parent = self.make_parent(rel, &shown)?;
         let Some(name) = rel.file_name() else {
             return Err(unsafe_out(&shown, "no file name"));
         };
-        let target = parent.join(name);
-        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-            return Err(unsafe_out(&shown, "a folder of that name exists"));
-        }
-        let tmp = temporary_name(&parent, name);
-        let result = (|| {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)?;
-            f.write_all(bytes)?;
-            f.flush()?;
-            drop(f);
-            std::fs::rename(&tmp, &target)
-        })();
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(write_err(&shown)(e));
-        }
-        Ok(())
+        let name = name.to_os_string();
+        Ok((shown, parent, name))
     }
 
     /// Writes `root/rel` as [`OutDir::write`] does, with the bytes `fill` writes to a buffered
@@ -335,16 +323,12 @@ impl OutDir {
     /// place; dropped without a commit, it is removed. For writers that keep several files
     /// open at once (the Parquet tables).
     pub fn pending(&self, rel: &Path) -> Result<PendingFile, Error> {
-        let shown = self.checked(rel)?;
-        let parent = self.make_parent(rel, &shown)?;
-        let Some(name) = rel.file_name() else {
-            return Err(unsafe_out(&shown, "no file name"));
-        };
-        let target = parent.join(name);
+        let (shown, parent, name) = self.file_path(rel)?;
+        let target = parent.join(&name);
         if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
             return Err(unsafe_out(&shown, "a folder of that name exists"));
         }
-        let tmp = temporary_name(&parent, name);
+        let tmp = temporary_name(&parent, &name);
         let f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -363,15 +347,11 @@ impl OutDir {
     /// [`OutDir::write`]. Appends are for the run's journal (manifest.csv) only, whose reader
     /// leaves out a line torn by a kill.
     pub fn append(&self, rel: &Path) -> Result<std::fs::File, Error> {
-        let shown = self.checked(rel)?;
-        let parent = self.make_parent(rel, &shown)?;
-        let Some(name) = rel.file_name() else {
-            return Err(unsafe_out(&shown, "no file name"));
-        };
+        let (shown, parent, name) = self.file_path(rel)?;
         std::fs::OpenOptions::new()
             .append(true)
             .create(true)
-            .open(parent.join(name))
+            .open(parent.join(&name))
             .map_err(write_err(&shown))
     }
 
@@ -635,39 +615,82 @@ pub fn fact_unit(t: &Table, c: &Column, v: Decimal) -> (&'static str, Option<Dec
     }
 }
 
-/// The facts lines of one document, each given to `line` as its fields, in table, row and
-/// column order.
-pub fn for_each_fact<E>(
-    doc: &Document,
-    mut line: impl FnMut(&[&str; 12]) -> Result<(), E>,
-) -> Result<(), E> {
-    for t in &doc.tables {
-        let table_no = t.number.as_deref().unwrap_or_default();
-        for r in &t.rows {
-            let page = r.page.to_string();
-            let code = r.code.as_deref().unwrap_or_default();
-            for (c, a) in t.columns.iter().zip(&r.amounts) {
-                let Some(v) = a else { continue };
-                let (unit, yuan) = fact_unit(t, c, *v);
-                let yuan = yuan.map(|y| y.to_string()).unwrap_or_default();
-                line(&[
-                    &doc.doc_id,
-                    table_no,
-                    &t.kind,
-                    &t.title,
-                    &page,
-                    code,
-                    &r.name,
-                    &c.id,
-                    &c.printed_header(),
-                    &v.to_string(),
-                    unit,
-                    &yuan,
-                ])?;
-            }
-        }
-    }
-    Ok(())
+/// One amount of a document, with where it stands (0-based indices) and its unit.
+#[derive(Debug, Clone, Copy)]
+pub struct Fact<'a> {
+    pub table_index: usize,
+    pub table: &'a Table,
+    pub row_index: usize,
+    pub row: &'a Row,
+    pub column_index: usize,
+    pub column: &'a Column,
+    pub value: Decimal,
+    /// "万元", "元", "%" or "" ([`fact_unit`]).
+    pub unit: &'static str,
+    pub value_yuan: Option<Decimal>,
+}
+
+/// Every amount of a document, in table, row and column order: the facts that facts.csv,
+/// facts.parquet and the database's facts table hold.
+pub fn facts_of(doc: &Document) -> impl Iterator<Item = Fact<'_>> {
+    doc.tables
+        .iter()
+        .enumerate()
+        .flat_map(|(table_index, table)| {
+            table
+                .rows
+                .iter()
+                .enumerate()
+                .flat_map(move |(row_index, row)| {
+                    table
+                        .columns
+                        .iter()
+                        .zip(&row.amounts)
+                        .enumerate()
+                        .filter_map(move |(column_index, (column, a))| {
+                            let value = (*a)?;
+                            let (unit, value_yuan) = fact_unit(table, column, value);
+                            Some(Fact {
+                                table_index,
+                                table,
+                                row_index,
+                                row,
+                                column_index,
+                                column,
+                                value,
+                                unit,
+                                value_yuan,
+                            })
+                        })
+                })
+        })
+}
+
+/// How a serde enum (severity, format, kind) is named in the JSON output ("mismatch").
+pub fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// Reads back a file the JSON writers wrote (`dir/file`: document.json, findings.json), for
+/// the writers that work from a finished output folder (Parquet, `load`).
+pub fn read_output_json<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    file: &str,
+) -> Result<T, Error> {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| Error::Io {
+        path,
+        source: std::io::Error::other(format!(
+            "not this version's output ({e}); convert the document again"
+        )),
+    })
 }
 
 impl OutputWriter for FactsWriter {
@@ -679,7 +702,24 @@ impl OutputWriter for FactsWriter {
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(w);
             csv.write_record(FACTS_COLUMNS)?;
-            for_each_fact(out.document, |fields| csv.write_record(fields))?;
+            let doc = out.document;
+            for f in facts_of(doc) {
+                let t = f.table;
+                csv.write_record([
+                    doc.doc_id.as_str(),
+                    t.number.as_deref().unwrap_or_default(),
+                    &t.kind,
+                    &t.title,
+                    &f.row.page.to_string(),
+                    f.row.code.as_deref().unwrap_or_default(),
+                    &f.row.name,
+                    &f.column.id,
+                    &f.column.printed_header(),
+                    &f.value.to_string(),
+                    f.unit,
+                    &f.value_yuan.map(|y| y.to_string()).unwrap_or_default(),
+                ])?;
+            }
             csv.flush()
         })
     }

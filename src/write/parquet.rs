@@ -10,7 +10,7 @@
 //! findings.json in input order (one document in memory at a time), so documents an earlier
 //! run converted (`--resume`) are included as they were written.
 
-use super::{for_each_fact, OutDir, OutputWriter, PendingFile};
+use super::{facts_of, read_output_json, serde_name, OutDir, OutputWriter, PendingFile};
 use crate::error::Error;
 use crate::model::findings::Reconciliation;
 use crate::model::Document;
@@ -356,24 +356,6 @@ pub struct ParquetWriter {
     pub out: OutDir,
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(
-    out: &OutDir,
-    id: &str,
-    file: &str,
-) -> Result<T, Error> {
-    let path = out.root().join(id).join(file);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|e| Error::Io {
-        path,
-        source: std::io::Error::other(format!(
-            "not this version's output ({e}); convert the document again"
-        )),
-    })
-}
-
 fn count(n: usize) -> Cell<'static> {
     Cell::Int(i64::try_from(n).ok())
 }
@@ -390,41 +372,26 @@ impl ParquetWriter {
         rec: &Reconciliation,
     ) -> Result<(), Error> {
         let [facts, documents, tables, findings] = files;
-        let bad_value = |what: &str, v: &str| Error::Write {
-            path: "facts.parquet".into(),
-            source: std::io::Error::other(format!("{}: {what} {v:?} is not a number", doc.doc_id)),
-        };
-        for_each_fact(doc, |x| {
-            let value = Decimal::from_str_exact(x[9]).map_err(|_| bad_value("value", x[9]))?;
-            let yuan = match x[11] {
-                "" => None,
-                y => Some(Decimal::from_str_exact(y).map_err(|_| bad_value("value_yuan", y))?),
-            };
-            let page = x[4].parse::<i64>().map_err(|_| bad_value("page", x[4]))?;
+        for f in facts_of(doc) {
+            let t = f.table;
             facts.push(&[
-                Cell::Str(Some(x[0])),
-                Cell::Str(opt_str(x[1])),
-                Cell::Str(Some(x[2])),
-                Cell::Str(Some(x[3])),
-                Cell::Int(Some(page)),
-                Cell::Str(opt_str(x[5])),
-                Cell::Str(Some(x[6])),
-                Cell::Str(Some(x[7])),
-                Cell::Str(Some(x[8])),
-                Cell::Dec(Some(value)),
-                Cell::Str(opt_str(x[10])),
-                Cell::Dec(yuan),
-            ])
-        })?;
+                Cell::Str(Some(&doc.doc_id)),
+                Cell::Str(t.number.as_deref().and_then(opt_str)),
+                Cell::Str(Some(&t.kind)),
+                Cell::Str(Some(&t.title)),
+                Cell::Int(Some(i64::from(f.row.page))),
+                Cell::Str(f.row.code.as_deref().and_then(opt_str)),
+                Cell::Str(Some(&f.row.name)),
+                Cell::Str(Some(&f.column.id)),
+                Cell::Str(Some(&f.column.printed_header())),
+                Cell::Dec(Some(f.value)),
+                Cell::Str(opt_str(f.unit)),
+                Cell::Dec(f.value_yuan),
+            ])?;
+        }
         let amounts: usize = doc.tables.iter().map(|t| t.amount_count()).sum();
-        let format = serde_json::to_value(doc.source.format)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        let kind = doc
-            .kind
-            .and_then(|k| serde_json::to_value(k).ok())
-            .and_then(|v| v.as_str().map(String::from));
+        let format = serde_name(&doc.source.format);
+        let kind = doc.kind.map(|k| serde_name(&k));
         let c = &rec.counts;
         documents.push(&[
             Cell::Str(Some(&doc.doc_id)),
@@ -465,10 +432,7 @@ impl ParquetWriter {
         }
         for (i, fd) in rec.findings.iter().enumerate() {
             let first = fd.cells.first();
-            let severity = serde_json::to_value(fd.severity)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
+            let severity = serde_name(&fd.severity);
             findings.push(&[
                 Cell::Str(Some(&doc.doc_id)),
                 count(i + 1),
@@ -502,8 +466,9 @@ impl OutputWriter for ParquetWriter {
             TableFile::create(&self.out, "findings", FINDINGS)?,
         ];
         for id in doc_ids {
-            let doc: Document = read_json(&self.out, id, "document.json")?;
-            let rec: Reconciliation = read_json(&self.out, id, "findings.json")?;
+            let dir = self.out.root().join(id);
+            let doc: Document = read_output_json(&dir, "document.json")?;
+            let rec: Reconciliation = read_output_json(&dir, "findings.json")?;
             self.add_document(&mut files, &doc, &rec)?;
         }
         for f in files {
