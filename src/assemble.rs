@@ -40,6 +40,10 @@ pub struct RawTable {
     /// does not know ("增减(%)"): a body token numbered `n + text columns + 1 + k` is a
     /// percentage under label `k`, kept as a text cell of its row.
     pub percent_labels: Vec<String>,
+    /// Coded warnings of the reader about this table (code, message).
+    pub warnings: Vec<(&'static str, String)>,
+    /// Why the reader could not rebuild the table's rows (reported, never guessed).
+    pub failure: Option<String>,
 }
 
 /// One body line: its tokens in reading order.

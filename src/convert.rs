@@ -453,6 +453,25 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
             .grammar
             .as_deref()
             .or_else(|| grammars.best_for(&raw.title, &raw.header, family.as_deref()));
+        for (code, message) in &raw.warnings {
+            doc.warnings.push(Warning {
+                code: (*code).into(),
+                message: message.clone(),
+                page: Some(raw.first_page),
+                line: raw.line,
+                table: Some(raw.display_name()),
+            });
+        }
+        if let Some(why) = &raw.failure {
+            doc.warnings.push(Warning {
+                code: "table_unparsed".into(),
+                message: format!("{}: {why}", raw.display_name()),
+                page: Some(raw.first_page),
+                line: raw.line,
+                table: Some(raw.display_name()),
+            });
+            continue;
+        }
         let Some(g) = chosen else {
             doc.warnings.push(Warning {
                 code: "table_unknown".into(),
@@ -546,7 +565,24 @@ pub fn convert_text(
         )?;
         return within_limits(path, c);
     }
-    let reading = crate::text::read(text, grammars);
+    // Plain dumps with pages (form feeds) are read in content order; the one-cell-per-line
+    // reader of dumps without them is the fallback either way.
+    let plain = crate::plain_dump::is_plain_dump(text);
+    let mut reading = if plain {
+        crate::plain_dump::read(text, grammars)
+    } else {
+        crate::text::read(text, grammars)
+    };
+    if reading.tables.is_empty() {
+        let other = if plain {
+            crate::text::read(text, grammars)
+        } else {
+            crate::plain_dump::read(text, grammars)
+        };
+        if !other.tables.is_empty() {
+            reading = other;
+        }
+    }
     if reading.tables.len() > MAX_TABLES_PER_DOCUMENT {
         return Err(Error::Limit {
             path: path.to_path_buf(),

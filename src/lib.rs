@@ -40,6 +40,7 @@ pub mod manifest;
 pub mod model;
 pub mod pdf;
 pub mod performance;
+pub mod plain_dump;
 pub mod reconcile;
 pub mod run;
 pub mod samples;

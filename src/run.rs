@@ -37,6 +37,7 @@ pub const STRICT_FAILING_WARNINGS: &[&str] = &[
     crate::pdf::PAGE_TREE_CYCLE,
     crate::convert::NO_TABLES,
     crate::convert::TOO_MANY_TABLES,
+    crate::plain_dump::PLAIN_COLUMNS_UNNAMED,
 ];
 
 /// An input left out of the run, with the reason.

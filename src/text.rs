@@ -141,7 +141,7 @@ pub fn read<'a>(text: &'a str, grammars: &GrammarSet) -> TextReading<'a> {
 }
 
 /// Department, year and kind from "第二部分 武昌区科学技术协会 2025 年部门预算表".
-fn read_identity(lines: &[DumpLine<'_>], reading: &mut TextReading<'_>) {
+pub(crate) fn read_identity(lines: &[DumpLine<'_>], reading: &mut TextReading<'_>) {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,

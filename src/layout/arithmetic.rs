@@ -10,18 +10,18 @@ use rust_decimal::Decimal;
 
 /// Identity checks over a table's body lines under one reading of its columns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Fit {
+pub(crate) struct Fit {
     /// Checks whose total equals its parts (within the rounding of the printed scale).
-    pub(super) holds: usize,
+    pub(crate) holds: usize,
     /// Checks whose total and parts differ by more than rounding.
-    pub(super) fails: usize,
+    pub(crate) fails: usize,
 }
 
 impl Fit {
     /// Whether `self` fits the identities clearly better than `other`: fewer failures, at
     /// least as many checks holding, and some holding (a reading under which nothing can be
     /// checked proves nothing).
-    pub(super) fn better_than(self, other: Fit) -> bool {
+    pub(crate) fn better_than(self, other: Fit) -> bool {
         self.fails < other.fails && self.holds >= other.holds && self.holds > 0
     }
 }
@@ -35,27 +35,11 @@ pub(super) fn identity_fit(
     body: &[(u32, f64, Vec<PTok>)],
 ) -> Fit {
     let n = g.columns.len();
-    let index = |id: &str| g.columns.iter().position(|c| c.id == id);
-    // (total, parts) as column indexes; identities naming a column the reading lacks skipped.
-    let identities: Vec<(usize, Vec<usize>)> = g
-        .identities
-        .iter()
-        .filter_map(|id| {
-            let total = index(&id.total)?;
-            let mut parts = id
-                .parts
-                .iter()
-                .map(|p| index(p))
-                .collect::<Option<Vec<usize>>>()?;
-            parts.extend(id.optional.iter().filter_map(|p| index(p)));
-            (!parts.is_empty()).then_some((total, parts))
-        })
-        .collect();
-    let mut fit = Fit::default();
+    let identities = identity_indexes(g);
     if identities.is_empty() {
-        return fit;
+        return Fit::default();
     }
-    for (_, _, toks) in body {
+    let rows = body.iter().map(|(_, _, toks)| {
         let mut amounts: Vec<Option<Decimal>> = vec![None; n];
         for t in toks {
             if classify(&t.text) != TokenKind::Number {
@@ -67,12 +51,58 @@ pub(super) fn identity_fit(
                 }
             }
         }
-        for (total, parts) in &identities {
-            let Some(printed) = amounts[*total] else {
+        amounts
+    });
+    fit_of(&identities, rows, false)
+}
+
+/// The identities of `g` checked on rows whose amounts are already in their columns (one
+/// `Option` per grammar column). A check of a zero total against zero parts holds under any
+/// reading and is not counted.
+pub(crate) fn rows_fit(g: &Grammar, rows: impl IntoIterator<Item = Vec<Option<Decimal>>>) -> Fit {
+    fit_of(&identity_indexes(g), rows, true)
+}
+
+/// Each identity of `g` as (total, parts) column indexes; identities naming a column the
+/// grammar lacks are skipped.
+fn identity_indexes(g: &Grammar) -> Vec<(usize, Vec<usize>)> {
+    let index = |id: &str| g.columns.iter().position(|c| c.id == id);
+    g.identities
+        .iter()
+        .filter_map(|id| {
+            let total = index(&id.total)?;
+            let mut parts = id
+                .parts
+                .iter()
+                .map(|p| index(p))
+                .collect::<Option<Vec<usize>>>()?;
+            parts.extend(id.optional.iter().filter_map(|p| index(p)));
+            (!parts.is_empty()).then_some((total, parts))
+        })
+        .collect()
+}
+
+fn fit_of(
+    identities: &[(usize, Vec<usize>)],
+    rows: impl IntoIterator<Item = Vec<Option<Decimal>>>,
+    skip_zeros: bool,
+) -> Fit {
+    let mut fit = Fit::default();
+    if identities.is_empty() {
+        return fit;
+    }
+    for amounts in rows {
+        for (total, parts) in identities {
+            let Some(printed) = amounts.get(*total).copied().flatten() else {
                 continue;
             };
-            let values: Vec<Decimal> = parts.iter().filter_map(|&p| amounts[p]).collect();
-            if values.is_empty() {
+            let values: Vec<Decimal> = parts
+                .iter()
+                .filter_map(|&p| amounts.get(p).copied().flatten())
+                .collect();
+            if values.is_empty()
+                || skip_zeros && printed.is_zero() && values.iter().all(Decimal::is_zero)
+            {
                 continue;
             }
             let sum: Decimal = values.iter().sum();

@@ -27,6 +27,7 @@ mod region;
 mod rows;
 mod titles;
 
+pub(crate) use arithmetic::rows_fit;
 pub use pages::{read_pages, PageLayout};
 pub use titles::{department_from_titles, find_titles, identity, missing_tables, TitleHit};
 
