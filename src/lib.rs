@@ -7,8 +7,13 @@
 //!      to a [`pdf::PageSink`]; it knows nothing of tables. [`layout`] turns them into table
 //!      regions: titles matched against the grammars, header labels located, cells from
 //!      ruling lines, one row per ruled band or printed line.
-//!    - Text dump: [`text`] finds pages, table labels, units and headers; [`token`] holds the
-//!      small parsers that classify cells and join numbers split by a line break.
+//!    - Layout dump (`pdftotext -layout`): [`layout_dump`] turns each form-feed page into
+//!      positioned text for the same [`layout`] stage as a PDF page.
+//!    - Plain dump with form feeds (plain `pdftotext`): [`plain_dump`] finds titles by the
+//!      national vocabulary, rebuilds rows from runs of the column count and places the
+//!      amount columns by the table's identities.
+//!    - Other text dumps: [`text`] finds pages, table labels, units and headers; [`token`]
+//!      holds the small parsers that classify cells and join numbers split by a line break.
 //! 2. Assemble: both readers hand an [`assemble::RawTable`] to [`assemble::assemble`] (or
 //!    [`performance`] for 绩效目标 tables), which applies a [`grammar`] — table definitions as
 //!    data — and builds the [`model`]: [`model::Document`] → [`model::Table`] → [`model::Row`].
