@@ -182,46 +182,59 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
     let mut sides: Vec<Vec<Row>> = vec![Vec::new(); g.sections.len()];
     // Per section: where each row's label starts and the row's level, in printed order.
     let mut indents: Vec<Vec<(f64, u8)>> = vec![Vec::new(); g.sections.len()];
-    for l in &raw.lines {
-        // Per section: its label and amounts on this line.
-        let mut segs: Vec<SideSegment> = Vec::new();
-        for sec in &g.sections {
-            let in_side = |t: &&Token| {
-                t.column
-                    .and_then(|c| g.columns.get(c))
-                    .and_then(|c| c.section.as_ref())
-                    == Some(&sec.name)
-            };
-            let toks: Vec<&Token> = l.tokens.iter().filter(in_side).collect();
-            let label: String = toks
-                .iter()
-                .filter(|t| t.kind != TokenKind::Number)
-                .map(|t| t.text.as_str())
-                .collect();
-            let mut amounts: Vec<Option<Decimal>> = vec![None; n];
-            let mut any = false;
-            for t in toks.iter().filter(|t| t.kind == TokenKind::Number) {
-                if let Some(c) = t.column.filter(|&c| c < n) {
-                    amounts[c] = t.amount();
-                    any = true;
-                }
-            }
-            let x0 = toks
-                .iter()
-                .find(|t| t.kind != TokenKind::Number)
-                .and_then(|t| t.x0);
-            segs.push((label, amounts, any, !toks.is_empty(), x0));
+    // Per section: amounts printed on a line above the side's first label (a cell whose
+    // amount is centred higher than its wrapped label: "2,940.05" over
+    // "一、一般公共预算财政拨" / "款"), for that label.
+    // Also a total's amounts printed on the line above its label ("2,940.05" over
+    // "本年收入合计").
+    let mut early: Vec<Option<EarlyAmounts>> = vec![None; g.sections.len()];
+    let lines: Vec<Vec<SideSegment>> = raw.lines.iter().map(|l| side_segments(l, g, n)).collect();
+    let is_total = |label: &str| g.total_labels.iter().any(|t| label.contains(t.as_str()));
+    // Per section: the widest label printed on one line, and the last line's label width.
+    let mut widest = vec![0usize; g.sections.len()];
+    for segs in &lines {
+        for (w, seg) in widest.iter_mut().zip(segs) {
+            *w = (*w).max(seg.0.chars().count());
         }
-        span_labels(&mut segs);
-        for (side, (label, amounts, any, present, x0)) in segs.into_iter().enumerate() {
+    }
+    let mut last_chars = vec![0usize; g.sections.len()];
+    for (i, (l, segs)) in raw.lines.iter().zip(&lines).enumerate() {
+        for (side, (label, amounts, any, present, x0)) in segs.iter().cloned().enumerate() {
             if !present {
                 continue;
             }
             let sec = &g.sections[side];
             let rows = &mut sides[side];
+            let chars = label.chars().count();
+            // The rest of a label wrapped in its cell: a short piece under a line that fills
+            // the side's widest label ("十四、资源勘探工业信息等" / "支出").
+            let wrapped = chars > 0
+                && chars * 2 <= last_chars[side]
+                && last_chars[side] + 1 >= widest[side]
+                && !is_total(&label);
             let continues = label_ordinal(&label).is_none()
-                && label.chars().count() <= 2
-                && !is_row_label(&label, g);
+                && (wrapped || (chars <= 2 && !is_row_label(&label, g)));
+            // Amounts alone above a total's label are the total's, in columns the total
+            // does not print on its own line.
+            let total_below = label.is_empty()
+                && any
+                && lines
+                    .get(i + 1)
+                    .and_then(|next| next.get(side))
+                    .is_some_and(|(next_label, next_amounts, _, _, _)| {
+                        is_total(next_label)
+                            && amounts
+                                .iter()
+                                .zip(next_amounts)
+                                .all(|(a, b)| a.is_none() || b.is_none())
+                    });
+            if !label.is_empty() {
+                last_chars[side] = chars;
+            }
+            if total_below && early[side].is_none() {
+                early[side] = Some((amounts, l.line, l.page));
+                continue;
+            }
             match rows.last_mut() {
                 Some(prev) if label.is_empty() || (continues && !any) => {
                     prev.name.push_str(&label);
@@ -237,9 +250,31 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
                     }
                 }
                 None if label.is_empty() => {
-                    return Err(raw.error(l.line, l.page, "amount without a label"))
+                    if early[side].is_some() || !any {
+                        return Err(raw.error(l.line, l.page, "amount without a label"));
+                    }
+                    early[side] = Some((amounts, l.line, l.page));
                 }
                 _ => {
+                    let amounts = match early[side].take() {
+                        None => amounts,
+                        Some((above, line, page)) => {
+                            let mut merged = amounts;
+                            for (m, a) in merged.iter_mut().zip(above) {
+                                if a.is_some() {
+                                    if m.is_some() {
+                                        return Err(raw.error(
+                                            line,
+                                            page,
+                                            "amount without a label",
+                                        ));
+                                    }
+                                    *m = a;
+                                }
+                            }
+                            merged
+                        }
+                    };
                     let level = match label_ordinal(&label) {
                         Some(o) => o.level.min(3),
                         None if g.total_labels.iter().any(|t| label.contains(t.as_str())) => 0,
@@ -264,8 +299,48 @@ fn positioned_two_sided(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableEr
             }
         }
     }
+    if let Some((_, line, page)) = early.into_iter().flatten().next() {
+        return Err(raw.error(line, page, "amount without a label"));
+    }
     Ok(sides.concat())
 }
+
+/// Per section of a two-sided grammar: its label, amounts and label start on one line.
+fn side_segments(l: &RawLine, g: &Grammar, n: usize) -> Vec<SideSegment> {
+    let mut segs: Vec<SideSegment> = Vec::new();
+    for sec in &g.sections {
+        let in_side = |t: &&Token| {
+            t.column
+                .and_then(|c| g.columns.get(c))
+                .and_then(|c| c.section.as_ref())
+                == Some(&sec.name)
+        };
+        let toks: Vec<&Token> = l.tokens.iter().filter(in_side).collect();
+        let label: String = toks
+            .iter()
+            .filter(|t| t.kind != TokenKind::Number)
+            .map(|t| t.text.as_str())
+            .collect();
+        let mut amounts: Vec<Option<Decimal>> = vec![None; n];
+        let mut any = false;
+        for t in toks.iter().filter(|t| t.kind == TokenKind::Number) {
+            if let Some(c) = t.column.filter(|&c| c < n) {
+                amounts[c] = t.amount();
+                any = true;
+            }
+        }
+        let x0 = toks
+            .iter()
+            .find(|t| t.kind != TokenKind::Number)
+            .and_then(|t| t.x0);
+        segs.push((label, amounts, any, !toks.is_empty(), x0));
+    }
+    span_labels(&mut segs);
+    segs
+}
+
+/// Amounts printed on a line above the label they belong to, with that line and page.
+type EarlyAmounts = (Vec<Option<Decimal>>, u32, u32);
 
 /// One section's part of a printed line: label, amounts, whether any amount is printed,
 /// whether anything is, and where the label starts.
@@ -1200,6 +1275,60 @@ mod tests {
         let total = t.rows.iter().find(|r| r.name == "支出合计").expect("row");
         assert_eq!(amounts(total), ["", "", "10.00"]);
         assert_eq!(total.level, 0);
+    }
+
+    /// The layout dump of Putuo finance's 财政拨款收入支出决算总表 (regression): an amount on
+    /// the line above the first label, a total's amounts on the line above its label, and
+    /// labels wrapped in their cells ("二、政府性基金预算财政拨" / "款",
+    /// "十四、资源勘探工业信息等" / "支出") print on lines of their own.
+    #[test]
+    fn two_sided_amounts_above_their_labels_and_wrapped_labels() {
+        let g = GrammarSet::builtin()
+            .grammars
+            .into_iter()
+            .find(|g| g.kind == "overview" && g.family == "national" && g.columns.len() == 2)
+            .expect("grammar");
+        let t = assemble(
+            &positioned(vec![
+                vec![("2,940.05", Some(0))],
+                vec![
+                    ("一、一般公共预算财政拨款", Some(0)),
+                    ("一、一般公共服务支出", Some(1)),
+                    ("2,106.66", Some(1)),
+                ],
+                vec![
+                    ("二、政府性基金预算财政拨", Some(0)),
+                    ("二、外交支出", Some(1)),
+                ],
+                vec![("款", Some(0))],
+                vec![("十四、资源勘探工业信息等", Some(1))],
+                vec![("支出", Some(1))],
+                vec![("十五、商业服务业等支出", Some(1)), ("833.39", Some(1))],
+                vec![("2,940.05", Some(0)), ("2,940.05", Some(1))],
+                vec![("本年收入合计", Some(0)), ("本年支出合计", Some(1))],
+            ]),
+            &g,
+        )
+        .expect("rebuilt");
+        let rows: Vec<(&str, Vec<String>)> = t
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), amounts(r)))
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            rows,
+            [
+                ("一、一般公共预算财政拨款", s(&["2940.05", ""])),
+                ("二、政府性基金预算财政拨款", s(&["", ""])),
+                ("本年收入合计", s(&["2940.05", ""])),
+                ("一、一般公共服务支出", s(&["", "2106.66"])),
+                ("二、外交支出", s(&["", ""])),
+                ("十四、资源勘探工业信息等支出", s(&["", ""])),
+                ("十五、商业服务业等支出", s(&["", "833.39"])),
+                ("本年支出合计", s(&["", "2940.05"])),
+            ]
+        );
     }
 
     #[test]

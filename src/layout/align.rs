@@ -46,14 +46,17 @@ pub(super) fn align_continuation_pages(body: &mut [(u32, f64, Vec<PTok>)]) {
             continue;
         }
         for (_, _, toks) in body.iter_mut().filter(|l| l.0 == page) {
-            let Some(start) = first_amount(toks) else {
+            // What lies right of the page's first amount column moves with the columns, on a
+            // line without amounts too: the labels of a two-sided table's right side.
+            let start = first_amount(toks)
+                .into_iter()
+                .chain(toks.iter().position(|t| t.x0 > here[0]))
+                .min();
+            let Some(start) = start else {
                 continue;
             };
             for t in &mut toks[start..] {
-                // The column whose edge is nearest the token's right edge.
-                let Some(k) = (0..here.len())
-                    .min_by(|&i, &j| (here[i] - t.x1).abs().total_cmp(&(here[j] - t.x1).abs()))
-                else {
+                let Some(k) = column_of(t, &here) else {
                     continue;
                 };
                 let shift = target[k] - here[k];
@@ -124,6 +127,21 @@ fn matching(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
             .all(|(&h, &r)| (prefix[0] + (h - here[0]) * scale - r).abs() <= SHIFTED_EDGE);
         (scale > 0.5 && scale < 2.0 && fits).then(|| prefix.to_vec())
     })
+}
+
+/// The column of `here` (right edges, left to right) a token moves with: an amount's is the
+/// nearest edge; a text's the first column ending right of it (the amount column whose label
+/// it is, in a two-sided table), else the nearest.
+fn column_of(t: &PTok, here: &[f64]) -> Option<usize> {
+    let nearest = || {
+        (0..here.len()).min_by(|&i, &j| (here[i] - t.x1).abs().total_cmp(&(here[j] - t.x1).abs()))
+    };
+    if classify(&t.text) == TokenKind::Number {
+        return nearest();
+    }
+    here.iter()
+        .position(|&e| e >= t.x1 - EDGE_SLACK)
+        .or_else(nearest)
 }
 
 /// How far a shifted column edge may be from the first page's edge it is matched with.
@@ -243,6 +261,69 @@ mod tests {
         // The first page and the codes and names are left alone.
         assert_eq!(body[0].2[2].x1, 225.0);
         assert_eq!(body[3].2[4].x1, 333.0);
+    }
+
+    /// Guangzhou's 收支总体情况表 as pdftotext -layout lays it out (regression): page 6 is on a
+    /// grid of its own, and most of its lines print the 支出 side only. Its labels move with
+    /// the 支出 amounts (or they fall right of every located column and lose their side).
+    #[test]
+    fn a_continuation_pages_right_side_labels_move_with_their_columns() {
+        let mut body = vec![
+            line(
+                5,
+                704.0,
+                &[
+                    ("一、预算拨款", 0.0, 54.0),
+                    ("3,944.08", 112.0, 148.0),
+                    ("一、一般公共服务支出", 153.0, 243.0),
+                    ("2,570.71", 266.0, 302.0),
+                ],
+            ),
+            line(
+                5,
+                692.0,
+                &[
+                    ("二、财政专户拨款", 0.0, 72.0),
+                    ("0.00", 122.0, 140.0),
+                    ("二、外交支出", 144.0, 198.0),
+                    ("0.00", 284.0, 302.0),
+                ],
+            ),
+            line(
+                6,
+                776.0,
+                &[("二十三、其他支出", 216.0, 288.0), ("0.00", 351.0, 369.0)],
+            ),
+            line(
+                6,
+                704.0,
+                &[
+                    ("本年收入合计", 27.0, 81.0),
+                    ("3,944.08", 166.0, 202.0),
+                    ("本年支出合计", 238.0, 292.0),
+                    ("3,944.08", 333.0, 369.0),
+                ],
+            ),
+            line(
+                6,
+                692.0,
+                &[
+                    ("上年结转结余", 0.0, 54.0),
+                    ("0.00", 184.0, 202.0),
+                    ("结转结余下年", 207.0, 261.0),
+                    ("0.00", 351.0, 369.0),
+                ],
+            ),
+        ];
+        align_continuation_pages(&mut body);
+        // 支出 moves by 302 - 369 = -67, 收入 by 148 - 202 = -54.
+        let x: Vec<(f64, f64)> = body[2].2.iter().map(|t| (t.x0, t.x1)).collect();
+        assert_eq!(x, [(149.0, 221.0), (284.0, 302.0)]);
+        let x: Vec<(f64, f64)> = body[4].2.iter().map(|t| (t.x0, t.x1)).collect();
+        assert_eq!(
+            x,
+            [(0.0, 54.0), (130.0, 148.0), (140.0, 194.0), (284.0, 302.0)]
+        );
     }
 
     #[test]
