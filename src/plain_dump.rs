@@ -224,6 +224,17 @@ fn title_at(body: &[&Line<'_>], i: usize, grammars: &GrammarSet) -> Option<Title
         }
     } else {
         let (label, title) = split_label(&here.squashed);
+        // A heading naming the table over its full title ("一、 收支预算总表" over
+        // "2026年度收支预算总表"): the heading is the label.
+        if let Some(next) = same_page(i + 1) {
+            let kind = kind_of(&title).map(|e| &e.kind);
+            if kind.is_some()
+                && kind_of(&next.squashed).map(|e| &e.kind) == kind
+                && next.squashed != title
+            {
+                candidates.push((Some(here.squashed.clone()), next.squashed.clone(), 2));
+            }
+        }
         candidates.push((label.clone(), title.clone(), 1));
         if let Some(next) = same_page(i + 1) {
             candidates.push((label, format!("{title}{}", next.squashed), 2));
@@ -367,15 +378,10 @@ fn column_count(groups: &[Group]) -> Option<usize> {
     mode(true).or_else(|| mode(false))
 }
 
-/// Name lines joined where a name wraps: after a line as long as the longest of the block
-/// (the cell's width), a line of one character, or a line closing a bracket the one before
-/// opened. With `target`, lines are joined no further than that many names.
-fn join_wrapped(names: &[Token], target: Option<usize>) -> Vec<Token> {
-    let width = names
-        .iter()
-        .map(|t| t.text.chars().count())
-        .max()
-        .unwrap_or(0);
+/// Name lines joined where a name wraps: after a line as long as the table's longest name
+/// line (`width`, the cell's), a line of one character, or a line closing a bracket the one
+/// before opened. With `target`, lines are joined no further than that many names.
+fn join_wrapped(names: &[Token], target: Option<usize>, width: usize) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     for (i, t) in names.iter().enumerate() {
         let joins = out.last().is_some_and(|prev: &Token| {
@@ -406,15 +412,20 @@ struct PlainRow {
 }
 
 /// Rows from one page's groups: runs cut into rows of `n`, keys paired with the rows they
-/// precede; rows without a key take the page's keys without amounts, in order. Returns the rows
-/// and how many were paired by order (for the warning).
+/// precede; rows without a key take the page's keys without amounts, in order. A group's codes
+/// beyond its names wait for the next names printed without a code, in order ("30228" whose
+/// 工会经费 follows the amounts), except the names of rows that carry none (`uncoded`).
+/// Returns the rows and how many were paired by order (for the warning).
 fn pair_rows(
     groups: &[Group],
     n: usize,
     first_page_of_table: bool,
     total_label: &str,
+    uncoded: &dyn Fn(&str) -> bool,
+    width: usize,
 ) -> Result<(Vec<PlainRow>, usize, bool), String> {
     let mut rows: Vec<PlainRow> = Vec::new();
+    let mut waiting_codes: std::collections::VecDeque<Token> = Default::default();
     let mut orphan_rows: Vec<usize> = Vec::new();
     let mut orphan_keys: Vec<(Option<Token>, Option<Token>)> = Vec::new();
     for g in groups {
@@ -433,12 +444,19 @@ fn pair_rows(
         }
         let r = g.amounts.len() / n;
         let keys: Vec<(Option<Token>, Option<Token>)> = if g.codes.is_empty() {
-            join_wrapped(&g.names, None)
+            join_wrapped(&g.names, None, width)
                 .into_iter()
-                .map(|t| (None, Some(t)))
+                .map(|t| {
+                    let code = if uncoded(&t.text) {
+                        None
+                    } else {
+                        waiting_codes.pop_front()
+                    };
+                    (code, Some(t))
+                })
                 .collect()
         } else {
-            let names = join_wrapped(&g.names, Some(g.codes.len()));
+            let names = join_wrapped(&g.names, Some(g.codes.len()), width);
             if names.len() > g.codes.len() {
                 return Err(format!(
                     "{} codes and {} names printed together at line {}",
@@ -447,7 +465,10 @@ fn pair_rows(
                     g.codes[0].line
                 ));
             }
-            g.codes
+            // Codes printed before the names of earlier codes: the last ones wait.
+            let named = g.codes.len().min(names.len().max(r));
+            waiting_codes.extend(g.codes[named..].iter().cloned());
+            g.codes[..named]
                 .iter()
                 .enumerate()
                 .map(|(k, c)| (Some(c.clone()), names.get(k).cloned()))
@@ -674,9 +695,24 @@ fn region(
         .filter(|d| header_lines.contains(*d))
         .or(g.total_labels.first().map(String::as_str))
         .unwrap_or("合计");
+    // Rows that carry no code in a coded table: totals, the unit's and other units' rows.
+    let uncoded = |name: &str| {
+        name == total_label
+            || g.total_labels.iter().any(|t| t == name)
+            || Some(name) == department
+            || header_lines.contains(name)
+            || is_unit_name(name)
+    };
+    // The name cell's width: the table's longest name line.
+    let width = all
+        .iter()
+        .flat_map(|g| &g.names)
+        .map(|t| t.text.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut rows: Vec<PlainRow> = Vec::new();
     for (k, groups) in page_groups.iter().enumerate() {
-        match pair_rows(groups, n, k == 0, total_label) {
+        match pair_rows(groups, n, k == 0, total_label, &uncoded, width) {
             Ok((r, displaced, unnamed_total)) => {
                 if displaced > 0 {
                     raw.warnings.push((
@@ -728,6 +764,37 @@ fn region(
         })
         .collect();
     raw
+}
+
+/// Whether a row name is a budget unit's (a 预算单位 row of a multi-unit table): it ends as
+/// unit names do ("（本级）", "局", "中心", "委员会", …). Subject names do not.
+fn is_unit_name(name: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "（本级）",
+        "(本级)",
+        "本级",
+        "局",
+        "中心",
+        "委员会",
+        "办公室",
+        "办公厅",
+        "院",
+        "所",
+        "站",
+        "队",
+        "馆",
+        "学校",
+        "大学",
+        "学院",
+        "医院",
+        "协会",
+        "联合会",
+        "研究会",
+        "厅",
+        "署",
+        "处",
+    ];
+    name.chars().count() >= 4 && ENDINGS.iter().any(|e| name.ends_with(e))
 }
 
 /// The grammar the title names (best title score, the header's labels breaking ties).
@@ -967,7 +1034,7 @@ mod tests {
         .enumerate()
         .map(|(k, t)| tok(t, k as u32))
         .collect();
-        let joined: Vec<String> = join_wrapped(&names, Some(3))
+        let joined: Vec<String> = join_wrapped(&names, Some(3), 10)
             .into_iter()
             .map(|t| t.text)
             .collect();
@@ -1008,7 +1075,8 @@ mod tests {
         stream.extend(line(8, &["费"]));
         let gs = groups(stream);
         assert_eq!(column_count(&gs), Some(2));
-        let (rows, displaced, total) = pair_rows(&gs, 2, true, "合计").expect("paired");
+        let (rows, displaced, total) =
+            pair_rows(&gs, 2, true, "合计", &|_| false, 13).expect("paired");
         let names: Vec<String> = rows
             .iter()
             .map(|r| r.name.as_ref().map(|t| t.text.clone()).unwrap_or_default())
@@ -1028,6 +1096,71 @@ mod tests {
         assert_eq!(rows[4].amounts[0].text, "0.50");
     }
 
+    /// Shenzhen 退役军人事务局 基本支出总表 p26 (regression): two displaced names, the first
+    /// the longer of the two but shorter than the table's name cell, are two names.
+    #[test]
+    fn whole_names_printed_together_are_not_joined() {
+        let names = [tok("对个人和家庭的补助", 1), tok("资本性支出", 2)];
+        assert_eq!(join_wrapped(&names, None, 13).len(), 2);
+        // At the cell's width the first line is wrapped.
+        assert_eq!(join_wrapped(&names, None, 9).len(), 1);
+    }
+
+    /// Shenzhen 退役军人事务局 一般公共预算支出表（按经济分类） p34 (regression): the code 30228
+    /// is printed with the two codes before it, its name 工会经费 after the amounts.
+    #[test]
+    fn a_code_printed_before_the_names_of_earlier_codes_waits_for_its_name() {
+        let item = |t: &str, k: u32| {
+            let t = tok(t, k);
+            if crate::token::is_marked_amount(&t.text) {
+                Item::Amount(t)
+            } else if is_code(&t) {
+                Item::Code(t)
+            } else {
+                Item::Name(t)
+            }
+        };
+        let stream: Vec<Item> = [
+            "30226",
+            "劳务费",
+            "30227",
+            "委托业务费",
+            "30228",
+            "1.80",
+            "0.00",
+            "1,463.27",
+            "0.00",
+            "工会经费",
+            "28.82",
+            "28.82",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(k, t)| item(t, k as u32 + 1))
+        .collect();
+        let (rows, _, _) =
+            pair_rows(&groups(stream), 2, false, "合计", &|_| false, 5).expect("paired");
+        let keys: Vec<(String, String, String)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.code.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+                    r.name.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+                    r.amounts[0].text.clone(),
+                )
+            })
+            .collect();
+        let k = |c: &str, n: &str, a: &str| (c.to_string(), n.to_string(), a.to_string());
+        assert_eq!(
+            keys,
+            [
+                k("30226", "劳务费", "1.80"),
+                k("30227", "委托业务费", "1,463.27"),
+                k("30228", "工会经费", "28.82"),
+            ]
+        );
+    }
+
     #[test]
     fn a_run_that_is_not_whole_rows_is_an_error() {
         let stream = vec![
@@ -1036,7 +1169,7 @@ mod tests {
             Item::Amount(tok("1.00", 2)),
             Item::Amount(tok("1.00", 2)),
         ];
-        assert!(pair_rows(&groups(stream), 2, true, "合计").is_err());
+        assert!(pair_rows(&groups(stream), 2, true, "合计", &|_| false, 8).is_err());
     }
 
     #[test]
