@@ -414,16 +414,19 @@ struct PlainRow {
 /// Rows from one page's groups: runs cut into rows of `n`, keys paired with the rows they
 /// precede; rows without a key take the page's keys without amounts, in order. A group's codes
 /// beyond its names wait for the next names printed without a code, in order ("30228" whose
-/// 工会经费 follows the amounts), except the names of rows that carry none (`uncoded`).
-/// Returns the rows and how many were paired by order (for the warning).
+/// 工会经费 follows the amounts), except the names of rows that carry none (`uncoded`). On
+/// the table's first page, leading rows printed before any name take the names in
+/// `leading` (the total's or the units' names the header holds), in order. Returns the
+/// rows, how many were paired by order and how many leading rows were named (for the
+/// warnings).
 fn pair_rows(
     groups: &[Group],
     n: usize,
     first_page_of_table: bool,
-    total_label: &str,
+    leading: &[String],
     uncoded: &dyn Fn(&str) -> bool,
     width: usize,
-) -> Result<(Vec<PlainRow>, usize, bool), String> {
+) -> Result<(Vec<PlainRow>, usize, usize), String> {
     let mut rows: Vec<PlainRow> = Vec::new();
     let mut waiting_codes: std::collections::VecDeque<Token> = Default::default();
     let mut orphan_rows: Vec<usize> = Vec::new();
@@ -456,7 +459,16 @@ fn pair_rows(
                 })
                 .collect()
         } else {
-            let names = join_wrapped(&g.names, Some(g.codes.len()), width);
+            let mut names = join_wrapped(&g.names, Some(g.codes.len()), width);
+            join_to(&mut names, g.codes.len());
+            // A unit's or total's name among coded rows' names is an earlier row's, printed
+            // after its amounts ("8,236.21 … 深圳市建筑工务署工程管理中心 205 教育支出").
+            while names.len() > g.codes.len() {
+                let Some(i) = names.iter().position(|t| uncoded(&t.text)) else {
+                    break;
+                };
+                orphan_keys.push((None, Some(names.remove(i))));
+            }
             if names.len() > g.codes.len() {
                 return Err(format!(
                     "{} codes and {} names printed together at line {}",
@@ -490,27 +502,38 @@ fn pair_rows(
             });
         }
     }
-    let mut unnamed_total = false;
-    if orphan_rows.len() == orphan_keys.len() + 1
-        && first_page_of_table
-        && orphan_rows.first() == Some(&0)
+    if orphan_keys.len() > orphan_rows.len() {
+        join_orphan_names(&mut orphan_keys, orphan_rows.len());
+    }
+    // The table's first rows printed without names: the total or unit rows whose names the
+    // header holds (`leading`), in order.
+    let mut unnamed_total = 0;
+    let unnamed = orphan_rows.len().saturating_sub(orphan_keys.len());
+    if first_page_of_table
+        && unnamed > 0
+        && unnamed <= leading.len()
+        && orphan_rows.iter().take(unnamed).copied().eq(0..unnamed)
     {
-        let row = &mut rows[0];
-        row.name = Some(Token {
-            text: total_label.to_string(),
-            kind: TokenKind::Text,
-            ..row.amounts[0].clone()
-        });
-        orphan_rows.remove(0);
-        unnamed_total = true;
+        for (row, name) in rows.iter_mut().zip(&leading[..unnamed]) {
+            row.name = Some(Token {
+                text: name.clone(),
+                kind: TokenKind::Text,
+                ..row.amounts[0].clone()
+            });
+        }
+        orphan_rows.drain(..unnamed);
+        unnamed_total = unnamed;
     }
     if orphan_rows.len() != orphan_keys.len() {
-        let line = orphan_rows
+        let at = |t: Option<&Token>| {
+            t.map_or_else(String::new, |t| format!(" (the first at line {})", t.line))
+        };
+        let first_row = at(orphan_rows.first().and_then(|&r| rows[r].amounts.first()));
+        let first_key = at(orphan_keys
             .first()
-            .and_then(|&r| rows[r].amounts.first())
-            .map_or(0, |t| t.line);
+            .and_then(|(c, n)| n.as_ref().or(c.as_ref())));
         return Err(format!(
-            "{} rows printed without a name (the first at line {line}) and {} names without amounts on the page: they cannot be paired",
+            "{} rows printed without a name{first_row} and {} names without amounts{first_key} on the page: they cannot be paired",
             orphan_rows.len(),
             orphan_keys.len()
         ));
@@ -521,6 +544,72 @@ fn pair_rows(
         rows[r].name = name;
     }
     Ok((rows, displaced, unnamed_total))
+}
+
+/// Names printed apart from their rows, more of them than rows: names wrapped over lines
+/// of their own, each under a line shorter than the table's name cell (an indented item
+/// wraps sooner: "机关事业单位基本养老保" / "险缴费"). Joins the pieces, as many as there are
+/// names too many ([`forced_joins`]); none if there are not enough such pairs.
+fn join_orphan_names(keys: &mut Vec<(Option<Token>, Option<Token>)>, rows: usize) {
+    let names: Vec<Option<&Token>> = keys.iter().map(|(_, n)| n.as_ref()).collect();
+    let coded: Vec<bool> = keys.iter().map(|(c, _)| c.is_some()).collect();
+    let Some(chosen) = forced_joins(&names, keys.len() - rows, |k| !coded[k + 1]) else {
+        return;
+    };
+    for k in chosen.into_iter().rev() {
+        let (_, next) = keys.remove(k + 1);
+        if let (Some(name), Some(next)) = (keys[k].1.as_mut(), next) {
+            name.text.push_str(&next.text);
+        }
+    }
+}
+
+/// Name lines joined until there are `target` (a group's codes): see [`forced_joins`].
+fn join_to(names: &mut Vec<Token>, target: usize) {
+    if names.len() <= target {
+        return;
+    }
+    let refs: Vec<Option<&Token>> = names.iter().map(Some).collect();
+    let Some(chosen) = forced_joins(&refs, names.len() - target, |_| true) else {
+        return;
+    };
+    for k in chosen.into_iter().rev() {
+        let next = names.remove(k + 1);
+        names[k].text.push_str(&next.text);
+    }
+}
+
+/// Which `excess` name lines to join to the line before (returned as the indexes `k` whose
+/// next line joins them, ascending): pairs on consecutive lines of one page whose second is
+/// shorter and opens no numbered label (and `joinable(k)`), the longest first lines first.
+/// `None` when there are fewer such pairs.
+fn forced_joins(
+    names: &[Option<&Token>],
+    excess: usize,
+    joinable: impl Fn(usize) -> bool,
+) -> Option<Vec<usize>> {
+    let mut pairs: Vec<usize> = (0..names.len().saturating_sub(1))
+        .filter(|&k| match (names[k], names[k + 1]) {
+            (Some(a), Some(b)) => {
+                joinable(k)
+                    && b.line == a.line + 1
+                    && b.page == a.page
+                    && label_ordinal(&b.text).is_none()
+                    && b.text.chars().count() < a.text.chars().count()
+            }
+            _ => false,
+        })
+        .collect();
+    if pairs.len() < excess {
+        return None;
+    }
+    pairs.sort_by_key(|&k| {
+        let len = names[k].map_or(0, |t| t.text.chars().count());
+        (std::cmp::Reverse(len), k)
+    });
+    let mut chosen: Vec<usize> = pairs[..excess].to_vec();
+    chosen.sort_unstable();
+    Some(chosen)
 }
 
 /// Builds the raw table of one region (the title's lines first).
@@ -587,6 +676,7 @@ fn region(
     // Header lines (until the first code or amount of a titled page), notes and unit lines
     // are set apart from the body.
     let mut header_lines: HashSet<String> = HashSet::new();
+    let mut header_order: Vec<String> = Vec::new();
     let mut bodies: Vec<Vec<&Line<'_>>> = Vec::new();
     let mut header = String::new();
     // Header cells printed among the rows: evidence of the columns, not rows.
@@ -615,6 +705,7 @@ fn region(
                     if k == 0 {
                         header.push_str(&l.squashed);
                         header_lines.insert(l.squashed.clone());
+                        header_order.push(l.squashed.clone());
                     } else {
                         pending.push(*l);
                     }
@@ -695,6 +786,18 @@ fn region(
         .filter(|d| header_lines.contains(*d))
         .or(g.total_labels.first().map(String::as_str))
         .unwrap_or("合计");
+    // The names of leading rows printed without one: the units' names the header holds (the
+    // department's, then its units': "深圳市建筑工务署", "深圳市建筑工务署（本级）"), else the
+    // total's.
+    let mut leading: Vec<String> = header_order
+        .iter()
+        .filter(|l| Some(l.as_str()) == department || is_unit_name(l))
+        .cloned()
+        .collect();
+    leading.dedup();
+    if leading.is_empty() {
+        leading.push(total_label.to_string());
+    }
     // Rows that carry no code in a coded table: totals, the unit's and other units' rows.
     let uncoded = |name: &str| {
         name == total_label
@@ -712,7 +815,7 @@ fn region(
         .unwrap_or(0);
     let mut rows: Vec<PlainRow> = Vec::new();
     for (k, groups) in page_groups.iter().enumerate() {
-        match pair_rows(groups, n, k == 0, total_label, &uncoded, width) {
+        match pair_rows(groups, n, k == 0, &leading, &uncoded, width) {
             Ok((r, displaced, unnamed_total)) => {
                 if displaced > 0 {
                     raw.warnings.push((
@@ -724,12 +827,15 @@ fn region(
                         ),
                     ));
                 }
-                if unnamed_total {
+                if unnamed_total > 0 {
+                    let names = leading[..unnamed_total].join("、");
                     raw.warnings.push((
                         PLAIN_UNNAMED_TOTAL,
-                        format!(
-                            "the first row is printed without a name beside it; read as {total_label}"
-                        ),
+                        if unnamed_total == 1 {
+                            format!("the first row is printed without a name beside it; read as {names}")
+                        } else {
+                            format!("the first {unnamed_total} rows are printed without a name beside them; read as the header's {names}")
+                        },
                     ));
                 }
                 rows.extend(r);
@@ -1076,7 +1182,7 @@ mod tests {
         let gs = groups(stream);
         assert_eq!(column_count(&gs), Some(2));
         let (rows, displaced, total) =
-            pair_rows(&gs, 2, true, "合计", &|_| false, 13).expect("paired");
+            pair_rows(&gs, 2, true, &["合计".to_string()], &|_| false, 13).expect("paired");
         let names: Vec<String> = rows
             .iter()
             .map(|r| r.name.as_ref().map(|t| t.text.clone()).unwrap_or_default())
@@ -1091,7 +1197,7 @@ mod tests {
                 "机关事业单位基本养老保险缴费"
             ]
         );
-        assert_eq!((displaced, total), (2, true));
+        assert_eq!((displaced, total), (2, 1));
         assert_eq!(rows[3].amounts[0].text, "1.50");
         assert_eq!(rows[4].amounts[0].text, "0.50");
     }
@@ -1138,8 +1244,15 @@ mod tests {
         .enumerate()
         .map(|(k, t)| item(t, k as u32 + 1))
         .collect();
-        let (rows, _, _) =
-            pair_rows(&groups(stream), 2, false, "合计", &|_| false, 5).expect("paired");
+        let (rows, _, _) = pair_rows(
+            &groups(stream),
+            2,
+            false,
+            &["合计".to_string()],
+            &|_| false,
+            5,
+        )
+        .expect("paired");
         let keys: Vec<(String, String, String)> = rows
             .iter()
             .map(|r| {
@@ -1161,6 +1274,78 @@ mod tests {
         );
     }
 
+    /// Shenzhen 建筑工务署 一般公共预算支出表（按功能分类） p41 (regression): the department's
+    /// and its own unit's rows lead, their names in the header; a sub-unit's name is printed
+    /// after its amounts, among the coded rows' codes and names.
+    #[test]
+    fn leading_unit_rows_and_a_unit_name_after_its_amounts() {
+        let item = |t: &str, k: u32| {
+            let t = tok(t, k);
+            if crate::token::is_marked_amount(&t.text) {
+                Item::Amount(t)
+            } else if is_code(&t) {
+                Item::Code(t)
+            } else {
+                Item::Name(t)
+            }
+        };
+        let stream: Vec<Item> = [
+            "30.00",
+            "20.00",
+            "10.00",
+            "20.00",
+            "15.00",
+            "5.00",
+            "205",
+            "教育支出",
+            "1.00",
+            "1.00",
+            "0.00",
+            "10.00",
+            "5.00",
+            "5.00",
+            "深圳市建筑工务署工程管理中心",
+            "208",
+            "社会保障和就业支出",
+            "10.00",
+            "5.00",
+            "5.00",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(k, t)| item(t, k as u32 + 1))
+        .collect();
+        let leading = [
+            "深圳市建筑工务署".to_string(),
+            "深圳市建筑工务署（本级）".to_string(),
+        ];
+        let uncoded = |n: &str| is_unit_name(n) || leading.iter().any(|l| l == n);
+        let (rows, displaced, named) =
+            pair_rows(&groups(stream), 3, true, &leading, &uncoded, 20).expect("paired");
+        let keys: Vec<(String, String, String)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.code.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+                    r.name.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+                    r.amounts[0].text.clone(),
+                )
+            })
+            .collect();
+        let k = |c: &str, n: &str, a: &str| (c.to_string(), n.to_string(), a.to_string());
+        assert_eq!(
+            keys,
+            [
+                k("", "深圳市建筑工务署", "30.00"),
+                k("", "深圳市建筑工务署（本级）", "20.00"),
+                k("205", "教育支出", "1.00"),
+                k("", "深圳市建筑工务署工程管理中心", "10.00"),
+                k("208", "社会保障和就业支出", "10.00"),
+            ]
+        );
+        assert_eq!((displaced, named), (1, 2));
+    }
+
     #[test]
     fn a_run_that_is_not_whole_rows_is_an_error() {
         let stream = vec![
@@ -1169,7 +1354,15 @@ mod tests {
             Item::Amount(tok("1.00", 2)),
             Item::Amount(tok("1.00", 2)),
         ];
-        assert!(pair_rows(&groups(stream), 2, true, "合计", &|_| false, 8).is_err());
+        assert!(pair_rows(
+            &groups(stream),
+            2,
+            true,
+            &["合计".to_string()],
+            &|_| false,
+            8
+        )
+        .is_err());
     }
 
     #[test]
@@ -1181,6 +1374,18 @@ mod tests {
         let superior = label_position(header, "上缴上级支出").expect("found");
         assert!(business < affiliated && affiliated < superior);
         assert_eq!(label_position(header, "其他收入"), None);
+    }
+
+    /// Fuzhou 单位预算 (regression): a heading naming the table over its full title is the
+    /// title's label, not a table of its own.
+    #[test]
+    fn a_heading_over_the_full_title_is_its_label() {
+        let lines = lines_of("一、 收支预算总表\n2026 年度收支预算总表\n单位：万元\n项目\n");
+        let body: Vec<&Line<'_>> = lines.iter().collect();
+        let at = title_at(&body, 0, &GrammarSet::builtin()).expect("a title");
+        assert_eq!(at.title, "2026年度收支预算总表");
+        assert_eq!(at.label.as_deref(), Some("一、收支预算总表"));
+        assert_eq!(at.lines, 2);
     }
 
     #[test]
