@@ -923,15 +923,16 @@ struct Placement {
 }
 
 impl Placement {
-    /// Fewer failing identities first, then more labels printed, more columns named, more
-    /// identities holding.
+    /// Fewer failing identities first, then more identities holding (arithmetic the rows
+    /// prove; a content-order header's text is a weaker hint), then more labels printed,
+    /// printed in order, and more columns named.
     fn rank(&self) -> (std::cmp::Reverse<usize>, usize, usize, usize, usize) {
         (
             std::cmp::Reverse(self.fails),
+            self.holds,
             self.in_header,
             self.in_order,
             self.named.len(),
-            self.holds,
         )
     }
 }
