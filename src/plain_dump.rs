@@ -21,8 +21,12 @@
 //!    labels the header prints in order mapped onto the grammar, else `n` derived columns.
 //!    Every choice but the first is a coded warning on the table.
 //!
-//! Tables this reader cannot rebuild (two-sided 收支总表 printed interleaved, runs that are
-//! not a multiple of `n`, percent columns) are reported with the reason, never guessed.
+//! Two-sided summaries (收支总表) are read by [`two_sided`]: items paired with the amounts
+//! printed after them, totals and carry-overs placed by their identities.
+//!
+//! Tables this reader cannot rebuild (runs that are not a multiple of `n`, percent columns,
+//! blank cells omitted, two-sided tables whose totals no placement fits) are reported with
+//! the reason, never guessed.
 
 use crate::assemble::{RawLine, RawTable};
 use crate::grammar::{ColumnDef, Grammar, GrammarSet, Layout, TitleQuery};
@@ -34,6 +38,8 @@ use crate::token::{
 use crate::vocabulary::titles::{is_label_only, kind_of, split_label};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, OnceLock};
+
+mod two_sided;
 
 /// Warning: a plain dump's columns were read by the identities that hold under them.
 pub const PLAIN_COLUMNS_BY_IDENTITIES: &str = "plain_columns_by_identities";
@@ -765,6 +771,31 @@ fn region(
     let Some(g) = title_grammar(&raw, grammars) else {
         return raw;
     };
+    if g.layout == Layout::TwoSided && g.panels <= 1 {
+        let Some(two) = two_sided::grammar(&g.kind, grammars) else {
+            raw.failure = Some(format!("no two-column grammar of kind {} reads it", g.kind));
+            return raw;
+        };
+        let by_page: Vec<(u32, Vec<&Line<'_>>)> =
+            pages.iter().map(|(p, _, l)| (*p, l.clone())).collect();
+        match two_sided::read(&by_page, two, &mut raw) {
+            Ok(()) => raw.warnings.push((
+                two_sided::PLAIN_TWO_SIDED,
+                format!(
+                    "{}: items paired with the amounts printed after them, totals and carry-overs placed by their identities (grammar {})",
+                    raw.display_name(),
+                    two.file
+                ),
+            )),
+            Err(e) => {
+                raw.failure = Some(format!(
+                    "a two-sided table printed in content order: {e} (grammar {})",
+                    two.file
+                ))
+            }
+        }
+        return raw;
+    }
     if !matches!(
         g.layout,
         Layout::Coded | Layout::Project | Layout::SingleRow

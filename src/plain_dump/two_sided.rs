@@ -1,0 +1,510 @@
+//! Two-sided summaries (收支总表, 财政拨款收支总表: 收入 items and amounts beside 支出 items and
+//! amounts) in a plain dump, one amount per item.
+//!
+//! The dump prints the two sides' labels and amounts interleaved, with the header's pieces
+//! ("收", "入", "项目", "2026 年预算数") among them and the totals' amounts often last. The
+//! reading:
+//! 1. Pieces: label lines (each on the side its words name: 支出 items and subjects on the
+//!    支出 side, 收入, 拨款, 资金, 结余 items on the 收入 side), amounts, header pieces dropped.
+//! 2. Items are paired with amounts in printed order: an amount right after an item's label
+//!    is that item's, else it is the earliest item's still waiting. The totals and carry-over
+//!    lines (本年收入合计, 上年结余、结转, 收入总计, 结转下年, …: the *summary items*) take no
+//!    amount this way: the amounts that find no item waiting are theirs.
+//! 3. The summary items' amounts are placed by the identities they satisfy: 本年…合计 = the
+//!    side's 一、-level items, 上年结余、结转 = its numbered parts, …总计 = 合计 + the summary
+//!    items after it, 收入总计 = 支出总计. Exactly one placement must fit; and every 一、
+//!    item with numbered parts must equal their sum. Otherwise the table is reported, never
+//!    guessed.
+
+use super::{is_note, is_unit_line, Line};
+use crate::assemble::{RawLine, RawTable};
+use crate::grammar::{Grammar, GrammarSet, Layout};
+use crate::token::{is_marked_amount, label_ordinal, tokenize_line, Token, TokenKind};
+use rust_decimal::Decimal;
+
+/// Warning: a plain dump's two-sided table was rebuilt by pairing in printed order and placing
+/// its totals by their identities.
+pub const PLAIN_TWO_SIDED: &str = "plain_two_sided_by_identities";
+
+/// Summary items whose amount is unknown (leaves such as 结转下年) are tried with every amount
+/// left; more than this many such items is not tried.
+const MAX_UNKNOWN: usize = 3;
+
+/// One item of a side: its label, whether it is a summary item, its amount.
+#[derive(Debug, Clone)]
+struct Item {
+    side: usize,
+    label: Token,
+    summary: bool,
+    amount: Option<Decimal>,
+    amount_token: Option<Token>,
+}
+
+/// The two-column grammar of `kind` that reads the table (national first).
+pub(super) fn grammar<'g>(kind: &str, grammars: &'g GrammarSet) -> Option<&'g Grammar> {
+    let fits = |g: &&Grammar| {
+        g.kind == kind
+            && g.layout == Layout::TwoSided
+            && g.sections.len() == 2
+            && g.columns.len() == 2
+            && g.text_columns.is_empty()
+    };
+    let mut all: Vec<&Grammar> = grammars.grammars.iter().filter(fits).collect();
+    all.sort_by_key(|g| (g.family != "national", g.file.clone()));
+    all.into_iter().next()
+}
+
+/// Rebuilds the rows of a two-sided table from its pages' lines (title lines left out) into
+/// `raw`, or says why it cannot.
+pub(super) fn read(
+    pages: &[(u32, Vec<&Line<'_>>)],
+    g: &Grammar,
+    raw: &mut RawTable,
+) -> Result<(), String> {
+    let residue = residue_words(g);
+    let is_residue = |s: &str| {
+        let s = strip_year(s);
+        s.chars().count() <= 1 || residue.iter().any(|w| w.contains(s))
+    };
+    let is_summary = |label: &str| {
+        g.total_labels.iter().any(|t| label.contains(t.as_str()))
+            || (label_ordinal(label).is_none()
+                && (label.contains("结余") || label.contains("结转")))
+    };
+    let mut items: Vec<Item> = Vec::new();
+    // Items still waiting for an amount, oldest first; the item whose label came last.
+    let mut waiting: Vec<usize> = Vec::new();
+    let mut last_label: Option<usize> = None;
+    let mut pool: Vec<Token> = Vec::new();
+    for (_, lines) in pages {
+        for l in lines {
+            if is_note(&l.squashed) || is_unit_line(&l.squashed) {
+                continue;
+            }
+            let tokens: Vec<Token> = tokenize_line(l.text, l.no, l.page).collect();
+            if !tokens.iter().any(|t| is_marked_amount(&t.text)) {
+                if is_residue(&l.squashed) {
+                    continue;
+                }
+                let label = Token {
+                    text: l.squashed.clone(),
+                    kind: TokenKind::Text,
+                    ..tokens[0].clone()
+                };
+                let summary = is_summary(&label.text);
+                items.push(Item {
+                    side: side_of(&label.text),
+                    label,
+                    summary,
+                    amount: None,
+                    amount_token: None,
+                });
+                if !summary {
+                    waiting.push(items.len() - 1);
+                }
+                last_label = Some(items.len() - 1);
+                continue;
+            }
+            for t in tokens {
+                if !is_marked_amount(&t.text) {
+                    return Err(format!(
+                        "line {}: {:?} printed with amounts on one line",
+                        t.line, t.text
+                    ));
+                }
+                let own = last_label.filter(|i| waiting.contains(i));
+                let to = own.or_else(|| waiting.first().copied());
+                match to {
+                    Some(i) => {
+                        waiting.retain(|&w| w != i);
+                        items[i].amount = t.amount();
+                        items[i].amount_token = Some(t);
+                    }
+                    None => pool.push(t),
+                }
+                last_label = None;
+            }
+        }
+    }
+    if let Some(&i) = waiting.first() {
+        return Err(format!(
+            "{} items print no amount (the first {:?} at line {}): blank cells cannot be placed",
+            waiting.len(),
+            items[i].label.text,
+            items[i].label.line
+        ));
+    }
+    check_parts(&items)?;
+    place_summary(&mut items, pool)?;
+    raw.lines = items
+        .into_iter()
+        .map(|it| {
+            let column = Some(it.side);
+            let mut label = it.label;
+            label.column = column;
+            let mut amount = it.amount_token.unwrap_or_else(|| label.clone());
+            amount.column = column;
+            RawLine {
+                line: label.line,
+                page: label.page,
+                tokens: vec![label, amount],
+            }
+        })
+        .collect();
+    raw.grammar = Some(std::sync::Arc::new(g.clone()));
+    Ok(())
+}
+
+/// Header words of the table: section names, column labels and their parts, and the words
+/// these headers print ("项目", "预算数", …).
+fn residue_words(g: &Grammar) -> Vec<String> {
+    let mut words: Vec<String> = [
+        "项目",
+        "预算数",
+        "决算数",
+        "金额",
+        "科目",
+        "本年预算",
+        "行次",
+        "栏次",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    words.extend(g.sections.iter().map(|s| s.name.clone()));
+    words.extend(
+        g.columns
+            .iter()
+            .flat_map(|c| c.label.split('/').map(str::to_string)),
+    );
+    words
+}
+
+/// A header piece without its year ("2026年预算数" → "预算数").
+fn strip_year(s: &str) -> &str {
+    let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 4 {
+        s[4..].trim_start_matches('年').trim_start_matches("度")
+    } else {
+        s
+    }
+}
+
+/// The side a label is on: 0 (收入) or 1 (支出). Subjects (信访事务, 行政运行) are 支出 items.
+fn side_of(label: &str) -> usize {
+    if label.contains("支出") || label.starts_with("结转下年") || label.starts_with("年末")
+    {
+        return 1;
+    }
+    const INCOME: &[&str] = &[
+        "收入", "拨款", "资金", "结转", "结余", "上年", "基金", "补助", "上缴",
+    ];
+    if INCOME.iter().any(|w| label.contains(w)) {
+        0
+    } else {
+        1
+    }
+}
+
+fn level(label: &str) -> Option<u8> {
+    label_ordinal(label).map(|o| o.level)
+}
+
+/// Every 一、 item followed by numbered parts (1. 2. …) on its side equals their sum.
+fn check_parts(items: &[Item]) -> Result<(), String> {
+    for side in 0..2 {
+        let own: Vec<&Item> = items.iter().filter(|i| i.side == side).collect();
+        for (k, head) in own.iter().enumerate() {
+            if head.summary || level(&head.label.text) != Some(1) {
+                continue;
+            }
+            let parts: Vec<&&Item> = own[k + 1..]
+                .iter()
+                .take_while(|i| !i.summary && level(&i.label.text) == Some(3))
+                .collect();
+            if parts.is_empty() {
+                continue;
+            }
+            let sum: Decimal = parts.iter().filter_map(|i| i.amount).sum();
+            if head.amount != Some(sum) {
+                return Err(format!(
+                    "{} is {:?}, its parts sum to {sum}: the items and amounts do not pair up",
+                    head.label.text, head.amount
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How a summary item's amount follows from the others.
+#[derive(Debug, Clone)]
+enum Rule {
+    /// 本年…合计: the side's top-level items ([`is_top`]).
+    Current,
+    /// A carry-over with numbered parts printed after it.
+    Parts(Vec<usize>),
+    /// …总计: the side's 合计 plus the summary items after it.
+    Grand(Vec<usize>),
+    /// Unknown (结转下年): tried with every amount left.
+    Unknown,
+}
+
+/// Places the amounts no item waited for (`pool`) on the summary items by their rules; exactly
+/// one placement must give the pool's amounts.
+fn place_summary(items: &mut [Item], pool: Vec<Token>) -> Result<(), String> {
+    let summary: Vec<usize> = (0..items.len()).filter(|&i| items[i].summary).collect();
+    if summary.len() != pool.len() {
+        return Err(format!(
+            "{} totals and carry-over items, {} amounts left for them",
+            summary.len(),
+            pool.len()
+        ));
+    }
+    if summary.is_empty() {
+        return Ok(());
+    }
+    let rules: Vec<Rule> = summary.iter().map(|&i| rule_of(items, i)).collect();
+    let unknown: Vec<usize> = (0..summary.len())
+        .filter(|&k| matches!(rules[k], Rule::Unknown))
+        .collect();
+    if unknown.len() > MAX_UNKNOWN {
+        return Err(format!(
+            "{} items whose amount nothing tells",
+            unknown.len()
+        ));
+    }
+    let values: Vec<Decimal> = pool.iter().filter_map(Token::amount).collect();
+    let mut distinct = values.clone();
+    distinct.sort();
+    distinct.dedup();
+    let mut solutions: Vec<Vec<Decimal>> = Vec::new();
+    let mut choice = vec![0usize; unknown.len()];
+    loop {
+        let mut v: Vec<Option<Decimal>> = vec![None; summary.len()];
+        for (k, &u) in unknown.iter().enumerate() {
+            v[u] = distinct.get(choice[k]).copied();
+        }
+        if let Some(found) = evaluate(items, &summary, &rules, v) {
+            let mut got = found.clone();
+            got.sort();
+            let mut want = values.clone();
+            want.sort();
+            let grand_equal = grands_agree(items, &summary, &found);
+            if got == want && grand_equal && !solutions.contains(&found) {
+                solutions.push(found);
+            }
+        }
+        // Next combination of unknowns.
+        let mut k = 0;
+        loop {
+            if k == choice.len() {
+                break;
+            }
+            choice[k] += 1;
+            if choice[k] < distinct.len() {
+                break;
+            }
+            choice[k] = 0;
+            k += 1;
+        }
+        if k == choice.len() {
+            break;
+        }
+    }
+    match solutions.as_slice() {
+        [one] => {
+            // Each summary item takes a pool token of its value.
+            let mut left = pool;
+            for (&i, v) in summary.iter().zip(one) {
+                let Some(p) = left.iter().position(|t| t.amount() == Some(*v)) else {
+                    return Err("an amount of the totals went missing".into());
+                };
+                let t = left.remove(p);
+                items[i].amount = Some(*v);
+                items[i].amount_token = Some(t);
+            }
+            Ok(())
+        }
+        [] => Err("no placement of the amounts left on the totals and carry-overs satisfies their identities".into()),
+        _ => Err(format!(
+            "{} placements of the amounts left on the totals and carry-overs satisfy their identities",
+            solutions.len()
+        )),
+    }
+}
+
+fn is_grand(label: &str) -> bool {
+    label.contains("总计")
+}
+
+fn is_current(label: &str) -> bool {
+    label.contains("合计") && !is_grand(label)
+}
+
+fn rule_of(items: &[Item], i: usize) -> Rule {
+    let it = &items[i];
+    let side: Vec<usize> = (0..items.len())
+        .filter(|&k| items[k].side == it.side)
+        .collect();
+    let at = side.iter().position(|&k| k == i).unwrap_or(0);
+    if is_current(&it.label.text) {
+        return Rule::Current;
+    }
+    if is_grand(&it.label.text) {
+        // The side's 合计 and the summary items after it, before this one.
+        let from = side[..at]
+            .iter()
+            .rposition(|&k| is_current(&items[k].label.text));
+        return match from {
+            Some(f) => Rule::Grand(
+                side[f..at]
+                    .iter()
+                    .copied()
+                    .filter(|&k| items[k].summary)
+                    .collect(),
+            ),
+            None => Rule::Unknown,
+        };
+    }
+    let parts: Vec<usize> = side[at + 1..]
+        .iter()
+        .copied()
+        .take_while(|&k| !items[k].summary && level(&items[k].label.text) == Some(3))
+        .collect();
+    if parts.is_empty() {
+        Rule::Unknown
+    } else {
+        Rule::Parts(parts)
+    }
+}
+
+/// The summary items' values under the rules, the unknown ones given (`None` when a rule
+/// needs a value not known).
+fn evaluate(
+    items: &[Item],
+    summary: &[usize],
+    rules: &[Rule],
+    mut v: Vec<Option<Decimal>>,
+) -> Option<Vec<Decimal>> {
+    let value_of = |k: usize, v: &[Option<Decimal>]| -> Option<Decimal> {
+        match summary.iter().position(|&s| s == k) {
+            Some(p) => v[p],
+            None => items[k].amount,
+        }
+    };
+    // Rules refer to earlier items or to parts: a few passes settle them.
+    for _ in 0..summary.len() + 1 {
+        for (p, rule) in rules.iter().enumerate() {
+            if v[p].is_some() {
+                continue;
+            }
+            let side = items[summary[p]].side;
+            v[p] = match rule {
+                Rule::Unknown => None,
+                Rule::Parts(parts) => parts.iter().map(|&k| items[k].amount).sum(),
+                Rule::Current => {
+                    let own: Vec<&Item> = items
+                        .iter()
+                        .take(summary[p])
+                        .filter(|i| i.side == side && !i.summary)
+                        .collect();
+                    own.iter()
+                        .filter(|i| is_top(&own, i))
+                        .map(|i| i.amount)
+                        .sum()
+                }
+                Rule::Grand(from) => from.iter().map(|&k| value_of(k, &v)).sum(),
+            };
+        }
+    }
+    v.into_iter().collect()
+}
+
+/// Whether an item is one of its side's top-level items (`own`, before the 合计): the 一、
+/// items where any is numbered so, else the unnumbered ones over numbered parts ("财政拨款"
+/// over "1.一般公共预算拨款"), else all.
+fn is_top(own: &[&Item], item: &Item) -> bool {
+    let levels: Vec<Option<u8>> = own.iter().map(|i| level(&i.label.text)).collect();
+    let here = level(&item.label.text);
+    if levels.contains(&Some(1)) {
+        here == Some(1)
+    } else if levels.iter().any(Option::is_some) {
+        here.is_none()
+    } else {
+        true
+    }
+}
+
+/// Both sides' 总计, where both print one, are equal.
+fn grands_agree(items: &[Item], summary: &[usize], values: &[Decimal]) -> bool {
+    let grands: Vec<Decimal> = summary
+        .iter()
+        .zip(values)
+        .filter(|(&i, _)| is_grand(&items[i].label.text))
+        .map(|(_, v)| *v)
+        .collect();
+    grands.windows(2).all(|w| w[0] == w[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plain_dump::lines_of;
+
+    fn read_text(text: &str) -> Result<Vec<(usize, String, String)>, String> {
+        let grammars = GrammarSet::builtin();
+        let g = grammar("overview", &grammars).expect("a two-column overview grammar");
+        let lines = lines_of(text);
+        let by_page: Vec<(u32, Vec<&Line<'_>>)> = vec![(1, lines.iter().collect())];
+        let mut raw = RawTable::default();
+        read(&by_page, g, &mut raw)?;
+        Ok(raw
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.tokens[0].column.unwrap_or(9),
+                    l.tokens[0].text.clone(),
+                    l.tokens[1].text.clone(),
+                )
+            })
+            .collect())
+    }
+
+    /// Shenzhen 收支总表 p16 as plain pdftotext prints it (regression): the header's pieces
+    /// among the items, 四、卫生健康支出's amount after two 收入 items', the totals' amounts
+    /// last.
+    #[test]
+    fn interleaved_sides_and_totals_printed_last() {
+        let text = "收\n项\n目\n一、财政拨款\n4,676.96\n一、一般公共服务支出\n3,846.67\n\
+                    四、卫生健康支出\n本年收入合计\n上年结余、结转\n1.财政拨款结余、结转\n7.34\n\
+                    2.非财政拨款结余、结转\n0.00\n收入总计\n2026 年预算数\n84.39\n行政事业单位医疗\n\
+                    84.39\n五、住房保障支出\n753.24\n住房公积金\n753.24\n4,676.96\n7.34\n出\n\
+                    本年支出合计\n结转下年\n4,684.30\n0.00\n支出总计\n4,684.30\n4,684.30\n";
+        let rows = read_text(text).expect("rebuilt");
+        let get = |name: &str| {
+            rows.iter()
+                .find(|(_, n, _)| n == name)
+                .map(|(side, _, a)| (*side, a.as_str()))
+        };
+        assert_eq!(get("四、卫生健康支出"), Some((1, "84.39")));
+        assert_eq!(get("1.财政拨款结余、结转"), Some((0, "7.34")));
+        assert_eq!(get("2.非财政拨款结余、结转"), Some((0, "0.00")));
+        assert_eq!(get("上年结余、结转"), Some((0, "7.34")));
+        assert_eq!(get("结转下年"), Some((1, "0.00")));
+        assert_eq!(get("支出总计"), Some((1, "4,684.30")));
+        assert_eq!(get("收入总计"), Some((0, "4,684.30")));
+        assert_eq!(get("本年收入合计"), Some((0, "4,676.96")));
+        assert_eq!(get("本年支出合计"), Some((1, "4,684.30")));
+        assert_eq!(rows.len(), 14);
+    }
+
+    /// Totals that no placement fits are reported, never guessed.
+    #[test]
+    fn totals_that_do_not_add_up_are_an_error() {
+        let text = "一、财政拨款\n10.00\n一、一般公共服务支出\n10.00\n本年收入合计\n本年支出合计\n\
+                    10.00\n11.00\n";
+        assert!(read_text(text).is_err());
+    }
+}
