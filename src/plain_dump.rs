@@ -10,19 +10,21 @@
 //! 3. The region: from the title to the next title, a part heading or narrative text. The
 //!    header is the text before the first code or amount on each page that prints the title;
 //!    a header line the dump prints again among the rows is not a row.
-//! 4. Rows ([`groups`], [`pair_rows`]): the body is a stream of row keys (codes and name lines)
+//! 4. Rows (`groups`, `pair_rows`): the body is a stream of row keys (codes and name lines)
 //!    and amounts. Amounts come in runs of the table's column count `n` (the run length most
 //!    often printed after a single name); a key directly before a run names its first row;
 //!    rows printed without a key take, in order, the keys the page prints without amounts
 //!    (the dump moved a block of names away from its amounts), when the counts agree.
-//!    Wrapped names are joined ([`join_wrapped`]).
-//! 5. Columns ([`choose_columns`]): a grammar of the title's kind with `n` columns whose header
+//!    Wrapped names are joined (`join_wrapped`).
+//! 5. Columns (`choose_columns`): a grammar of the title's kind with `n` columns whose header
 //!    labels the header prints, else one under which the rows' identities hold, else the
 //!    labels the header prints in order mapped onto the grammar, else `n` derived columns.
 //!    Every choice but the first is a coded warning on the table.
 //!
-//! Two-sided summaries (收支总表) are read by [`two_sided`]: items paired with the amounts
-//! printed after them, totals and carry-overs placed by their identities.
+//! Two-sided summaries (收支总表) are read by `two_sided`: items paired with the amounts
+//! printed after them, totals and carry-overs placed by their identities. Pages printed
+//! column by column with blank cells left out are read by `column_major` (three-column
+//! tables whose first column is the total of the others).
 //!
 //! Tables this reader cannot rebuild (runs that are not a multiple of `n`, percent columns,
 //! blank cells omitted, two-sided tables whose totals no placement fits) are reported with
@@ -39,6 +41,7 @@ use crate::vocabulary::titles::{is_label_only, kind_of, split_label};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
+mod column_major;
 mod two_sided;
 
 /// Warning: a plain dump's columns were read by the identities that hold under them.
@@ -808,6 +811,71 @@ fn region(
         ));
         return raw;
     }
+    let with_amounts: Vec<&Vec<Group>> = page_groups
+        .iter()
+        .filter(|gs| gs.iter().any(|g| !g.amounts.is_empty()))
+        .collect();
+    let triple = column_major::triple(g).filter(|_| {
+        with_amounts
+            .iter()
+            .all(|gs| column_major::is_column_major(gs))
+    });
+    if let Some(triple) = triple {
+        let width = all
+            .iter()
+            .flat_map(|g| &g.names)
+            .map(|t| t.text.chars().count())
+            .max()
+            .unwrap_or(0);
+        let uncoded = |name: &str| {
+            g.total_labels.iter().any(|t| name.contains(t.as_str()))
+                || Some(name) == department
+                || is_unit_name(name)
+        };
+        let mut rows: Vec<PlainRow> = Vec::new();
+        for gs in with_amounts {
+            // As many names as codes and the rows that carry none, where codes are printed.
+            let target = (!gs[0].codes.is_empty()).then(|| {
+                gs[0].codes.len() + gs[0].names.iter().filter(|t| uncoded(&t.text)).count()
+            });
+            let names = join_wrapped(&gs[0].names, target, width);
+            let coded = names.iter().filter(|t| !uncoded(&t.text)).count();
+            if coded != gs[0].codes.len() && !gs[0].codes.is_empty() {
+                raw.failure = Some(format!(
+                    "a page printed column by column: {} codes and {} names that take one",
+                    gs[0].codes.len(),
+                    coded
+                ));
+                return raw;
+            }
+            let mut codes = gs[0].codes.iter().cloned();
+            let keys: Vec<(Option<Token>, Token)> = names
+                .into_iter()
+                .map(|t| (if uncoded(&t.text) { None } else { codes.next() }, t))
+                .collect();
+            let amounts: Vec<Token> = gs.iter().flat_map(|g| g.amounts.iter().cloned()).collect();
+            match column_major::rows(keys, &amounts) {
+                Ok(r) => rows.extend(r),
+                Err(e) => {
+                    raw.failure = Some(format!("a page printed column by column: {e}"));
+                    return raw;
+                }
+            }
+        }
+        raw.warnings.push((
+            column_major::PLAIN_COLUMN_MAJOR,
+            format!(
+                "{}: printed column by column, blank cells left out; the parts' cells placed where every row's total is their sum (grammar {})",
+                raw.display_name(),
+                g.file
+            ),
+        ));
+        let mut placed = g.clone();
+        placed.columns = triple.iter().map(|&c| g.columns[c].clone()).collect();
+        raw.grammar = Some(Arc::new(placed));
+        raw.lines = plain_lines(rows);
+        return raw;
+    }
     let Some(n) = column_count(&all) else {
         return raw;
     };
@@ -882,15 +950,21 @@ fn region(
         raw.warnings.push(w);
     }
     raw.grammar = Some(Arc::new(grammar));
-    raw.lines = rows
-        .into_iter()
+    raw.lines = plain_lines(rows);
+    raw
+}
+
+/// Rebuilt rows as positioned lines: code, name, then each amount in its column (the one it
+/// carries, else its place).
+fn plain_lines(rows: Vec<PlainRow>) -> Vec<RawLine> {
+    rows.into_iter()
         .map(|r| {
             let at = r.amounts[0].clone();
-            let mut tokens = Vec::with_capacity(n + 2);
+            let mut tokens = Vec::with_capacity(r.amounts.len() + 2);
             tokens.extend(r.code);
             tokens.extend(r.name);
             tokens.extend(r.amounts.into_iter().enumerate().map(|(c, mut t)| {
-                t.column = Some(c);
+                t.column = t.column.or(Some(c));
                 t
             }));
             RawLine {
@@ -899,8 +973,7 @@ fn region(
                 tokens,
             }
         })
-        .collect();
-    raw
+        .collect()
 }
 
 /// Whether a row name is a budget unit's (a 预算单位 row of a multi-unit table): it ends as
