@@ -6,14 +6,14 @@
 //! reading:
 //! 1. Pieces: label lines (each on the side its words name: 支出 items and subjects on the
 //!    支出 side, 收入, 拨款, 资金, 结余 items on the 收入 side), amounts, header pieces dropped.
-//! 2. Items are paired with amounts in printed order: an amount right after an item's label
-//!    is that item's, else it is the earliest item's still waiting. The totals and carry-over
+//! 2. Items are paired with amounts in printed order: an amount right after a label is the
+//!    earliest waiting item's on that label's side, else the earliest waiting item's. The totals and carry-over
 //!    lines (本年收入合计, 上年结余、结转, 收入总计, 结转下年, …: the *summary items*) take no
 //!    amount this way: the amounts that find no item waiting are theirs.
 //! 3. The summary items' amounts are placed by the identities they satisfy: 本年…合计 = the
 //!    side's 一、-level items, 上年结余、结转 = its numbered parts, …总计 = 合计 + the summary
-//!    items after it, 收入总计 = 支出总计. Exactly one placement must fit; and every 一、
-//!    item with numbered parts must equal their sum. Otherwise the table is reported, never
+//!    items after it, 收入总计 = 支出总计. Exactly one placement must fit; and every item
+//!    over numbered parts (一、财政拨款 over 1. 2. 3.) must equal their sum. Otherwise the table is reported, never
 //!    guessed.
 
 use super::{is_note, is_unit_line, Line};
@@ -112,8 +112,12 @@ pub(super) fn read(
                         t.line, t.text
                     ));
                 }
-                let own = last_label.filter(|i| waiting.contains(i));
-                let to = own.or_else(|| waiting.first().copied());
+                // Right after a label: the earliest item waiting on that label's side (a
+                // side prints its items' amounts in order); else the earliest waiting.
+                let side = last_label.map(|i| items[i].side);
+                let to = side
+                    .and_then(|s| waiting.iter().copied().find(|&w| items[w].side == s))
+                    .or_else(|| waiting.first().copied());
                 match to {
                     Some(i) => {
                         waiting.retain(|&w| w != i);
@@ -210,12 +214,14 @@ fn level(label: &str) -> Option<u8> {
     label_ordinal(label).map(|o| o.level)
 }
 
-/// Every 一、 item followed by numbered parts (1. 2. …) on its side equals their sum.
+/// Every 一、 or unnumbered item followed by numbered parts (1. 2. …) on its side equals
+/// their sum.
 fn check_parts(items: &[Item]) -> Result<(), String> {
     for side in 0..2 {
         let own: Vec<&Item> = items.iter().filter(|i| i.side == side).collect();
         for (k, head) in own.iter().enumerate() {
-            if head.summary || level(&head.label.text) != Some(1) {
+            // A 一、 item, or an unnumbered one ("财政拨款"), over numbered parts.
+            if head.summary || !matches!(level(&head.label.text), Some(1) | None) {
                 continue;
             }
             let parts: Vec<&&Item> = own[k + 1..]
@@ -498,6 +504,40 @@ mod tests {
         assert_eq!(get("本年收入合计"), Some((0, "4,676.96")));
         assert_eq!(get("本年支出合计"), Some((1, "4,684.30")));
         assert_eq!(rows.len(), 14);
+    }
+
+    /// Shenzhen 政府办公厅 财政拨款收支总表 p24 (regression): four 支出 items' labels, two 收入
+    /// items' between them, then the four amounts: they go to the 支出 items in order, not
+    /// the first to the label printed last.
+    #[test]
+    fn a_sides_amounts_go_to_its_items_in_order() {
+        let text = "财政拨款\n1.一般公共预算拨款\n10.00\n10.00\n一、一般公共服务支出\n\
+                    政府办公厅（室）及相关机构事务\n2.政府性基金预算拨款\n0.00\n行政运行\n\
+                    3.国有资本经营预算拨款\n0.00\n一般行政管理事务\n2026 年预算数\n10.00\n10.00\n\
+                    6.00\n4.00\n本年收入合计\n本年支出合计\n10.00\n10.00\n";
+        let rows = read_text(text).expect("rebuilt");
+        let amounts: Vec<(&str, &str)> = rows
+            .iter()
+            .filter(|(side, _, _)| *side == 1)
+            .map(|(_, n, a)| (n.as_str(), a.as_str()))
+            .collect();
+        assert_eq!(
+            amounts,
+            [
+                ("一、一般公共服务支出", "10.00"),
+                ("政府办公厅（室）及相关机构事务", "10.00"),
+                ("行政运行", "6.00"),
+                ("一般行政管理事务", "4.00"),
+                ("本年支出合计", "10.00"),
+            ]
+        );
+    }
+
+    /// An income item over numbered parts that do not sum to it: the pairing went wrong.
+    #[test]
+    fn an_item_over_parts_that_do_not_sum_to_it_is_an_error() {
+        let text = "财政拨款\n1.一般公共预算拨款\n2.政府性基金预算拨款\n10.00\n7.00\n2.00\n";
+        assert!(read_text(text).is_err());
     }
 
     /// Totals that no placement fits are reported, never guessed.
