@@ -1061,6 +1061,11 @@ fn best_placement(g: &Grammar, header: &str, rows: &[PlainRow], n: usize) -> Opt
                 .find_map(|v| label_position(&header, v))
         })
         .collect();
+    // Each row's amounts parsed once, not once per subset tried.
+    let values: Vec<Vec<Option<rust_decimal::Decimal>>> = rows
+        .iter()
+        .map(|r| r.amounts.iter().map(Token::amount).collect())
+        .collect();
     let mut best: Option<Placement> = None;
     let mut tried = 0usize;
     for k in (n.div_ceil(2).max(1)..=n.min(m)).rev() {
@@ -1070,10 +1075,10 @@ fn best_placement(g: &Grammar, header: &str, rows: &[PlainRow], n: usize) -> Opt
             if tried > MAX_PLACEMENTS {
                 return best;
             }
-            let amounts = rows.iter().map(|r| {
+            let amounts = values.iter().map(|r| {
                 let mut a = vec![None; m];
-                for (slot, t) in subset.iter().zip(&r.amounts) {
-                    a[*slot] = t.amount();
+                for (slot, v) in subset.iter().zip(r) {
+                    a[*slot] = *v;
                 }
                 a
             });
