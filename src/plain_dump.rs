@@ -811,74 +811,6 @@ fn region(
         ));
         return raw;
     }
-    let with_amounts: Vec<&Vec<Group>> = page_groups
-        .iter()
-        .filter(|gs| gs.iter().any(|g| !g.amounts.is_empty()))
-        .collect();
-    let triple = column_major::triple(g).filter(|_| {
-        with_amounts
-            .iter()
-            .all(|gs| column_major::is_column_major(gs))
-    });
-    if let Some(triple) = triple {
-        let width = all
-            .iter()
-            .flat_map(|g| &g.names)
-            .map(|t| t.text.chars().count())
-            .max()
-            .unwrap_or(0);
-        let uncoded = |name: &str| {
-            g.total_labels.iter().any(|t| name.contains(t.as_str()))
-                || Some(name) == department
-                || is_unit_name(name)
-        };
-        let mut rows: Vec<PlainRow> = Vec::new();
-        for gs in with_amounts {
-            // As many names as codes and the rows that carry none, where codes are printed.
-            let target = (!gs[0].codes.is_empty()).then(|| {
-                gs[0].codes.len() + gs[0].names.iter().filter(|t| uncoded(&t.text)).count()
-            });
-            let names = join_wrapped(&gs[0].names, target, width);
-            let coded = names.iter().filter(|t| !uncoded(&t.text)).count();
-            if coded != gs[0].codes.len() && !gs[0].codes.is_empty() {
-                raw.failure = Some(format!(
-                    "a page printed column by column: {} codes and {} names that take one",
-                    gs[0].codes.len(),
-                    coded
-                ));
-                return raw;
-            }
-            let mut codes = gs[0].codes.iter().cloned();
-            let keys: Vec<(Option<Token>, Token)> = names
-                .into_iter()
-                .map(|t| (if uncoded(&t.text) { None } else { codes.next() }, t))
-                .collect();
-            let amounts: Vec<Token> = gs.iter().flat_map(|g| g.amounts.iter().cloned()).collect();
-            match column_major::rows(keys, &amounts) {
-                Ok(r) => rows.extend(r),
-                Err(e) => {
-                    raw.failure = Some(format!("a page printed column by column: {e}"));
-                    return raw;
-                }
-            }
-        }
-        raw.warnings.push((
-            column_major::PLAIN_COLUMN_MAJOR,
-            format!(
-                "{}: printed column by column, blank cells left out; the parts' cells placed where every row's total is their sum (grammar {})",
-                raw.display_name(),
-                g.file
-            ),
-        ));
-        let mut placed = g.clone();
-        placed.columns = triple.iter().map(|&c| g.columns[c].clone()).collect();
-        raw.grammar = Some(Arc::new(placed));
-        raw.lines = plain_lines(rows);
-        return raw;
-    }
-    let Some(n) = column_count(&all) else {
-        return raw;
-    };
     // A first row printed without a name: the unit row when the header holds the unit's
     // name (the department of the 部门名称 line), else the table's total.
     let total_label = department
@@ -913,6 +845,40 @@ fn region(
         .max()
         .unwrap_or(0);
     let mut rows: Vec<PlainRow> = Vec::new();
+    let with_amounts: Vec<&Vec<Group>> = page_groups
+        .iter()
+        .filter(|gs| gs.iter().any(|g| !g.amounts.is_empty()))
+        .collect();
+    let triple = column_major::triple(g).filter(|_| {
+        with_amounts
+            .iter()
+            .all(|gs| column_major::is_column_major(gs))
+    });
+    if let Some(triple) = triple {
+        match column_major::read_pages(&with_amounts, &uncoded, width) {
+            Ok(r) => rows.extend(r),
+            Err(e) => {
+                raw.failure = Some(format!("a page printed column by column: {e}"));
+                return raw;
+            }
+        }
+        raw.warnings.push((
+            column_major::PLAIN_COLUMN_MAJOR,
+            format!(
+                "{}: printed column by column, blank cells left out; the parts' cells placed where every row's total is their sum (grammar {})",
+                raw.display_name(),
+                g.file
+            ),
+        ));
+        let mut placed = g.clone();
+        placed.columns = triple.iter().map(|&c| g.columns[c].clone()).collect();
+        raw.grammar = Some(Arc::new(placed));
+        raw.lines = plain_lines(rows);
+        return raw;
+    }
+    let Some(n) = column_count(&all) else {
+        return raw;
+    };
     for (k, groups) in page_groups.iter().enumerate() {
         match pair_rows(groups, n, k == 0, &leading, &uncoded, width) {
             Ok((r, displaced, unnamed_total)) => {
@@ -1236,6 +1202,42 @@ mod tests {
         tokenize_line(text, line, 1).next().expect("a token")
     }
 
+    /// One token per line, numbered from 1, sorted into amounts, codes and names as the
+    /// reader sorts them.
+    fn items_of(lines: &[&str]) -> Vec<Item> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(k, text)| {
+                let t = tok(text, k as u32 + 1);
+                if crate::token::is_marked_amount(&t.text) {
+                    Item::Amount(t)
+                } else if is_code(&t) {
+                    Item::Code(t)
+                } else {
+                    Item::Name(t)
+                }
+            })
+            .collect()
+    }
+
+    /// Each paired row as (code, name, first amount), empty text where a part is absent.
+    fn first_amounts(rows: &[PlainRow]) -> Vec<(String, String, String)> {
+        rows.iter()
+            .map(|r| {
+                (
+                    r.code.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+                    r.name.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+                    r.amounts[0].text.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn k(code: &str, name: &str, amount: &str) -> (String, String, String) {
+        (code.to_string(), name.to_string(), amount.to_string())
+    }
+
     #[test]
     fn wrapped_names_are_joined_at_the_cell_width() {
         // Shenzhen 支出总表 p19: three codes, five name lines (two names wrapped).
@@ -1326,17 +1328,7 @@ mod tests {
     /// is printed with the two codes before it, its name 工会经费 after the amounts.
     #[test]
     fn a_code_printed_before_the_names_of_earlier_codes_waits_for_its_name() {
-        let item = |t: &str, k: u32| {
-            let t = tok(t, k);
-            if crate::token::is_marked_amount(&t.text) {
-                Item::Amount(t)
-            } else if is_code(&t) {
-                Item::Code(t)
-            } else {
-                Item::Name(t)
-            }
-        };
-        let stream: Vec<Item> = [
+        let stream = items_of(&[
             "30226",
             "劳务费",
             "30227",
@@ -1349,11 +1341,7 @@ mod tests {
             "工会经费",
             "28.82",
             "28.82",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(k, t)| item(t, k as u32 + 1))
-        .collect();
+        ]);
         let (rows, _, _) = pair_rows(
             &groups(stream),
             2,
@@ -1363,19 +1351,8 @@ mod tests {
             5,
         )
         .expect("paired");
-        let keys: Vec<(String, String, String)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.code.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
-                    r.name.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
-                    r.amounts[0].text.clone(),
-                )
-            })
-            .collect();
-        let k = |c: &str, n: &str, a: &str| (c.to_string(), n.to_string(), a.to_string());
         assert_eq!(
-            keys,
+            first_amounts(&rows),
             [
                 k("30226", "劳务费", "1.80"),
                 k("30227", "委托业务费", "1,463.27"),
@@ -1389,17 +1366,7 @@ mod tests {
     /// after its amounts, among the coded rows' codes and names.
     #[test]
     fn leading_unit_rows_and_a_unit_name_after_its_amounts() {
-        let item = |t: &str, k: u32| {
-            let t = tok(t, k);
-            if crate::token::is_marked_amount(&t.text) {
-                Item::Amount(t)
-            } else if is_code(&t) {
-                Item::Code(t)
-            } else {
-                Item::Name(t)
-            }
-        };
-        let stream: Vec<Item> = [
+        let stream = items_of(&[
             "30.00",
             "20.00",
             "10.00",
@@ -1420,11 +1387,7 @@ mod tests {
             "10.00",
             "5.00",
             "5.00",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(k, t)| item(t, k as u32 + 1))
-        .collect();
+        ]);
         let leading = [
             "深圳市建筑工务署".to_string(),
             "深圳市建筑工务署（本级）".to_string(),
@@ -1432,19 +1395,8 @@ mod tests {
         let uncoded = |n: &str| is_unit_name(n) || leading.iter().any(|l| l == n);
         let (rows, displaced, named) =
             pair_rows(&groups(stream), 3, true, &leading, &uncoded, 20).expect("paired");
-        let keys: Vec<(String, String, String)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.code.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
-                    r.name.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
-                    r.amounts[0].text.clone(),
-                )
-            })
-            .collect();
-        let k = |c: &str, n: &str, a: &str| (c.to_string(), n.to_string(), a.to_string());
         assert_eq!(
-            keys,
+            first_amounts(&rows),
             [
                 k("", "深圳市建筑工务署", "30.00"),
                 k("", "深圳市建筑工务署（本级）", "20.00"),

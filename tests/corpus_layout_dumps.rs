@@ -60,20 +60,10 @@ fn score(doc: &budget_tables::model::Document, key: &serde_json::Value) -> (usiz
     let mut got = common::amounts_by_page(doc, &perf_pages);
     let found_total: usize = got.values().map(Vec::len).sum();
     let (mut matched, mut wanted) = (0, 0);
-    for (page, vals) in key["amounts_by_page"].as_object().expect("amounts") {
-        let page: u32 = page.parse().expect("page");
-        if perf_pages.contains(&page) {
-            continue;
-        }
+    for (page, want) in common::key_amounts(key, &perf_pages) {
         let mut have = got.remove(&page).unwrap_or_default();
-        for v in vals.as_array().expect("vals") {
-            let want = Decimal::from_str(v.as_str().expect("s")).expect("dec");
-            wanted += 1;
-            if let Some(i) = have.iter().position(|h| *h == want) {
-                have.swap_remove(i);
-                matched += 1;
-            }
-        }
+        wanted += want.len();
+        matched += common::take_matches(&mut have, &want);
     }
     (matched, wanted, found_total)
 }

@@ -45,19 +45,9 @@ fn score(doc: &Document, key: &serde_json::Value) -> (usize, usize, usize) {
         .collect();
     let found = have.len();
     let (mut matched, mut wanted) = (0, 0);
-    for (page, vals) in key["amounts_by_page"].as_object().expect("amounts") {
-        let page: u32 = page.parse().expect("page");
-        if perf_pages.contains(&page) {
-            continue;
-        }
-        for v in vals.as_array().expect("vals") {
-            let want = Decimal::from_str(v.as_str().expect("s")).expect("dec");
-            wanted += 1;
-            if let Some(i) = have.iter().position(|h| *h == want) {
-                have.swap_remove(i);
-                matched += 1;
-            }
-        }
+    for want in common::key_amounts(key, &perf_pages).values() {
+        wanted += want.len();
+        matched += common::take_matches(&mut have, want);
     }
     (matched, wanted, found)
 }

@@ -9,7 +9,7 @@
 //! parts, and which the subject tree the codes print agrees with; a page where none or more
 //! than one fits is reported.
 
-use super::{Group, PlainRow};
+use super::{join_wrapped, Group, PlainRow};
 use crate::grammar::Grammar;
 use crate::token::Token;
 use rust_decimal::Decimal;
@@ -47,12 +47,41 @@ pub(super) fn is_column_major(groups: &[Group]) -> bool {
         && groups[0].amounts.len() > groups[0].names.len()
 }
 
+/// The rows of a table's column-major pages (each page's groups): its names, wrapped ones
+/// joined at the name cell's `width` until there are as many as codes and rows that carry
+/// none (`uncoded`), take the codes in order; then [`rows`].
+pub(super) fn read_pages(
+    pages: &[&Vec<Group>],
+    uncoded: &dyn Fn(&str) -> bool,
+    width: usize,
+) -> Result<Vec<PlainRow>, String> {
+    let mut out = Vec::new();
+    for gs in pages {
+        let keyed = &gs[0];
+        let target = (!keyed.codes.is_empty())
+            .then(|| keyed.codes.len() + keyed.names.iter().filter(|t| uncoded(&t.text)).count());
+        let names = join_wrapped(&keyed.names, target, width);
+        let coded = names.iter().filter(|t| !uncoded(&t.text)).count();
+        if coded != keyed.codes.len() && !keyed.codes.is_empty() {
+            return Err(format!(
+                "{} codes and {coded} names that take one",
+                keyed.codes.len()
+            ));
+        }
+        let mut codes = keyed.codes.iter().cloned();
+        let keys: Vec<(Option<Token>, Token)> = names
+            .into_iter()
+            .map(|t| (if uncoded(&t.text) { None } else { codes.next() }, t))
+            .collect();
+        let amounts: Vec<Token> = gs.iter().flat_map(|g| g.amounts.iter().cloned()).collect();
+        out.extend(rows(keys, &amounts)?);
+    }
+    Ok(out)
+}
+
 /// The rows of a column-major page: `keys` (code and name per row, in order) and the page's
 /// amounts in printed order.
-pub(super) fn rows(
-    keys: Vec<(Option<Token>, Token)>,
-    amounts: &[Token],
-) -> Result<Vec<PlainRow>, String> {
+fn rows(keys: Vec<(Option<Token>, Token)>, amounts: &[Token]) -> Result<Vec<PlainRow>, String> {
     let r = keys.len();
     let values: Option<Vec<Decimal>> = amounts.iter().map(Token::amount).collect();
     let Some(values) = values else {

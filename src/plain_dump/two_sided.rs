@@ -280,9 +280,9 @@ fn place_summary(items: &mut [Item], pool: Vec<Token>) -> Result<(), String> {
             unknown.len()
         ));
     }
-    let values: Vec<Decimal> = pool.iter().filter_map(Token::amount).collect();
+    let mut values: Vec<Decimal> = pool.iter().filter_map(Token::amount).collect();
+    values.sort();
     let mut distinct = values.clone();
-    distinct.sort();
     distinct.dedup();
     let mut solutions: Vec<Vec<Decimal>> = Vec::new();
     let mut choice = vec![0usize; unknown.len()];
@@ -294,10 +294,8 @@ fn place_summary(items: &mut [Item], pool: Vec<Token>) -> Result<(), String> {
         if let Some(found) = evaluate(items, &summary, &rules, v) {
             let mut got = found.clone();
             got.sort();
-            let mut want = values.clone();
-            want.sort();
             let grand_equal = grands_agree(items, &summary, &found);
-            if got == want && grand_equal && !solutions.contains(&found) {
+            if got == values && grand_equal && !solutions.contains(&found) {
                 solutions.push(found);
             }
         }

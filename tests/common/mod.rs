@@ -9,8 +9,9 @@
 //! * [`SCANNED`] is the keyed document without a text layer.
 //! * [`POPPLER_GAPS`] and [`RUN_GAPS`] list the pages where the PDF reader itself (below the
 //!   converter) differs from poppler or from the answer key.
-//! * [`performance_pages`] and [`amounts_by_page`] are how the answer-key tests compare a
-//!   converted document with its key, as `../shared/tools/score-corpus` does.
+//! * [`performance_pages`], [`amounts_by_page`], [`key_amounts`] and [`take_matches`] are how
+//!   the answer-key tests compare a converted document with its key, as
+//!   `../shared/tools/score-corpus` does.
 
 // Each test file uses a part of this module.
 #![allow(dead_code)]
@@ -54,6 +55,40 @@ pub fn amounts_by_page(
     }
     got.retain(|p, _| !left_out.contains(p));
     got
+}
+
+/// An answer key's amounts by page (`amounts_by_page`), the pages in `left_out` left out.
+pub fn key_amounts(
+    key: &serde_json::Value,
+    left_out: &BTreeSet<u32>,
+) -> BTreeMap<u32, Vec<Decimal>> {
+    let mut out = BTreeMap::new();
+    for (page, vals) in key["amounts_by_page"].as_object().expect("amounts") {
+        let page: u32 = page.parse().expect("page");
+        if left_out.contains(&page) {
+            continue;
+        }
+        let vals = vals
+            .as_array()
+            .expect("vals")
+            .iter()
+            .map(|v| v.as_str().expect("s").parse::<Decimal>().expect("dec"))
+            .collect();
+        out.insert(page, vals);
+    }
+    out
+}
+
+/// How many of `want` are in `have` as a multiset; the matched ones are taken out of `have`.
+pub fn take_matches(have: &mut Vec<Decimal>, want: &[Decimal]) -> usize {
+    let mut matched = 0;
+    for w in want {
+        if let Some(i) = have.iter().position(|h| h == w) {
+            have.swap_remove(i);
+            matched += 1;
+        }
+    }
+    matched
 }
 
 /// Environment variable naming the corpus folder, overriding `../shared/corpus`.
