@@ -44,6 +44,10 @@ pub struct RawTable {
     pub warnings: Vec<(&'static str, String)>,
     /// Why the reader could not rebuild the table's rows (reported, never guessed).
     pub failure: Option<String>,
+    /// Pages of the table whose rows the reader could not rebuild while it rebuilt the other
+    /// pages' (page, why): the table is kept with the rows it has, and the pages reported
+    /// (warning `table_page_unparsed`).
+    pub pages_unparsed: Vec<(u32, String)>,
 }
 
 /// One body line: its tokens in reading order.

@@ -182,6 +182,10 @@ pub const NO_TABLES: &str = "no_tables";
 /// Warning code: a table whose header prints columns its grammar does not know; they are kept
 /// under derived ids (`printed.<label path>`), and the rest of the table is read as usual.
 pub const COLUMN_NOT_IN_GRAMMAR: &str = "column_not_in_grammar";
+/// Warning code: a page of a table whose rows could not be rebuilt while the table's other
+/// pages were; the table keeps the rows it has, and reconciliation does not blame the document
+/// for a total that misses rows of that page.
+pub const TABLE_PAGE_UNPARSED: &str = "table_page_unparsed";
 /// Warning code: a table's columns were read from its printed header rather than where the
 /// grammar's labels were located, because its identities hold under that reading.
 pub const COLUMNS_BY_IDENTITIES: &str = "columns_by_identities";
@@ -459,6 +463,18 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
                 message: message.clone(),
                 page: Some(raw.first_page),
                 line: raw.line,
+                table: Some(raw.display_name()),
+            });
+        }
+        for (page, why) in &raw.pages_unparsed {
+            doc.warnings.push(Warning {
+                code: TABLE_PAGE_UNPARSED.into(),
+                message: format!(
+                    "{}: the rows of page {page} could not be rebuilt, the other pages' are kept: {why}",
+                    raw.display_name()
+                ),
+                page: Some(*page),
+                line: None,
                 table: Some(raw.display_name()),
             });
         }

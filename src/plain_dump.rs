@@ -42,6 +42,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 mod column_major;
+mod page_sums;
 mod two_sided;
 
 /// Warning: a plain dump's columns were read by the identities that hold under them.
@@ -880,7 +881,15 @@ fn region(
         return raw;
     };
     for (k, groups) in page_groups.iter().enumerate() {
-        match pair_rows(groups, n, k == 0, &leading, &uncoded, width) {
+        let paired = pair_rows(groups, n, k == 0, &leading, &uncoded, width).and_then(|p| {
+            match page_sums::first_broken_sum(&p.0) {
+                Some(why) => Err(format!(
+                    "its rows, paired in printed order, do not add up: {why}"
+                )),
+                None => Ok(p),
+            }
+        });
+        match paired {
             Ok((r, displaced, unnamed_total)) => {
                 if displaced > 0 {
                     raw.warnings.push((
@@ -905,11 +914,14 @@ fn region(
                 }
                 rows.extend(r);
             }
-            Err(e) => {
-                raw.failure = Some(e);
-                return raw;
-            }
+            Err(e) => raw.pages_unparsed.push((pages[k].0, e)),
         }
+    }
+    // A page that cannot be paired loses its rows, not the table's other pages; a table none
+    // of whose pages pairs is not rebuilt.
+    if rows.is_empty() && !raw.pages_unparsed.is_empty() {
+        raw.failure = raw.pages_unparsed.drain(..).next().map(|(_, e)| e);
+        return raw;
     }
     let (grammar, warning) = choose_columns(g, &raw, &rows, n, grammars);
     if let Some(w) = warning {

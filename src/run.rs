@@ -23,13 +23,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Warning codes that make `--strict` fail a document: a table that could not be rebuilt
-/// (`table_unparsed`) or whose title no grammar knows (`table_unknown`), a damaged PDF
+/// (`table_unparsed`) or a page of one (`table_page_unparsed`) or whose title no grammar knows (`table_unknown`), a damaged PDF
 /// stream (`stream_damaged`), a page not read in full because a work limit was reached
 /// (`page_limit`), a reference cycle (`reference_cycle`) or a page-tree cycle
 /// (`page_tree_cycle`) in the PDF's structure, no table at all (`no_tables`), too many
 /// tables (`too_many_tables`).
 pub const STRICT_FAILING_WARNINGS: &[&str] = &[
     "table_unparsed",
+    crate::convert::TABLE_PAGE_UNPARSED,
     "table_unknown",
     crate::pdf::STREAM_DAMAGED,
     crate::pdf::PAGE_LIMIT,

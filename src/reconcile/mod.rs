@@ -126,6 +126,9 @@ pub(crate) struct Engine<'a> {
     pub passed: usize,
     /// The narrative's numbers are pages (PDF) rather than source lines (text dump).
     pub narrative_by_page: bool,
+    /// Tables kept without the rows of some pages (warning `table_page_unparsed`), by index:
+    /// which pages, as a sentence.
+    pages_lost: std::collections::HashMap<usize, String>,
     /// Passing sums (exact or rounding): their table cells, bound and |difference| in 元.
     #[cfg(test)]
     pub log: Vec<CheckLog>,
@@ -160,6 +163,7 @@ impl<'a> Engine<'a> {
             checks: 0,
             passed: 0,
             narrative_by_page: false,
+            pages_lost: pages_lost(doc),
             #[cfg(test)]
             log: Vec::new(),
         }
@@ -234,8 +238,22 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Records a finding with the table addresses of its terms.
-    pub fn push(&mut self, f: Finding, addrs: Vec<Option<Addr>>) {
+    /// Records a finding with the table addresses of its terms. A mismatch that involves a
+    /// table with pages not rebuilt is not laid at the document's door: it may be the rows
+    /// lost there, so it is reported as unparsed.
+    pub fn push(&mut self, mut f: Finding, addrs: Vec<Option<Addr>>) {
+        if f.severity == Severity::Mismatch {
+            let lost: Vec<&str> = addrs
+                .iter()
+                .flatten()
+                .filter_map(|a| self.pages_lost.get(&a.0).map(String::as_str))
+                .collect();
+            if let Some(lost) = lost.first() {
+                f.severity = Severity::Unparsed;
+                f.message
+                    .push_str(&format!("; not blamed on the document: {lost}"));
+            }
+        }
         self.finding_addrs.push(addrs);
         self.findings.push(f);
     }
@@ -492,6 +510,25 @@ impl<'a> Engine<'a> {
                 );
             }
         }
+        for w in doc
+            .warnings
+            .iter()
+            .filter(|w| w.code == crate::convert::TABLE_PAGE_UNPARSED)
+        {
+            let table = w.table.clone().unwrap_or_else(|| "(table)".into());
+            self.table_finding(
+                "unparsed.page",
+                Severity::Unparsed,
+                format!(
+                    "{table}: page {} could not be rebuilt, so its rows are missing; a total that misses them is reported as unparsed, not as a mismatch of the document: {}",
+                    w.page.map_or("?".into(), |p| p.to_string()),
+                    w.message
+                ),
+                (table, String::new()),
+                w.page,
+                None,
+            );
+        }
         for w in &doc.warnings {
             if w.code != "table_unparsed" {
                 continue;
@@ -650,6 +687,34 @@ impl<'a> Engine<'a> {
             unverified_tables,
         }
     }
+}
+
+/// The tables kept without the rows of some of their pages (warnings `table_page_unparsed`
+/// naming the table, on a page it spans), with those pages as a sentence.
+fn pages_lost(doc: &Document) -> std::collections::HashMap<usize, String> {
+    let mut out = std::collections::HashMap::new();
+    for (ti, t) in doc.tables.iter().enumerate() {
+        let label = table_label(t);
+        let pages: Vec<String> = doc
+            .warnings
+            .iter()
+            .filter(|w| w.code == crate::convert::TABLE_PAGE_UNPARSED)
+            .filter(|w| w.table.as_deref() == Some(label.as_str()))
+            .filter_map(|w| w.page)
+            .filter(|p| (t.first_page..=t.last_page).contains(p))
+            .map(|p| p.to_string())
+            .collect();
+        if !pages.is_empty() {
+            out.insert(
+                ti,
+                format!(
+                    "{label} could not be rebuilt on page(s) {}, whose rows are missing",
+                    pages.join(", ")
+                ),
+            );
+        }
+    }
+    out
 }
 
 fn fmt_opt(v: Option<Decimal>) -> String {
