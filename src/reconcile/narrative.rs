@@ -234,13 +234,21 @@ fn tie(e: &Engine, subject: &str) -> Option<Addr> {
     if subj.is_empty() {
         return None;
     }
+    // A subject a phrase rule names means that rule's cell: when a table of the rule's kind is
+    // printed (in any family) but that cell is not found, the subject ties to nothing rather than to a row of the same name elsewhere (公务接待费 of
+    // the 三公 table is not the 30217 row of the basic-expenditure table, a part of it).
+    let mut claimed = false;
     for p in &e.rules.phrases {
         if p.phrases.iter().any(|ph| norm_name(ph) == subj) {
+            claimed |= !e.tables(&p.cell.table, None).is_empty();
             let tables = e.tables(&p.cell.table, p.family.as_deref());
             if let Resolved::Cell(a) = select::resolve_cell(e.doc, &tables, &p.cell, e.rules) {
                 return Some(a);
             }
         }
+    }
+    if claimed {
+        return None;
     }
     // "科学技术支出(类)科学技术普及(款)机构运行(项)2025年预算数": the deepest name, checked
     // against its ancestors' names.

@@ -1019,6 +1019,35 @@ fn an_empty_table_counts_as_nothing_spent() {
     assert_eq!(f[0].cells[1].value, Some(d("0.18")));
 }
 
+/// Guangzhou 商务局 (bulk), read from its plain dump (regression): the 三公 table is read with a
+/// grammar whose columns are fund sources, so the 公务接待费 phrase finds no cell there; the
+/// narrative's 公务接待费 44.9 must not fall back to the basic-expenditure row 30217 公务接待费
+/// (3.40, only the basic part) and be reported as the document's mismatch.
+#[test]
+fn a_phrase_subject_does_not_fall_back_to_a_row_of_the_same_name() {
+    let text = "公务接待费 5.00 万元。";
+    // With the 三公 table read by the family's grammar, the phrase ties to its cell: 0.18.
+    let f = check_narrative(text, 1, &sample_doc());
+    let tied: Vec<&Finding> = f.iter().filter(|f| f.rule == "narrative.amount").collect();
+    assert_eq!(tied.len(), 1, "{f:#?}");
+    assert_eq!(tied[0].cells[1].table, "表7");
+    // The same table read by another family's grammar: the phrase's cell is not found there,
+    // and 30217 of 表6 is not taken in its place.
+    let mut doc = sample_doc();
+    let t7 = doc
+        .tables
+        .iter_mut()
+        .find(|t| t.kind == "three_public_expenses")
+        .expect("表7");
+    t7.grammar = "national/13-three_public_by_budget.toml".into();
+    let f = check_narrative(text, 1, &doc);
+    assert!(f.iter().all(|f| f.severity != Severity::Mismatch), "{f:#?}");
+    assert!(
+        f.iter().all(|f| f.cells.iter().all(|c| c.table != "表6")),
+        "{f:#?}"
+    );
+}
+
 #[test]
 fn a_share_without_its_whole_is_unparsed() {
     let f = check_narrative("基本支出 252.79 万元，占比 36%。", 1, &sample_doc());
