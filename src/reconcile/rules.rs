@@ -162,6 +162,11 @@ pub struct RowsSel {
     /// Only rows printed before the row of this name (normalized) in their section.
     #[serde(default)]
     pub before: Option<String>,
+    /// Only 类 rows of the function classification (功能分类科目): a 3-digit subject code, or,
+    /// on a row printed without code, a name of `[[function_class]]`. Unit rows and 款/项
+    /// rows drop out whatever their printed level.
+    #[serde(default)]
+    pub function_class: bool,
 }
 
 /// Each selected row of `left` = Σ rows of the same key in the `right` tables.
@@ -247,6 +252,18 @@ struct RuleFile {
     row_names: Vec<RowNames>,
     #[serde(default)]
     narrative_rows: Vec<NarrativeRowsRule>,
+    #[serde(default)]
+    function_class: Vec<FunctionClass>,
+}
+
+/// One 类 of the function classification of expenditure (支出功能分类科目): its code and
+/// the names templates print for it (a name changes now and then: 文化体育与传媒支出 became
+/// 文化旅游体育与传媒支出).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionClass {
+    pub code: String,
+    pub names: Vec<String>,
 }
 
 /// Row labels the templates print for one line ("上年结转结余", "上年结余、结转"): a rule
@@ -271,6 +288,8 @@ pub struct RuleSet {
     pub narrative_rows: Vec<NarrativeRowsRule>,
     /// Groups of row labels that name one line, normalised ([`select::norm_name`]).
     pub row_names: Vec<Vec<String>>,
+    /// Names (normalised) of the 类 of the function classification, from every rule file.
+    pub function_classes: HashSet<String>,
     /// Grammar file (relative path) → family, to tell which family a table belongs to.
     pub grammar_family: HashMap<String, String>,
     /// SHA-256 (hex) of the grammars' fingerprint and every rule file added (name and text),
@@ -494,6 +513,19 @@ impl RuleSet {
                     .map(|n| super::select::norm_name(n))
                     .collect(),
             );
+        }
+        for c in &rf.function_class {
+            if c.code.len() != 3
+                || !c.code.bytes().all(|b| b.is_ascii_digit())
+                || c.names.is_empty()
+            {
+                return Err(err(
+                    &format!("\"{}\"", c.code),
+                    "a function_class needs a 3-digit code and at least one name".into(),
+                ));
+            }
+            self.function_classes
+                .extend(c.names.iter().map(|n| super::select::norm_name(n)));
         }
         self.hierarchy.extend(rf.hierarchy.into_iter().map(|mut r| {
             r.family = fam.clone();

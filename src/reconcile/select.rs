@@ -1,7 +1,7 @@
 //! Finding rows and cells by table kind, row selector and column id; name normalization.
 
 use super::rules::{CellSel, RowsSel, RuleSet};
-use crate::model::{ColumnKind, Document, Row, Table};
+use crate::model::{CodeKind, ColumnKind, Document, Row, Table};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -163,15 +163,58 @@ pub fn resolve_cell(doc: &Document, tables: &[usize], sel: &CellSel, rules: &Rul
 }
 
 /// Rows (with the column) a rows selector picks in one table; `None` if the column is absent.
-pub fn resolve_rows(t: &Table, ti: usize, sel: &RowsSel) -> Option<Vec<Addr>> {
-    resolve_rows_in(t, ti, sel, t.column_index(&sel.column)?)
+pub fn resolve_rows(t: &Table, ti: usize, sel: &RowsSel, rules: &RuleSet) -> Option<Vec<Addr>> {
+    resolve_rows_in(t, ti, sel, t.column_index(&sel.column)?, rules)
+}
+
+/// The rows of `t` that are 类 of the function classification: a 3-digit subject code (not a
+/// unit or economic code), or, printed without code, a 类 name the rule files list at the
+/// shallowest level such names take in their section (a 款 or 项 may bear a 类's name:
+/// 229 其他支出 > 22999 其他支出 > 2299999 其他支出).
+pub fn function_class_rows(t: &Table, rules: &RuleSet) -> Vec<bool> {
+    let named = |r: &Row| {
+        r.code.is_none()
+            && r.unit_name.is_none()
+            && r.level > 0
+            && rules.function_classes.contains(&norm_name(&r.name))
+    };
+    let mut shallowest: Vec<(&Option<String>, u8)> = Vec::new();
+    for r in t.rows.iter().filter(|r| named(r)) {
+        match shallowest.iter_mut().find(|(s, _)| *s == &r.section) {
+            Some((_, l)) => *l = (*l).min(r.level),
+            None => shallowest.push((&r.section, r.level)),
+        }
+    }
+    t.rows
+        .iter()
+        .map(|r| match &r.code {
+            Some(c) => {
+                c.len() == 3
+                    && !matches!(r.code_kind, Some(CodeKind::Unit) | Some(CodeKind::Economic))
+            }
+            None => {
+                named(r)
+                    && shallowest
+                        .iter()
+                        .any(|(s, l)| *s == &r.section && *l == r.level)
+            }
+        })
+        .collect()
 }
 
 /// Rows a rows selector picks in one table, in column `ci`.
-pub fn resolve_rows_in(t: &Table, ti: usize, sel: &RowsSel, ci: usize) -> Option<Vec<Addr>> {
+pub fn resolve_rows_in(
+    t: &Table,
+    ti: usize,
+    sel: &RowsSel,
+    ci: usize,
+    rules: &RuleSet,
+) -> Option<Vec<Addr>> {
+    let classes = sel.function_class.then(|| function_class_rows(t, rules));
     Some(
         (0..t.rows.len())
             .filter(|&ri| row_matches(t, ri, &sel.section, sel.level, &sel.under))
+            .filter(|&ri| classes.as_ref().is_none_or(|c| c[ri]))
             .filter(|&ri| {
                 sel.has_unit_name
                     .is_none_or(|want| t.rows[ri].unit_name.is_some() == want)
