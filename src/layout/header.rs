@@ -45,6 +45,11 @@ impl ColumnGeometry {
             if inside.len() == 1 {
                 return Some(inside[0]);
             }
+            // A number printed in the ruled cell of a text column ("PM2.5" with its subscript
+            // set apart, in a 绩效指标 cell) is text, not the nearest column's amount.
+            if inside.is_empty() && self.text_centers.iter().any(|&c| c >= a && c <= b) {
+                return None;
+            }
         }
         nearest(&self.centers, x)
     }
@@ -500,6 +505,31 @@ mod tests {
     fn find(label: &str, header: &[HeaderTok]) -> Option<(f64, f64)> {
         let n = normalized_header(header, &[]);
         locate(&normalize_label(label), &n, f64::MIN, &[]).map(|(_, a, b)| (a, b))
+    }
+
+    #[test]
+    fn a_number_in_a_text_columns_ruled_cell_is_not_an_amount() {
+        // Guangzhou 项目支出绩效目标表: 总计 … 其他资金 then the 绩效目标 and 绩效指标 cells;
+        // "PM2.5" in a 绩效指标 cell prints its "2.5" apart (a subscript). Rulings and label
+        // centres from page 17 of 2026年广州市生态环境局部门预算.pdf (`inspect --page 17`).
+        let geo = ColumnGeometry {
+            centers: vec![189.0, 241.0, 301.0, 360.0],
+            cells: vec![54.0, 167.3, 210.6, 270.4, 330.1, 389.9, 574.9, 781.1],
+            code_zone: None,
+            name_end: 150.0,
+            text_centers: vec![110.0, 480.0, 678.0],
+            unprinted: Vec::new(),
+            printed_leaves: Vec::new(),
+        };
+        assert_eq!(geo.column_at(598.0, 605.0), None);
+        assert_eq!(geo.column_at(345.0, 375.0), Some(3));
+        assert_eq!(geo.column_at(175.0, 205.0), Some(0));
+        // Without text columns, a stray number still goes to the nearest column.
+        let bare = ColumnGeometry {
+            text_centers: Vec::new(),
+            ..geo
+        };
+        assert_eq!(bare.column_at(598.0, 605.0), Some(3));
     }
 
     #[test]

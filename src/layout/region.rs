@@ -214,12 +214,19 @@ pub(super) fn region(
                 .iter()
                 .position(|l| body_line(l) || coded && code_name_line(l))
                 .is_some_and(|k| {
-                    k < 25
+                    // A row of a list table may print dozens of wrapped text lines before
+                    // its amounts.
+                    (k < 25 || !g.text_columns.is_empty() && k < 80)
                         && lines[..k].iter().all(|l| {
                             let t = line_text(l);
-                            // Short lines (a wrapped label, the unit) or the header printed again.
+                            // Short lines (a wrapped label, the unit), the header or title
+                            // printed again, or, in a table with text columns (a list of
+                            // projects), the wrapped text cells of its next row.
                             !is_part_heading(&t)
-                                && (t.chars().count() <= 30 || header_repeat(&t, &raw.header))
+                                && (t.chars().count() <= 30
+                                    || header_repeat(&t, &raw.header)
+                                    || title_repeat(&t, &raw)
+                                    || !g.text_columns.is_empty())
                         })
                 });
             // A header that runs onto the next page (its column labels not all found yet)
@@ -233,6 +240,16 @@ pub(super) fn region(
                 }
                 break;
             }
+        }
+    }
+    // Pages that print the table's title again but that the walk did not reach (their rows
+    // did not read as this table's going on): reported, not dropped.
+    if let Some(to) = pages.get(h.continued_to).map(|p| p.page) {
+        for page in raw.last_page + 1..=to {
+            raw.pages_unparsed.push((
+                page,
+                "the table's title is printed again on this page, but its rows were not read as the table going on".into(),
+            ));
         }
     }
     if !in_body {

@@ -28,6 +28,9 @@ pub struct TitleHit {
     pub grammar: Option<usize>,
     /// Text of the lines below the title (for choosing among grammars by header labels).
     header_guess: String,
+    /// The last page (index) on which the title is printed again for the same table: the
+    /// table's rows should reach it.
+    pub continued_to: usize,
 }
 
 /// Lines below a title read as its likely header when choosing a grammar by header labels.
@@ -164,8 +167,9 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                     && prev.title == h.title
             });
             reached = h.page_idx;
-            if !repeated {
-                hits.push(h);
+            match hits.last_mut() {
+                Some(prev) if repeated => prev.continued_to = h.page_idx,
+                _ => hits.push(h),
             }
         }
     }
@@ -181,7 +185,45 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                 .and_then(|g| grammars.grammars.iter().position(|x| std::ptr::eq(x, g)));
         }
     }
-    hits
+    join_continued_lists(hits, pages, grammars)
+}
+
+/// An unnumbered table read row by row (a list of projects) and continued on the next page
+/// under its title printed again is one table, as a numbered one is. Form-style tables
+/// (layout `performance`: one project per page, each under the same title) stay apart, and so
+/// do pages without amounts (the region walk would not go on through them).
+fn join_continued_lists(
+    hits: Vec<TitleHit>,
+    pages: &[PageLayout],
+    grammars: &GrammarSet,
+) -> Vec<TitleHit> {
+    let amounts = |pi: usize| pages.get(pi).is_some_and(has_amount);
+    let is_list = |h: &TitleHit| {
+        h.grammar
+            .and_then(|g| grammars.grammars.get(g))
+            .is_some_and(|g| g.layout != crate::grammar::Layout::Performance)
+    };
+    let mut out: Vec<TitleHit> = Vec::with_capacity(hits.len());
+    // The last page the last kept table has reached through joined titles.
+    let mut reached = 0;
+    for h in hits {
+        let continued = out.last().is_some_and(|prev: &TitleHit| {
+            reached + 1 == h.page_idx
+                && prev.number.is_none()
+                && h.number.is_none()
+                && prev.title == h.title
+                && prev.grammar == h.grammar
+                && is_list(prev)
+                && amounts(reached)
+                && amounts(h.page_idx)
+        });
+        reached = h.page_idx;
+        match out.last_mut() {
+            Some(prev) if continued => prev.continued_to = h.page_idx,
+            _ => out.push(h),
+        }
+    }
+    out
 }
 
 /// Titles printed on consecutive lines: a heading naming the same table as the title below
@@ -292,6 +334,7 @@ fn page_titles(pi: usize, p: &PageLayout, grammars: &GrammarSet) -> Vec<TitleHit
                         title,
                         grammar,
                         header_guess,
+                        continued_to: pi,
                     });
                     break;
                 }
@@ -505,6 +548,7 @@ mod tests {
             title: title.into(),
             grammar: Some(0),
             header_guess: String::new(),
+            continued_to: 0,
         };
         // 收入预算总表 is shared; 机关运行经费 and 政府采购 are Jiangsu's only.
         let hits = [
