@@ -527,6 +527,21 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
             });
         }
         match result {
+            // A body was found but no row came of it (a form-style table whose header happened
+            // to fit a list grammar): reported, not kept as a table that printed nothing.
+            Ok(t) if t.iter().all(|t| t.rows.is_empty() && !t.empty) && !t.is_empty() => {
+                doc.warnings.push(Warning {
+                    code: "table_unparsed".into(),
+                    message: format!(
+                        "{}: read with grammar {}, its body gave no row",
+                        raw.display_name(),
+                        g.file
+                    ),
+                    page: Some(raw.first_page),
+                    line: raw.line,
+                    table: Some(raw.display_name()),
+                })
+            }
             Ok(t) => doc.tables.extend(t),
             Err(e) => doc.warnings.push(Warning {
                 code: "table_unparsed".into(),

@@ -383,7 +383,13 @@ pub(super) fn rows(
                 .copied();
             let target = match (prev, next) {
                 (Some(p), Some(n)) => {
-                    if (out[p].1 - out[i].1).abs() <= (out[n].1 - out[i].1).abs() {
+                    let (dp, dn) = ((out[p].1 - out[i].1).abs(), (out[n].1 - out[i].1).abs());
+                    // Halfway between, the line goes to a row printed without a name on its
+                    // own line: its name is wrapped around it (a cell centred on the code
+                    // line: "国有土地使用权出让收入安排的" / "21208 … 10.00" / "支出").
+                    let nameless = |r: usize| !out[r].2.iter().any(|t| t.kind == TokenKind::Text);
+                    let to_next = nameless(n) && !nameless(p);
+                    if dp < dn || dp == dn && !to_next {
                         p
                     } else {
                         n
