@@ -210,23 +210,24 @@ pub(super) fn region(
             let lines: Vec<&Line> = next.lines.iter().filter(|l| !is_page_number(l)).collect();
             let coded = g.layout == Layout::Coded
                 && matches!(g.row_key, RowKey::FunctionCode | RowKey::EconomicCode);
+            // A list with text columns (projects and their targets): a row may print dozens
+            // of wrapped text lines before its amounts.
+            let list = !g.text_columns.is_empty();
             let goes_on = lines
                 .iter()
                 .position(|l| body_line(l) || coded && code_name_line(l))
                 .is_some_and(|k| {
-                    // A row of a list table may print dozens of wrapped text lines before
-                    // its amounts.
-                    (k < 25 || !g.text_columns.is_empty() && k < 80)
+                    (k < 25 || list && k < 80)
                         && lines[..k].iter().all(|l| {
                             let t = line_text(l);
                             // Short lines (a wrapped label, the unit), the header or title
-                            // printed again, or, in a table with text columns (a list of
-                            // projects), the wrapped text cells of its next row.
+                            // printed again, or, in a list, the wrapped text cells of its
+                            // next row.
                             !is_part_heading(&t)
                                 && (t.chars().count() <= 30
                                     || header_repeat(&t, &raw.header)
                                     || title_repeat(&t, &raw)
-                                    || !g.text_columns.is_empty())
+                                    || list)
                         })
                 });
             // A header that runs onto the next page (its column labels not all found yet)

@@ -150,29 +150,22 @@ fn classify(title: &str, labelled: bool, grammars: &GrammarSet) -> Option<Option
 /// Finds every table title in the document, in reading order.
 pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit> {
     let mut hits = Vec::new();
-    // The last page the previous title's table has reached under repeated titles.
-    let mut reached = 0;
     for (pi, p) in pages.iter().enumerate() {
         // A contents page lists titles without being them.
         if is_contents_page(p, grammars) {
             continue;
         }
-        for h in merge_adjacent(page_titles(pi, p, grammars), has_amount(p), grammars) {
-            // A table continued on the next page under its title printed again (same label,
-            // same title) is one table: the region walk follows the page break.
-            let repeated = hits.last().is_some_and(|prev: &TitleHit| {
-                reached + 1 == h.page_idx
-                    && prev.number.is_some()
-                    && prev.number == h.number
-                    && prev.title == h.title
-            });
-            reached = h.page_idx;
-            match hits.last_mut() {
-                Some(prev) if repeated => prev.continued_to = h.page_idx,
-                _ => hits.push(h),
-            }
-        }
+        hits.extend(merge_adjacent(
+            page_titles(pi, p, grammars),
+            has_amount(p),
+            grammars,
+        ));
     }
+    // A table continued on the next page under its title printed again (same label, same
+    // title) is one table: the region walk follows the page break.
+    let mut hits = join_repeated(hits, |prev, h| {
+        prev.number.is_some() && prev.number == h.number
+    });
     // Titles shared by several families ("收入预算总表") take the document's family; titles
     // only the vocabulary names take the grammar of their kind whose header labels fit best.
     let family = title_family(&hits, grammars);
@@ -185,41 +178,42 @@ pub fn find_titles(pages: &[PageLayout], grammars: &GrammarSet) -> Vec<TitleHit>
                 .and_then(|g| grammars.grammars.iter().position(|x| std::ptr::eq(x, g)));
         }
     }
-    join_continued_lists(hits, pages, grammars)
-}
-
-/// An unnumbered table read row by row (a list of projects) and continued on the next page
-/// under its title printed again is one table, as a numbered one is. Form-style tables
-/// (layout `performance`: one project per page, each under the same title) stay apart, and so
-/// do pages without amounts (the region walk would not go on through them).
-fn join_continued_lists(
-    hits: Vec<TitleHit>,
-    pages: &[PageLayout],
-    grammars: &GrammarSet,
-) -> Vec<TitleHit> {
+    // An unnumbered table read row by row (a list of projects) is joined the same way.
+    // Form-style tables (layout `performance`: one project per page, each under the same
+    // title) stay apart, and so do pages without amounts (the region walk would not go on
+    // through them).
     let amounts = |pi: usize| pages.get(pi).is_some_and(has_amount);
     let is_list = |h: &TitleHit| {
         h.grammar
             .and_then(|g| grammars.grammars.get(g))
             .is_some_and(|g| g.layout != crate::grammar::Layout::Performance)
     };
+    join_repeated(hits, |prev, h| {
+        prev.number.is_none()
+            && h.number.is_none()
+            && prev.grammar == h.grammar
+            && is_list(prev)
+            && amounts(h.page_idx - 1)
+            && amounts(h.page_idx)
+    })
+}
+
+/// Folds a title printed again at the top of the next page into the hit it continues (its
+/// `continued_to`), when the titles are the same and `same(kept hit, hit)` says the table is.
+fn join_repeated(
+    hits: Vec<TitleHit>,
+    same: impl Fn(&TitleHit, &TitleHit) -> bool,
+) -> Vec<TitleHit> {
     let mut out: Vec<TitleHit> = Vec::with_capacity(hits.len());
-    // The last page the last kept table has reached through joined titles.
+    // The page of the previous hit, kept or folded.
     let mut reached = 0;
     for h in hits {
-        let continued = out.last().is_some_and(|prev: &TitleHit| {
-            reached + 1 == h.page_idx
-                && prev.number.is_none()
-                && h.number.is_none()
-                && prev.title == h.title
-                && prev.grammar == h.grammar
-                && is_list(prev)
-                && amounts(reached)
-                && amounts(h.page_idx)
+        let repeated = out.last().is_some_and(|prev| {
+            reached + 1 == h.page_idx && prev.title == h.title && same(prev, &h)
         });
         reached = h.page_idx;
         match out.last_mut() {
-            Some(prev) if continued => prev.continued_to = h.page_idx,
+            Some(prev) if repeated => prev.continued_to = h.page_idx,
             _ => out.push(h),
         }
     }

@@ -235,8 +235,9 @@ fn tie(e: &Engine, subject: &str) -> Option<Addr> {
         return None;
     }
     // A subject a phrase rule names means that rule's cell: when a table of the rule's kind is
-    // printed (in any family) but that cell is not found, the subject ties to nothing rather than to a row of the same name elsewhere (公务接待费 of
-    // the 三公 table is not the 30217 row of the basic-expenditure table, a part of it).
+    // printed (in any family) but that cell is not found, the subject ties to nothing rather
+    // than to a row of the same name elsewhere (公务接待费 of the 三公 table is not the 30217
+    // row of the basic-expenditure table, a part of it).
     let mut claimed = false;
     for p in &e.rules.phrases {
         if p.phrases.iter().any(|ph| norm_name(ph) == subj) {

@@ -1837,6 +1837,16 @@ fn a_total_column_printed_in_no_row_is_reported_once_not_missing_on_every_row() 
     assert!(r.checks_passed >= 2, "{} checks passed", r.checks_passed);
 }
 
+/// The severities of `rule`'s findings on `doc` with the shipped rules, in order.
+fn severities(doc: &Document, rule: &str) -> Vec<Severity> {
+    reconcile(doc, &RuleSet::builtin())
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| f.severity)
+        .collect()
+}
+
 #[test]
 fn a_rule_finds_a_row_printed_under_another_label_of_its_line() {
     // Shenzhen prints 上年结转结余 as "上年结余、结转" and 一般公共预算拨款收入 as
@@ -1850,19 +1860,11 @@ fn a_rule_finds_a_row_printed_under_another_label_of_its_line() {
             .expect(from);
         row.name = to.into();
     };
-    let findings = |doc: &Document, rule: &str| -> Vec<Severity> {
-        reconcile(doc, &RuleSet::builtin())
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule)
-            .map(|f| f.severity)
-            .collect()
-    };
     let mut doc = sample_doc();
     relabel(&mut doc, "上年结转结余", "上年结余、结转");
     relabel(&mut doc, "一、一般公共预算拨款收入", "1.一般公共预算拨款");
-    assert_eq!(findings(&doc, "cross.carryover"), []);
-    assert_eq!(findings(&doc, "cross.general_budget_income"), []);
+    assert_eq!(severities(&doc, "cross.carryover"), []);
+    assert_eq!(severities(&doc, "cross.general_budget_income"), []);
     // Found, so checked: a different figure on that line is a mismatch.
     let row = doc.tables[0]
         .rows
@@ -1870,7 +1872,7 @@ fn a_rule_finds_a_row_printed_under_another_label_of_its_line() {
         .find(|r| r.name == "1.一般公共预算拨款")
         .expect("row");
     row.amounts[0] = crate::token::parse_amount("707.93");
-    assert!(findings(&doc, "cross.general_budget_income").contains(&Severity::Mismatch));
+    assert!(severities(&doc, "cross.general_budget_income").contains(&Severity::Mismatch));
     // Without the groups the relabelled line is missing.
     let mut bare = RuleSet::builtin();
     bare.row_names.clear();
@@ -1890,14 +1892,6 @@ fn class_lines_match_class_rows_whatever_the_nesting_the_units_and_the_family() 
     // rule cross.fiscal_overview_classes still matches 类 to 类 (rules/national.toml
     // [[function_class]]), and still catches a wrong figure.
     let rule = "cross.fiscal_overview_classes";
-    let findings = |doc: &Document| -> Vec<Severity> {
-        reconcile(doc, &RuleSet::builtin())
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule)
-            .map(|f| f.severity)
-            .collect()
-    };
     let mut doc = sample_doc();
     let t4 = &mut doc.tables[3];
     assert_eq!(t4.kind, "fiscal_overview");
@@ -1923,10 +1917,10 @@ fn class_lines_match_class_rows_whatever_the_nesting_the_units_and_the_family() 
     unit.level = 1;
     t5.rows.insert(1, unit);
     t5.grammar = "national/05-general_budget_expenditure_by_function.toml".into();
-    assert_eq!(findings(&doc), []);
+    assert_eq!(severities(&doc, rule), []);
     let t4 = &mut doc.tables[3];
     t4.rows[science].amounts[1] = crate::token::parse_amount("636.68");
-    assert_eq!(findings(&doc), [Severity::Mismatch]);
+    assert_eq!(severities(&doc, rule), [Severity::Mismatch]);
 }
 
 #[test]
@@ -1967,11 +1961,8 @@ fn class_lines_that_also_spend_the_carry_over_are_not_blamed_on_the_document() {
     set(t4, "二、上年结转", 0, "100.00");
     set(t4, "（五）科学技术支出", 1, "735.68");
     set(t4, "一、本年支出", 1, "807.83");
-    let sev: Vec<Severity> = reconcile(&doc, &RuleSet::builtin())
-        .findings
-        .iter()
-        .filter(|f| f.rule == "cross.fiscal_overview_classes")
-        .map(|f| f.severity)
-        .collect();
-    assert_eq!(sev, [Severity::Unparsed]);
+    assert_eq!(
+        severities(&doc, "cross.fiscal_overview_classes"),
+        [Severity::Unparsed]
+    );
 }
