@@ -433,6 +433,14 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
         }
         // Text columns: the first printed cell names the row and gives its level.
         let printed = cells.iter().position(|c| !c.is_empty());
+        if let Some(prev) = rows
+            .last_mut()
+            .filter(|_| amounts.iter().all(Option::is_none) && code.is_empty() && name.is_empty())
+        {
+            if continues_text_cell(g, prev, l.page, &cells) {
+                continue;
+            }
+        }
         if let Some(j) = printed {
             name.push_str(&cells[j]);
         }
@@ -450,6 +458,26 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// A line at the top of a new page that prints only the last text column (no name, no
+/// amount) is the rest of the row above's cell, split at the page break (a long 绩效目标):
+/// appended to it. Returns whether it was.
+fn continues_text_cell(g: &Grammar, prev: &mut Row, page: u32, cells: &[String]) -> bool {
+    let Some((last, text)) = cells.iter().enumerate().rev().find(|(_, c)| !c.is_empty()) else {
+        return false;
+    };
+    let only_last = last + 1 == cells.len() && cells[..last].iter().all(String::is_empty);
+    if !only_last || cells.len() < 2 || prev.page >= page {
+        return false;
+    }
+    match prev.attributes.get_mut(&g.text_columns[last].label) {
+        Some(cell) => {
+            cell.push_str(text);
+            true
+        }
+        None => false,
+    }
 }
 
 /// Merged text cells: the last value printed in each text column, for the blank cells below

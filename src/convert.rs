@@ -498,10 +498,10 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
             });
             continue;
         };
-        let result = if g.layout == crate::grammar::Layout::Performance {
-            crate::performance::assemble_all(raw, g)
+        let (g, result) = if g.layout == crate::grammar::Layout::Performance {
+            assemble_form(raw, g, grammars, family.as_deref())
         } else {
-            assemble(raw, g).map(|t| vec![t])
+            (g, assemble(raw, g).map(|t| vec![t]))
         };
         if !raw.derived_columns.is_empty() && result.is_ok() {
             doc.warnings.push(Warning {
@@ -552,6 +552,53 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
             }),
         }
     }
+}
+
+/// A form-style table (layout `performance`) with the grammar chosen for it, else with the
+/// first other performance grammar its title matches (best first, as [`GrammarSet::best_for`]
+/// ranks them) that finds its blocks: forms are read from their lines alone, so a
+/// family's form (Hubei 项目申报表) does not keep the national one (项目资金 / 资金总额) from a
+/// page that prints it. When none reads it, the chosen grammar's error stands.
+fn assemble_form<'g>(
+    raw: &crate::assemble::RawTable,
+    chosen: &'g crate::grammar::Grammar,
+    grammars: &'g GrammarSet,
+    family: Option<&str>,
+) -> (
+    &'g crate::grammar::Grammar,
+    Result<Vec<crate::model::Table>, crate::error::TableError>,
+) {
+    // Read: at least one table with rows (indicators alone, or a block found empty, are not:
+    // the form's figures were not found).
+    let reads = |r: &Result<Vec<crate::model::Table>, _>| {
+        r.as_ref()
+            .is_ok_and(|t| t.iter().any(|t| !t.rows.is_empty() || t.empty))
+    };
+    let first = crate::performance::assemble_all(raw, chosen);
+    if reads(&first) {
+        return (chosen, first);
+    }
+    let query = crate::grammar::TitleQuery::new(&raw.title);
+    let mut others: Vec<&crate::grammar::Grammar> = grammars
+        .grammars
+        .iter()
+        .filter(|g| {
+            g.layout == crate::grammar::Layout::Performance
+                && !std::ptr::eq(*g, chosen)
+                && g.matches(&query)
+        })
+        .collect();
+    others.sort_by_key(|g| {
+        let (n, all) = g.header_score(&raw.header);
+        std::cmp::Reverse((all, n, family.is_some_and(|f| f == g.family)))
+    });
+    for g in others {
+        let r = crate::performance::assemble_all(raw, g);
+        if reads(&r) {
+            return (g, r);
+        }
+    }
+    (chosen, first)
 }
 
 /// Text dumps come as UTF-8 (with or without BOM) or GBK.

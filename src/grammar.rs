@@ -129,7 +129,23 @@ pub struct BlockDef {
     /// Text of the last header line (the block body starts after it), for anchored blocks.
     #[serde(default)]
     pub header_end: Option<String>,
+    /// Labelled figures of a form (项目资金: 资金总额 / 财政拨款 / 上年结转 / 其他资金): a
+    /// line whose label ends with one of a field's names gives that field's row, with the
+    /// figure printed after the label on the same line; other lines of the block (the frame's
+    /// own labels, free text, score columns) are not rows.
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
     pub columns: Vec<ColumnDef>,
+}
+
+/// One labelled figure of a form-style block.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// Label endings that name the field ("资金总额" for "年度资金总额："), white space removed.
+    pub names: Vec<String>,
+    /// Outline level of the row: a field = Σ the following fields one level deeper.
+    pub level: u8,
 }
 
 /// Words of indicator rows (绩效指标) in a performance table.

@@ -4,7 +4,7 @@
 
 use crate::assemble::{RawLine, RawTable};
 use crate::error::TableError;
-use crate::grammar::{BlockDef, Grammar, IndicatorDef};
+use crate::grammar::{BlockDef, FieldDef, Grammar, IndicatorDef};
 use crate::model::{Column, Indicator, Row, Table, Unit};
 use crate::token::{join_split_numbers, parse_amount, Token};
 use rust_decimal::Decimal;
@@ -247,6 +247,9 @@ fn block_rows(raw: &RawTable, b: &BlockDef, lines: &[RawLine]) -> Result<Vec<Row
     if !b.anchor_words.is_empty() {
         return Ok(anchored_rows(b, lines));
     }
+    if !b.fields.is_empty() {
+        return Ok(field_rows(&b.fields, b.columns.len(), lines));
+    }
     let n = b.columns.len();
     // Header lines: until the first with a value or a section word.
     let is_section_start = |l: &RawLine| {
@@ -366,6 +369,75 @@ fn block_rows(raw: &RawTable, b: &BlockDef, lines: &[RawLine]) -> Result<Vec<Row
         });
     }
     Ok(rows)
+}
+
+/// A printed label made comparable with a field's names: white space and the colon after it
+/// removed, and "其中：" before it ("其中：财政拨款" is the 财政拨款 field).
+fn field_label(text: &str) -> String {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_end_matches([':', '：']);
+    let t = t.strip_prefix("其中").unwrap_or(t);
+    t.trim_start_matches([':', '：']).to_string()
+}
+
+/// Whether a cell is printed as "nothing here" ("-", "—", "/").
+fn is_blank_mark(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| matches!(c, '-' | '－' | '—' | '–' | '/' | '／'))
+}
+
+/// Rows of a form's labelled figures ([`FieldDef`]): each field once, at the first line whose
+/// label before the figure ends with one of its names; the figure is the first value after
+/// the label on that line, empty when the cell is blank or printed "-". Frame labels printed
+/// on the same line before the field's ("（万元） 上年结转 750.00") are not part of its name.
+fn field_rows(fields: &[FieldDef], ncols: usize, lines: &[RawLine]) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut taken = vec![false; fields.len()];
+    for l in lines {
+        let toks = &l.tokens;
+        let first_value = toks
+            .iter()
+            .position(|t| block_value(t).is_some() || is_blank_mark(&t.text))
+            .unwrap_or(toks.len());
+        // The label: the last text piece before the figure, or all of them when the label
+        // itself was split into pieces.
+        let Some(last) = toks[..first_value].last() else {
+            continue;
+        };
+        let whole: String = toks[..first_value]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        let found = [field_label(&last.text), field_label(&whole)]
+            .into_iter()
+            .find_map(|label| {
+                let k = fields.iter().enumerate().position(|(k, f)| {
+                    !taken[k] && f.names.iter().any(|n| label.ends_with(n.as_str()))
+                })?;
+                Some((k, label))
+            });
+        let Some((k, name)) = found else {
+            continue;
+        };
+        taken[k] = true;
+        let mut amounts = vec![toks.get(first_value).and_then(block_value)];
+        amounts.resize(ncols.max(1), None);
+        rows.push(Row {
+            code: None,
+            code_kind: None,
+            name,
+            level: fields[k].level,
+            section: None,
+            unit_name: None,
+            attributes: Default::default(),
+            amounts,
+            page: l.page,
+            lines: Some((l.line, l.line)),
+        });
+    }
+    rows
 }
 
 /// Whether a piece starts a value: a comparison, a digit, or "/" (not applicable).
@@ -566,6 +638,92 @@ fn make_indicator(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A line of pieces as a reader hands them over (kinds classified as readers do).
+    fn line(n: u32, pieces: &[&str]) -> RawLine {
+        RawLine {
+            line: n,
+            page: 1,
+            tokens: pieces
+                .iter()
+                .map(|p| Token {
+                    text: p.to_string(),
+                    kind: crate::token::classify(p),
+                    line: n,
+                    page: 1,
+                    column: None,
+                    x0: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn field(names: &[&str], level: u8) -> FieldDef {
+        FieldDef {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            level,
+        }
+    }
+
+    #[test]
+    fn form_fields_take_the_figure_after_their_label() {
+        let fields = [
+            field(&["资金总额"], 1),
+            field(&["财政拨款"], 2),
+            field(&["上年结转"], 2),
+            field(&["其他资金"], 2),
+        ];
+        // The central form: frame labels and score columns on the figures' lines.
+        let lines = [
+            line(1, &["年度资金总额：", "2,134.87"]),
+            line(2, &["其中：财政拨款", "1,384.87", "执行率"]),
+            line(3, &["项目资金", "分值"]),
+            line(4, &["（万元）", "上年结转", "750.00", "（10）"]),
+            line(5, &["其他资金", "-"]),
+            line(6, &["1.加强对信访信息系统应用工作的指导"]),
+        ];
+        let rows = field_rows(&fields, 1, &lines);
+        let got: Vec<(&str, u8, Option<Decimal>)> = rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.level, r.amounts[0]))
+            .collect();
+        let d = |s: &str| Decimal::from_str(s).ok();
+        assert_eq!(
+            got,
+            [
+                ("年度资金总额", 1, d("2134.87")),
+                ("财政拨款", 2, d("1384.87")),
+                ("上年结转", 2, d("750.00")),
+                ("其他资金", 2, None),
+            ]
+        );
+        assert_eq!(rows[3].lines, Some((5, 5)));
+    }
+
+    #[test]
+    fn a_field_is_read_once_and_unknown_labels_are_not_rows() {
+        let fields = [field(&["资金总额"], 1), field(&["财政拨款"], 2)];
+        let lines = [
+            line(1, &["专项资金情况"]),
+            line(2, &["资金总额", "25.89"]),
+            line(3, &["财政拨款", "25.89"]),
+            // Free text later in the block that happens to end with a field's name.
+            line(4, &["其中：财政拨款", "3.00"]),
+            line(5, &["绩效目标", "12"]),
+        ];
+        let rows = field_rows(&fields, 1, &lines);
+        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["资金总额", "财政拨款"]);
+        assert_eq!(rows[1].amounts, [Decimal::from_str("25.89").ok()]);
+    }
+
+    #[test]
+    fn field_labels_lose_colons_and_qizhong() {
+        assert_eq!(field_label("其中：财政拨款"), "财政拨款");
+        assert_eq!(field_label("年度资金总额："), "年度资金总额");
+        assert_eq!(field_label("资金 总额:"), "资金总额");
+        assert!(is_blank_mark("-") && is_blank_mark("—") && !is_blank_mark("0.00"));
+    }
 
     #[test]
     fn year_placeholders_take_the_printed_years() {

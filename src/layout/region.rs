@@ -98,6 +98,9 @@ pub(super) fn region(
         last_page: pages[h.page_idx].page,
         ..Default::default()
     };
+    if g.layout == Layout::Performance {
+        return Ok(form_region(pages, h, end, raw));
+    }
     // Lines of the region, page by page.
     let mut header: Vec<HeaderTok> = Vec::new();
     let mut geo_at: Option<(usize, f64, f64)> = None;
@@ -108,6 +111,11 @@ pub(super) fn region(
     let mut in_body = false;
     let mut first_page = true;
     let mut wan_open = false;
+    let mut note_open = false;
+    // Header lines of the first page as read (page, y, pieces, header text): a list whose text
+    // cells are centred on their row prints the first row's text above its amounts, among
+    // what reads as header.
+    let mut header_lines: Vec<(u32, f64, Vec<PTok>, String)> = Vec::new();
     'pages: while pi < pages.len() && (pi, li) < end {
         let p = &pages[pi];
         let mut page_started = false;
@@ -141,14 +149,18 @@ pub(super) fn region(
             {
                 continue;
             }
-            if t.starts_with("注")
-                || t.starts_with("备注")
-                || t.contains("本表为空表")
-                || t.contains("无数据")
-            {
+            if is_note_start(&t) || t.contains("本表为空表") || t.contains("无数据") {
+                raw.note.get_or_insert_with(String::new).push_str(&t);
+                note_open = in_body && g.text_columns.is_empty();
+                continue;
+            }
+            // A note under the rows runs on over its wrapped lines ("注：一、行政经费是指…" and
+            // the lines after it), up to a line with an amount.
+            if note_open && !body_line(l) {
                 raw.note.get_or_insert_with(String::new).push_str(&t);
                 continue;
             }
+            note_open = false;
             if !in_body {
                 if body_line(l) {
                     in_body = true;
@@ -165,7 +177,16 @@ pub(super) fn region(
                     let ys: Vec<f64> = p.lines.iter().map(|l| l.y).collect();
                     let lo = ys.iter().copied().fold(f64::MAX, f64::min);
                     geo_at = Some((pi, lo, l.y + 1.0));
+                    for (page, y, toks) in first_row_text_above(g, &mut header_lines) {
+                        header.retain(|h| h.y != y);
+                        body.push((page, y, toks));
+                    }
+                    raw.header = header_lines
+                        .iter()
+                        .map(|(_, _, _, text)| text.as_str())
+                        .collect();
                 } else {
+                    header_lines.push((p.page, l.y, ptoks(l), t.clone()));
                     raw.header.push_str(&t);
                     header_line += 1;
                     for tok in ptoks(l) {
@@ -257,6 +278,7 @@ pub(super) fn region(
         // Header only: an empty table (its note, if any, says so).
         return Ok(raw);
     }
+    trailing_sentences_to_note(&mut body, &mut raw.note);
     let (gp, lo, hi) = geo_at.ok_or("no column geometry")?;
     let verticals = &pages[gp].verticals;
     if pages[gp].text_grid && verticals.is_empty() {
@@ -415,6 +437,147 @@ pub(super) fn region(
     }
     raw.lines = lines;
     Ok(raw)
+}
+
+/// The lines of a list's first row printed above its amounts, taken out of `header_lines`:
+/// in a table with text columns (项目名称, 绩效目标), the header lines after the last one that
+/// prints a label of the grammar's columns, when they are body text (a line of more than
+/// [`ROW_TEXT_CHARS`] characters among them: no header label is that long).
+fn first_row_text_above(
+    g: &Grammar,
+    header_lines: &mut Vec<(u32, f64, Vec<PTok>, String)>,
+) -> Vec<(u32, f64, Vec<PTok>)> {
+    if g.text_columns.is_empty() {
+        return Vec::new();
+    }
+    let labels: Vec<String> = g
+        .columns
+        .iter()
+        .flat_map(|c| c.label.split('/'))
+        .chain(g.text_columns.iter().map(|c| c.label.as_str()))
+        .map(crate::vocabulary::normalize_label)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let Some(last_label) = header_lines.iter().rposition(|(_, _, _, text)| {
+        let text = crate::vocabulary::normalize_label(text);
+        labels.iter().any(|l| text.contains(l.as_str()))
+    }) else {
+        return Vec::new();
+    };
+    let after = &header_lines[last_label + 1..];
+    if !after
+        .iter()
+        .any(|(_, _, _, text)| text.chars().count() > ROW_TEXT_CHARS)
+    {
+        return Vec::new();
+    }
+    header_lines
+        .drain(last_label + 1..)
+        .map(|(page, y, toks, _)| (page, y, toks))
+        .collect()
+}
+
+/// Characters of a line that is a text cell's content, not a header label.
+const ROW_TEXT_CHARS: usize = 24;
+
+/// Whether a line starts a note: "注：…", "注1：…", "备注…" (not a cell that starts with the
+/// character, "注册用户总数").
+fn is_note_start(t: &str) -> bool {
+    if t.starts_with("备注") {
+        return true;
+    }
+    let Some(rest) = t.strip_prefix('注') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.is_empty()
+        || rest.starts_with(['：', ':', '①', '（', '('])
+        || rest.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Sentences printed under the last row ("本套报表金额单位转换时可能存在尾数误差。") are the
+/// table's note, not rows: lines without an amount ending in "。" after the last line that
+/// has one, printed as one piece from the table's left edge (a long text cell's last wrapped
+/// line also ends in "。", but inside its column or beside the other cells' lines).
+fn trailing_sentences_to_note(body: &mut Vec<(u32, f64, Vec<PTok>)>, note: &mut Option<String>) {
+    let text = |toks: &[PTok]| -> String { toks.iter().map(|t| t.text.as_str()).collect() };
+    let left = body
+        .iter()
+        .filter_map(|(_, _, toks)| toks.first().map(|t| t.x0))
+        .fold(f64::MAX, f64::min);
+    let mut tail = Vec::new();
+    while let Some((_, _, toks)) = body.last() {
+        let t = text(toks);
+        let amount = toks.iter().any(|k| crate::token::is_marked_amount(&k.text));
+        // One piece from the left edge: a wrapped cell's line (a project's name and its
+        // description) holds a piece per cell.
+        let one_piece_at_left = matches!(toks.as_slice(), [k] if k.x0 <= left + 2.0);
+        if amount || !one_piece_at_left || !t.ends_with('。') {
+            break;
+        }
+        tail.push(t);
+        body.pop();
+    }
+    for t in tail.into_iter().rev() {
+        note.get_or_insert_with(String::new).push_str(&t);
+    }
+}
+
+/// Pages a form-style table may run over (a project's indicators spill onto the next page);
+/// what follows the last form of a document is not read as part of it.
+const FORM_PAGES: usize = 3;
+
+/// A form-style table (layout `performance`: 项目名称 / 资金总额 / 指标 laid out as a form,
+/// not in columns): every line from the title to the next title or a part heading, at most
+/// [`FORM_PAGES`] pages, as pieces in reading order. Which lines are its figures is the
+/// performance reader's business (the grammar's blocks), not the column geometry's.
+fn form_region(
+    pages: &[PageLayout],
+    h: &TitleHit,
+    end: (usize, usize),
+    mut raw: RawTable,
+) -> RawTable {
+    let mut n = 0u32;
+    let mut pi = h.page_idx;
+    let mut li = h.line_idx + h.lines;
+    'pages: while pi < pages.len() && pi < h.page_idx + FORM_PAGES && (pi, li) < end {
+        let p = &pages[pi];
+        while li < p.lines.len() && (pi, li) < end {
+            let l = &p.lines[li];
+            li += 1;
+            let t = line_text(l);
+            if is_part_heading(&t) {
+                break 'pages;
+            }
+            if is_page_number(l) && (li <= 1 || li >= p.lines.len()) {
+                continue;
+            }
+            if let Some(u) = unit_in(&t) {
+                raw.unit.get_or_insert(u);
+            }
+            n += 1;
+            let tokens: Vec<crate::token::Token> = ptoks(l)
+                .into_iter()
+                .map(|t| crate::token::Token {
+                    kind: crate::token::classify(&t.text),
+                    text: t.text,
+                    line: n,
+                    page: p.page,
+                    column: None,
+                    x0: Some(t.x0),
+                })
+                .collect();
+            raw.last_page = p.page;
+            raw.lines.push(crate::assemble::RawLine {
+                line: n,
+                page: p.page,
+                tokens,
+            });
+        }
+        pi += 1;
+        li = 0;
+    }
+    raw
 }
 
 /// Where side-by-side panels start when no 类 label marks them: at the header label printed
