@@ -457,7 +457,51 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
         row.attributes.extend(percents);
         rows.push(row);
     }
+    if kind.is_none() && g.text_columns.is_empty() {
+        outline_levels(&mut rows);
+    }
     Ok(rows)
+}
+
+/// How deep an outline numbering style goes: 一、 1, （一） 2, 1. / 1、 3, （1） 4, after an
+/// optional "其中：" ("其中：（一）因公出国（境）支出").
+fn outline_style(name: &str) -> Option<u8> {
+    let name = name.strip_prefix("其中").unwrap_or(name);
+    let name = name.trim_start_matches([':', '：']);
+    if let Some(o) = label_ordinal(name) {
+        return Some(o.level);
+    }
+    let inner = name.strip_prefix(['（', '('])?;
+    let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && inner[digits..].starts_with(['）', ')'])).then_some(4)
+}
+
+/// Levels of a label-keyed table's rows from their outline numbering (三公: "“三公”经费",
+/// "其中：（一）因公出国（境）支出", "（二）公务用车购置及运行维护支出", "1.公务用车购置费"):
+/// the numbering styles the table prints, shallowest first, take the levels after those of
+/// its unnumbered rows (1, when an unnumbered row other than a total comes before the first
+/// numbered one). Total rows keep level 0; a table that numbers no row is left as it is.
+fn outline_levels(rows: &mut [Row]) {
+    let styles: Vec<Option<u8>> = rows.iter().map(|r| outline_style(&r.name)).collect();
+    let mut present: Vec<u8> = styles.iter().flatten().copied().collect();
+    present.sort_unstable();
+    present.dedup();
+    let Some(first_numbered) = styles.iter().position(Option::is_some) else {
+        return;
+    };
+    let base = if rows[..first_numbered].iter().any(|r| r.level > 0) {
+        2
+    } else {
+        1
+    };
+    for (r, s) in rows.iter_mut().zip(&styles) {
+        if let Some(s) = s {
+            if r.level > 0 {
+                let rank = present.iter().position(|p| p == s).unwrap_or(0) as u8;
+                r.level = base + rank;
+            }
+        }
+    }
 }
 
 /// A line at the top of a new page that prints only the last text column (no name, no
@@ -1118,6 +1162,63 @@ mod tests {
         let g = grammar("expenditure_summary");
         let e = assemble(&raw(&["2060 x 1.00 1.00 0.00"]), &g).expect_err("4-digit code");
         assert!(e.message.contains("2060"), "{e}");
+    }
+
+    fn label_rows(names: &[&str]) -> Vec<Row> {
+        names
+            .iter()
+            .map(|n| Row {
+                code: None,
+                code_kind: None,
+                name: n.to_string(),
+                level: if *n == "合计" { 0 } else { 1 },
+                section: None,
+                unit_name: None,
+                attributes: Default::default(),
+                amounts: Vec::new(),
+                page: 1,
+                lines: None,
+            })
+            .collect()
+    }
+
+    fn levels(rows: &[Row]) -> Vec<u8> {
+        rows.iter().map(|r| r.level).collect()
+    }
+
+    #[test]
+    fn outline_numbering_gives_label_rows_their_levels() {
+        // Guangzhou's 行政经费及“三公”经费预算表: unnumbered rows first, so the numbered ones
+        // nest under them.
+        let mut rows = label_rows(&[
+            "行政经费",
+            "“三公”经费",
+            "其中：（一）因公出国（境）支出",
+            "（二）公务用车购置及运行维护支出",
+            "1.公务用车购置费",
+            "2.公务用车运行维护费",
+            "（三）公务接待费支出",
+        ]);
+        outline_levels(&mut rows);
+        assert_eq!(levels(&rows), [1, 1, 2, 2, 3, 3, 2]);
+        // Fuzhou's 三公 table: the total first, then 1、 items over （1） items.
+        let mut rows = label_rows(&[
+            "合计",
+            "1、因公出国（境）费用",
+            "2、公务接待费",
+            "3、公务用车购置及运行费",
+            "其中：（1）公务用车购置费",
+            "（2）公务用车运行费",
+        ]);
+        outline_levels(&mut rows);
+        assert_eq!(levels(&rows), [0, 1, 1, 1, 2, 2]);
+        // No numbering: levels stay as read.
+        let mut rows = label_rows(&["合计", "杭州市公安局", "杭州市公安局巡特警支队"]);
+        outline_levels(&mut rows);
+        assert_eq!(levels(&rows), [0, 1, 1]);
+        assert_eq!(outline_style("其中:(12)x"), Some(4));
+        assert_eq!(outline_style("（一）x"), Some(2));
+        assert_eq!(outline_style("2026年"), None);
     }
 
     #[test]

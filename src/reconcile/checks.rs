@@ -185,6 +185,16 @@ fn outline_hierarchy(e: &mut Engine, ti: usize, only: &[String]) {
             if level == 0 {
                 let mut parts: Vec<usize> = prev_total.into_iter().collect();
                 parts.append(&mut since);
+                if parts.is_empty() {
+                    // A total printed first (合计 over "1、因公出国（境）费用", "2、…"): the
+                    // top-level rows after it, up to the next total.
+                    parts = idx[k + 1..]
+                        .iter()
+                        .copied()
+                        .take_while(|&j| t.rows[j].level > 0)
+                        .filter(|&j| t.rows[j].level == 1)
+                        .collect();
+                }
                 if !parts.is_empty() {
                     families.push((i, parts));
                 }

@@ -1966,3 +1966,38 @@ fn class_lines_that_also_spend_the_carry_over_are_not_blamed_on_the_document() {
         [Severity::Unparsed]
     );
 }
+
+#[test]
+fn a_total_printed_first_is_checked_against_the_rows_under_it() {
+    // A 三公 table read with a national grammar, its 合计 first (Fujian, Hangzhou 表7): 合计 =
+    // the level-1 rows after it; a 1、 row = its （1） rows. 10.00 = 3.00 + 7.00, 7.00 = 2.00 +
+    // 5.00; then 合计 printed 11.00 against the same parts.
+    let rows = |first: &str| {
+        vec![
+            row(None, "合计", 0, None, &[first], 1),
+            row(None, "1、因公出国（境）费用", 1, None, &["3.00"], 2),
+            row(None, "2、公务用车购置及运行费", 1, None, &["7.00"], 3),
+            row(None, "（1）公务用车购置费", 2, None, &["2.00"], 4),
+            row(None, "（2）公务用车运行费", 2, None, &["5.00"], 5),
+        ]
+    };
+    let doc_with = |first: &str| {
+        let mut t = table(
+            "表9",
+            "three_public_expenses",
+            "x.toml",
+            &[("total", "合计")],
+            rows(first),
+        );
+        t.grammar = "national/12-three_public.toml".into();
+        let mut doc = sample_doc();
+        doc.tables = vec![t];
+        doc
+    };
+    let r = reconcile(&doc_with("10.00"), &RuleSet::builtin());
+    assert_eq!((r.checks, r.checks_passed), (2, 2), "{:#?}", r.findings);
+    let r = reconcile(&doc_with("11.00"), &RuleSet::builtin());
+    let m = keyed(&r, Severity::Mismatch);
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert_eq!(r.checks_passed, 1);
+}
