@@ -418,7 +418,9 @@ fn get(
 }
 
 /// Resolves a rule's cells; `None` when the rule does not apply or a figure is missing (then a
-/// finding is recorded).
+/// finding is recorded). Whether the rule applies is decided from the tables first: a row
+/// missing from one table is reported only when the rule would otherwise apply, whatever the
+/// order of its cells (a check that could not be made for want of another table is no check).
 fn get_all(
     e: &mut Engine,
     rule: &str,
@@ -426,17 +428,19 @@ fn get_all(
     family: &Option<String>,
     number: Option<&str>,
 ) -> Option<Vec<Option<Term>>> {
+    let got: Vec<Got> = sels.iter().map(|s| get(e, s, family, number)).collect();
+    if sels
+        .iter()
+        .zip(&got)
+        .any(|(s, g)| matches!(g, Got::Skip) && !s.optional)
+    {
+        return None;
+    }
     let mut out = Vec::new();
-    for s in sels {
-        match get(e, s, family, number) {
+    for g in got {
+        match g {
             Got::Term(t) => out.push(Some(*t)),
-            Got::Skip => {
-                if s.optional {
-                    out.push(None);
-                    continue;
-                }
-                return None;
-            }
+            Got::Skip => out.push(None),
             Got::Missing(m) => {
                 e.missing(rule, format!("{m}, which rule {rule} needs"), Vec::new());
                 return None;
