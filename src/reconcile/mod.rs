@@ -129,6 +129,11 @@ pub(crate) struct Engine<'a> {
     /// Tables kept without the rows of some pages (warning `table_page_unparsed`), by index:
     /// which pages, as a sentence.
     pages_lost: std::collections::HashMap<usize, String>,
+    /// Tables whose rows the text reader paired with names by guess, by index: whether only
+    /// the first row is guessed (warning `plain_unnamed_total`: a first row printed without a
+    /// name, read as 合计) or any row may be (`plain_names_displaced`: names printed apart
+    /// from their amounts, paired in printed order), with the warning's sentence.
+    guessed_rows: std::collections::HashMap<usize, (bool, String)>,
     /// Passing sums (exact or rounding): their table cells, bound and |difference| in 元.
     #[cfg(test)]
     pub log: Vec<CheckLog>,
@@ -164,6 +169,7 @@ impl<'a> Engine<'a> {
             passed: 0,
             narrative_by_page: false,
             pages_lost: pages_lost(doc),
+            guessed_rows: guessed_rows(doc),
             #[cfg(test)]
             log: Vec::new(),
         }
@@ -240,13 +246,22 @@ impl<'a> Engine<'a> {
 
     /// Records a finding with the table addresses of its terms. A mismatch that involves a
     /// table with pages not rebuilt is not laid at the document's door: it may be the rows
-    /// lost there, so it is reported as unparsed.
+    /// lost there, so it is reported as unparsed. So is one that involves rows the text
+    /// reader named by guess ("行政经费" taken for a header piece, the amounts paired with the
+    /// names after it): the guess may be what does not add up.
     pub fn push(&mut self, mut f: Finding, addrs: Vec<Option<Addr>>) {
         if f.severity == Severity::Mismatch {
+            let guessed = addrs.iter().flatten().find_map(|a| {
+                self.guessed_rows
+                    .get(&a.0)
+                    .filter(|(first_only, _)| !first_only || a.1 == 0)
+                    .map(|(_, why)| why.as_str())
+            });
             let lost: Vec<&str> = addrs
                 .iter()
                 .flatten()
                 .filter_map(|a| self.pages_lost.get(&a.0).map(String::as_str))
+                .chain(guessed)
                 .collect();
             if let Some(lost) = lost.first() {
                 f.severity = Severity::Unparsed;
@@ -713,6 +728,41 @@ fn pages_lost(doc: &Document) -> std::collections::HashMap<usize, String> {
                 ),
             );
         }
+    }
+    out
+}
+
+/// The tables whose rows the text reader paired with names by guess (warnings
+/// `plain_unnamed_total`, `plain_names_displaced` naming the table): whether the first row
+/// only, and the warning as a sentence.
+fn guessed_rows(doc: &Document) -> std::collections::HashMap<usize, (bool, String)> {
+    use crate::plain_dump::{PLAIN_NAMES_DISPLACED, PLAIN_UNNAMED_TOTAL};
+    let mut out = std::collections::HashMap::new();
+    for (ti, t) in doc.tables.iter().enumerate() {
+        let label = table_label(t);
+        let of_table = |code: &str| {
+            doc.warnings
+                .iter()
+                .find(|w| w.code == code && w.table.as_deref() == Some(label.as_str()))
+        };
+        let guess = match (
+            of_table(PLAIN_NAMES_DISPLACED),
+            of_table(PLAIN_UNNAMED_TOTAL),
+        ) {
+            (Some(w), _) => (false, w),
+            (None, Some(w)) => (true, w),
+            (None, None) => continue,
+        };
+        out.insert(
+            ti,
+            (
+                guess.0,
+                format!(
+                    "{label}: the text reader's guess ({}): {}",
+                    guess.1.code, guess.1.message
+                ),
+            ),
+        );
     }
     out
 }

@@ -45,6 +45,9 @@ static TOP_HEADING: LazyLock<Regex> = LazyLock::new(|| re(r"^[一二三四五六
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{1,4}$"));
 static YEAR_PREFIX: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{4}年(?:度)?"));
 static YEAR_SUFFIX: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\d{4}年(?:度)?)?(?:预算数)?$"));
+/// A heading's reference to the tables it explains: "（详见表1-3）", "(详见附表4)", "见表 5".
+static TABLE_REF: LazyLock<Regex> =
+    LazyLock::new(|| re(r"见(?:附)?表(\d{1,2})(?:[-—－~～至到](?:表)?(\d{1,2}))?"));
 static PATH: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(.+?)\(类\)(?:(.+?)\(款\))?(?:(.+?)\(项\))?"));
 
@@ -63,6 +66,11 @@ pub struct Statement {
     pub heads_breakdown: bool,
     /// Index of the top-level section (一、二、…) the statement is in.
     pub section: usize,
+    /// The open headings' text above the statement, outermost first, white space removed.
+    pub headings: String,
+    /// Numbers of the tables the statement's heading refers to ("（三）支出预算情况说明（详见
+    /// 表1-3）" → 1, 2, 3), the deepest heading's that names any; empty where none does.
+    pub tables: Vec<u32>,
 }
 
 /// A year-on-year change: "比 2024 年预算增加 3.23 万元，增长 0.46%".
@@ -82,6 +90,11 @@ struct Joined {
     starts: Vec<(usize, u32)>,
     /// Byte offsets where a top-level section heading starts.
     headings: Vec<usize>,
+    /// (byte offset where a heading starts, the table numbers in force from there on, the
+    /// open headings' text).
+    table_refs: Vec<(usize, Vec<u32>, String)>,
+    /// Open headings while joining: (outline depth, the tables the heading names, its text).
+    open: Vec<(u8, Vec<u32>, String)>,
 }
 
 impl Joined {
@@ -92,6 +105,57 @@ impl Joined {
     fn section_at(&self, off: usize) -> usize {
         self.headings.partition_point(|&o| o <= off)
     }
+    /// The tables referred to and the open headings' text at an offset.
+    fn context_at(&self, off: usize) -> (Vec<u32>, String) {
+        let i = self.table_refs.partition_point(|&(o, _, _)| o <= off);
+        i.checked_sub(1).map_or_else(Default::default, |i| {
+            (self.table_refs[i].1.clone(), self.table_refs[i].2.clone())
+        })
+    }
+    /// A heading of outline depth `depth` starts at the current end of the text: it closes the
+    /// headings as deep or deeper, and the tables it names (else those of the headings above
+    /// it) are in force until the next heading.
+    fn open_heading(&mut self, depth: u8, line: &str) {
+        self.open.retain(|(d, _, _)| *d < depth);
+        // The heading proper: up to its first sentence end (a heading may run on into prose).
+        let heading = line.split(['。', '；']).next().unwrap_or(line).to_string();
+        self.open.push((depth, table_refs(line), heading));
+        let tables = self
+            .open
+            .iter()
+            .rev()
+            .find(|(_, t, _)| !t.is_empty())
+            .map_or_else(Vec::new, |(_, t, _)| t.clone());
+        let text: String = self.open.iter().map(|(_, _, h)| h.as_str()).collect();
+        self.table_refs.push((self.text.len(), tables, text));
+    }
+}
+
+/// Outline depth of a heading line: 一、 1, （一） 2, 1. 3, （1） 4.
+fn heading_depth(t: &str) -> u8 {
+    let mut chars = t.chars();
+    match (chars.next(), chars.next()) {
+        (Some('（' | '('), Some(c)) if c.is_ascii_digit() => 4,
+        (Some('（' | '('), _) => 2,
+        (Some(c), _) if c.is_ascii_digit() => 3,
+        _ => 1,
+    }
+}
+
+/// Table numbers a line refers to: "详见表1-3" → 1, 2, 3; "详见表4" → 4.
+fn table_refs(line: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for c in TABLE_REF.captures_iter(line) {
+        let from: u32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+        let to: u32 = c
+            .get(2)
+            .and_then(|m| m.as_str().parse().ok())
+            .unwrap_or(from);
+        if from > 0 && to >= from && to - from < 20 {
+            out.extend(from..=to);
+        }
+    }
+    out
 }
 
 /// Numbered lines of a text whose first line is `first_line`.
@@ -107,6 +171,8 @@ fn join(lines: &[(u32, &str)]) -> Joined {
         text: String::new(),
         starts: Vec::new(),
         headings: Vec::new(),
+        table_refs: Vec::new(),
+        open: Vec::new(),
     };
     for &(no, line) in lines {
         let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
@@ -119,6 +185,7 @@ fn join(lines: &[(u32, &str)]) -> Joined {
             if TOP_HEADING.is_match(&t) {
                 j.headings.push(j.text.len());
             }
+            j.open_heading(heading_depth(&t), &t);
         }
         j.starts.push((j.text.len(), no));
         j.text.push_str(&t);
@@ -162,6 +229,7 @@ pub fn statements_of(lines: &[(u32, &str)]) -> Vec<Statement> {
             .find(|(_, c)| matches!(c, '，' | '。' | '；' | '：' | '、' | ',' | ';' | ':'))
             .map_or(0, |(i, c)| i + c.len_utf8());
         let subject = before[from..].to_string();
+        let (tables, headings) = j.context_at(num.start());
         let mut st = Statement {
             subject,
             amount,
@@ -171,6 +239,8 @@ pub fn statements_of(lines: &[(u32, &str)]) -> Vec<Statement> {
             change: None,
             heads_breakdown: false,
             section: j.section_at(num.start()),
+            tables,
+            headings,
         };
         if let Some(c) = SHARE.captures(&s[pos..]) {
             st.share = c.get(1).and_then(|p| readable(p.as_str()));
@@ -219,7 +289,7 @@ fn norm_subject(s: &str) -> String {
 }
 
 /// Ties a subject to a table cell: phrase rules first, then row names and 类/款/项 paths.
-fn tie(e: &Engine, subject: &str) -> Option<Addr> {
+fn tie(e: &Engine, subject: &str, referred: &[u32], headings: &str) -> Option<Addr> {
     let mut subj = norm_subject(subject);
     // "上海市普陀区财政局2024年度收入支出总计": the department and year open the subject.
     if let Some(rest) = e
@@ -258,14 +328,54 @@ fn tie(e: &Engine, subject: &str) -> Option<Addr> {
             .filter_map(|i| c.get(i).map(|m| norm_name(m.as_str())))
             .collect()
     });
-    for nr in &e.rules.narrative_rows {
+    // The tables the statement's heading refers to ("详见表1-3"), when the document numbers
+    // its tables so: a figure of 表1-3 (all funds) is not the same-named row of 表4 (财政拨款).
+    let numbered = |ti: usize| table_number(&e.doc.tables[ti]);
+    let restrict = !referred.is_empty()
+        && (0..e.doc.tables.len()).any(|ti| numbered(ti).is_some_and(|n| referred.contains(&n)));
+    // Rules for the statement's heading ("项目支出") first, then the general ones. They take
+    // the heading's numbered items ("2.退役安置 170.68 万元"), not figures named inside an
+    // item's sentences (a part of an item, or of another unit's).
+    let item = crate::token::label_ordinal(subject.trim_start()).is_some();
+    let under_heading = e.rules.narrative_rows.iter().filter(|nr| {
+        item && nr
+            .heading
+            .as_ref()
+            .is_some_and(|h| headings.contains(h.as_str()))
+    });
+    // Under such a heading a figure is that table's or nothing's, not a function subject of
+    // the same name ("行政运行 85.04 万元" inside an item is a part of a project).
+    let under_rule_heading = e.rules.narrative_rows.iter().any(|nr| {
+        nr.heading
+            .as_ref()
+            .is_some_and(|h| headings.contains(h.as_str()))
+    });
+    let general = e
+        .rules
+        .narrative_rows
+        .iter()
+        .filter(|nr| nr.heading.is_none() && !under_rule_heading);
+    for nr in under_heading.chain(general) {
         for ti in e.tables(&nr.table, nr.family.as_deref()) {
+            if restrict && !numbered(ti).is_some_and(|n| referred.contains(&n)) {
+                continue;
+            }
             let t = &e.doc.tables[ti];
             let Some(ci) = t.column_index(&nr.column) else {
                 continue;
             };
             let found = match &path {
                 Some(names) => (0..t.rows.len()).find(|&ri| path_matches(t, ri, names)),
+                // A name several rows carry (a category under each unit of a multi-unit
+                // list) is ambiguous under a heading's rule: not tied, not guessed.
+                None if nr.heading.is_some() => {
+                    let mut named =
+                        (0..t.rows.len()).filter(|&ri| norm_name(&t.rows[ri].name) == subj);
+                    match (named.next(), named.next()) {
+                        (Some(ri), None) => Some(ri),
+                        _ => None,
+                    }
+                }
                 None => (0..t.rows.len()).find(|&ri| norm_name(&t.rows[ri].name) == subj),
             };
             if let Some(ri) = found {
@@ -274,6 +384,23 @@ fn tie(e: &Engine, subject: &str) -> Option<Addr> {
         }
     }
     None
+}
+
+/// The number a narrative would call a table by: the first number of its label ("表3：" 3,
+/// "部门公开表5" 5, "公开01表" 1, "表12-1" 12), or its Chinese ordinal ("四、" 4).
+fn table_number(t: &crate::model::Table) -> Option<u32> {
+    let label = t.number.as_deref()?;
+    let digits: String = label
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    match digits.parse() {
+        Ok(n) => Some(n),
+        Err(_) => crate::token::label_ordinal(label)
+            .filter(|o| o.level == 1)
+            .map(|o| o.n),
+    }
 }
 
 /// Whether row `ri` and its code ancestors carry the names of a 类/款/项 path.
@@ -353,7 +480,7 @@ pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
     };
     for (k, st) in sts.iter().enumerate() {
         // 1. The amount against the table figure its subject names.
-        match tie(e, &st.subject) {
+        match tie(e, &st.subject, &st.tables, &st.headings) {
             // A column the table prints no figure under (a one-column 预算数 table read under a
             // template with 人员经费/公用经费): nothing to compare, not a zero.
             Some((ti, ri, ci))
@@ -390,12 +517,16 @@ pub(crate) fn run(e: &mut Engine, lines: &[(u32, &str)]) -> NarrativeSummary {
             }
             None => sum.skipped.push((st.line, st.subject.clone())),
         }
-        // 2. A share of the amount that heads the breakdown it belongs to.
+        // 2. A share of the amount that heads the breakdown it belongs to, under the same
+        // heading when headings name their tables ("（八）政府性基金预算支出情况说明（详见表8）":
+        // a share there is not of the 基本支出 of "（六）…（详见表6）").
         if let Some(pct) = st.share {
             let base = sts[..k]
                 .iter()
                 .rev()
-                .take_while(|b| b.section == st.section)
+                .take_while(|b| {
+                    b.section == st.section && (st.tables.is_empty() || b.tables == st.tables)
+                })
                 .find(|b| {
                     b.heads_breakdown
                         && b.amount * b.unit.yuan_factor() >= st.amount * st.unit.yuan_factor()
@@ -585,6 +716,48 @@ mod tests {
         assert_eq!(s[1].line, 1675);
         assert_eq!(s[2].line, 1677);
         assert_eq!(s[2].share, Some(d("64")));
+    }
+
+    #[test]
+    fn headings_name_the_tables_their_statements_explain() {
+        // Hangzhou 交通运输局 2026, pages 5-6 (shortened).
+        let t = "（三）支出预算情况说明（详见表1-3）\n\
+                 1.按支出功能分类，包括教育支出24,310.26万元、\n\
+                 社会保障和就业支出9,927.95万元。\n\
+                 （四）财政拨款收支预算情况的总体说明（详见表4）\n\
+                 支出包括：教育支出22,262.08万元。\n\
+                 （五）项目支出 52,660.55 万元，具体包括：\n\
+                 2.退役安置 170.68 万元，主要包括安置工作经费 102.69 万元。";
+        let s = statements(t, 1);
+        let got: Vec<(&str, Vec<u32>)> = s
+            .iter()
+            .map(|st| (st.subject.as_str(), st.tables.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("包括教育支出", vec![1, 2, 3]),
+                ("社会保障和就业支出", vec![1, 2, 3]),
+                ("教育支出", vec![4]),
+                ("（五）项目支出", vec![]),
+                ("2.退役安置", vec![]),
+                ("主要包括安置工作经费", vec![]),
+            ]
+        );
+        assert!(s[4].headings.contains("项目支出"));
+        assert!(!s[2].headings.contains("项目支出"));
+    }
+
+    #[test]
+    fn table_references_and_heading_depths() {
+        assert_eq!(table_refs("（三）支出预算情况说明（详见表1-3）"), [1, 2, 3]);
+        assert_eq!(table_refs("（详见附表4）"), [4]);
+        assert_eq!(table_refs("详见表5至表6"), [5, 6]);
+        assert!(table_refs("见下表").is_empty());
+        assert_eq!(heading_depth("一、部门职责"), 1);
+        assert_eq!(heading_depth("（三）支出"), 2);
+        assert_eq!(heading_depth("1.按支出功能分类"), 3);
+        assert_eq!(heading_depth("（1）一般公共服务"), 4);
     }
 
     #[test]

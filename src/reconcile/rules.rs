@@ -223,6 +223,11 @@ pub struct PhraseRule {
 pub struct NarrativeRowsRule {
     pub table: String,
     pub column: String,
+    /// Only for statements under a heading containing this word ("（五）项目支出 52,660.55
+    /// 万元，具体包括：" names project categories, not function subjects), and then tried
+    /// before the rules without one.
+    #[serde(default)]
+    pub heading: Option<String>,
     #[serde(skip)]
     pub family: Option<String>,
 }

@@ -2023,3 +2023,38 @@ fn a_missing_row_is_reported_only_where_the_rule_applies() {
     doc.tables.retain(|t| t.kind != "income_summary");
     assert_eq!(severities(&doc, "cross.general_budget_income"), []);
 }
+
+#[test]
+fn a_mismatch_over_rows_the_text_reader_paired_by_guess_is_not_the_documents() {
+    // 表3 210 卫生健康支出 printed 32.38 against 21011's 32.28: a mismatch of the document,
+    // unless the plain reader paired that table's names with their amounts by guess
+    // (plain_names_displaced: "行政经费" taken for a header piece shifts every name by one row).
+    let mut doc = sample_doc();
+    let t3 = &mut doc.tables[2];
+    let ri = t3
+        .rows
+        .iter()
+        .position(|r| r.code.as_deref() == Some("210"))
+        .expect("210");
+    t3.rows[ri].amounts[0] = Some(d("32.38"));
+    let label = super::table_label(&doc.tables[2]);
+    let hierarchy = |doc: &Document| -> Vec<Severity> {
+        reconcile(doc, &RuleSet::builtin())
+            .findings
+            .iter()
+            .filter(|f| f.rule == "hierarchy.code" && f.cells[0].row.starts_with("210 "))
+            .map(|f| f.severity)
+            .collect()
+    };
+    assert_eq!(hierarchy(&doc), [Severity::Mismatch]);
+    doc.warnings.push(crate::model::Warning {
+        code: crate::plain_dump::PLAIN_NAMES_DISPLACED.into(),
+        message:
+            "2 rows on page 3 printed apart from their names were paired with them in printed order"
+                .into(),
+        page: Some(3),
+        line: None,
+        table: Some(label),
+    });
+    assert_eq!(hierarchy(&doc), [Severity::Unparsed]);
+}
