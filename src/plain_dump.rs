@@ -44,6 +44,7 @@ use std::sync::{Arc, OnceLock};
 mod column_major;
 mod page_sums;
 mod two_sided;
+pub use two_sided::PLAIN_TWO_SIDED;
 
 /// Warning: a plain dump's columns were read by the identities that hold under them.
 pub const PLAIN_COLUMNS_BY_IDENTITIES: &str = "plain_columns_by_identities";

@@ -732,11 +732,11 @@ fn pages_lost(doc: &Document) -> std::collections::HashMap<usize, String> {
     out
 }
 
-/// The tables whose rows the text reader paired with names by guess (warnings
-/// `plain_unnamed_total`, `plain_names_displaced` naming the table): whether the first row
-/// only, and the warning as a sentence.
+/// The tables whose rows the text reader paired with names or nested by guess (warnings
+/// `plain_unnamed_total`, `plain_names_displaced`, `plain_two_sided_by_identities` naming the
+/// table): whether the first row only, and the warning as a sentence.
 fn guessed_rows(doc: &Document) -> std::collections::HashMap<usize, (bool, String)> {
-    use crate::plain_dump::{PLAIN_NAMES_DISPLACED, PLAIN_UNNAMED_TOTAL};
+    use crate::plain_dump::{PLAIN_NAMES_DISPLACED, PLAIN_TWO_SIDED, PLAIN_UNNAMED_TOTAL};
     let mut out = std::collections::HashMap::new();
     for (ti, t) in doc.tables.iter().enumerate() {
         let label = table_label(t);
@@ -745,10 +745,10 @@ fn guessed_rows(doc: &Document) -> std::collections::HashMap<usize, (bool, Strin
                 .iter()
                 .find(|w| w.code == code && w.table.as_deref() == Some(label.as_str()))
         };
-        let guess = match (
-            of_table(PLAIN_NAMES_DISPLACED),
-            of_table(PLAIN_UNNAMED_TOTAL),
-        ) {
+        // A two-sided summary rebuilt from a plain dump has its sides' lines in printed order,
+        // without the indentation that nests 款 and 项 under their 类: its outline is a guess.
+        let whole_table = of_table(PLAIN_NAMES_DISPLACED).or(of_table(PLAIN_TWO_SIDED));
+        let guess = match (whole_table, of_table(PLAIN_UNNAMED_TOTAL)) {
             (Some(w), _) => (false, w),
             (None, Some(w)) => (true, w),
             (None, None) => continue,
