@@ -6,7 +6,8 @@
 //!    - PDF: [`pdf`] interprets each page's content stream and emits glyphs and ruling lines
 //!      to a [`pdf::PageSink`]; it knows nothing of tables. [`layout`] turns them into table
 //!      regions: titles matched against the grammars, header labels located, cells from
-//!      ruling lines, one row per ruled band or printed line.
+//!      ruling lines, one row per ruled band or printed line. A form-style table (a project's
+//!      绩效目标表: labelled figures, no columns) hands on its lines as they are.
 //!    - Layout dump (`pdftotext -layout`): [`layout_dump`] turns each form-feed page into
 //!      positioned text for the same [`layout`] stage as a PDF page.
 //!    - Plain dump with form feeds (plain `pdftotext`): [`plain_dump`] finds titles by the
@@ -15,7 +16,8 @@
 //!    - Other text dumps: [`text`] finds pages, table labels, units and headers; [`token`]
 //!      holds the small parsers that classify cells and join numbers split by a line break.
 //! 2. Assemble: both readers hand an [`assemble::RawTable`] to [`assemble::assemble`] (or
-//!    [`performance`] for 绩效目标 tables), which applies a [`grammar`] — table definitions as
+//!    [`performance`] for 绩效目标 tables, their blocks and labelled fields), which applies a
+//!    [`grammar`] — table definitions as
 //!    data — and builds the [`model`]: [`model::Document`] → [`model::Table`] → [`model::Row`].
 //! 3. Reconcile: [`reconcile`] checks every total the document carries (hierarchies, column
 //!    identities, balances, cross-table equalities, shares, narrative statements) with exact

@@ -8,22 +8,13 @@
 
 mod common;
 
-use budget_tables::convert::convert_file;
-use budget_tables::grammar::GrammarSet;
 use budget_tables::model::findings::Severity;
 use budget_tables::reconcile::{reconcile_converted, Reconciliation, RuleSet};
 use std::path::Path;
 
+/// A bulk document converted and reconciled with its narrative, as `convert` does.
 fn reconciled(dir: &Path, folder: &str, id: &str) -> Reconciliation {
-    let bulk = dir.join("bulk").join(folder);
-    let path = std::fs::read_dir(&bulk)
-        .unwrap_or_else(|e| panic!("{}: {e}", bulk.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().contains(id))
-        .unwrap_or_else(|| panic!("{id} in {}", bulk.display()));
-    let c = convert_file(&path, &GrammarSet::builtin())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    reconcile_converted(&c, &RuleSet::builtin())
+    reconcile_converted(&common::bulk_doc(dir, folder, id), &RuleSet::builtin())
 }
 
 fn narrative_mismatches(r: &Reconciliation) -> Vec<String> {

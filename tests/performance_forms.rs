@@ -24,16 +24,6 @@ fn convert(path: &Path) -> Document {
         .document
 }
 
-/// The bulk corpus file of `folder` whose name holds `id`.
-fn bulk_file(dir: &Path, folder: &str, id: &str) -> std::path::PathBuf {
-    let bulk = dir.join("bulk").join(folder);
-    std::fs::read_dir(&bulk)
-        .unwrap_or_else(|e| panic!("{}: {e}", bulk.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().contains(id))
-        .unwrap_or_else(|| panic!("{id} in {}", bulk.display()))
-}
-
 /// The funds block of the form titled `title`: (row name, amount) in printed order.
 fn funds(doc: &Document, title: &str) -> Vec<(String, Option<Decimal>)> {
     let t: &Table = doc
@@ -98,8 +88,7 @@ fn fuzhou_forms_are_each_a_table_and_their_funds_add_up() {
         return;
     };
     // 2026年福州市民政局部门预算.pdf: 25 forms, pages 28-52.
-    let path = bulk_file(&dir, "017_福州", "968213e4b8");
-    let doc = convert(&path);
+    let doc = common::bulk_doc(&dir, "017_福州", "968213e4b8").document;
     // Page 33: 资金总额 300.00, 财政拨款 300.00, 其他资金 0.00, in a frame labelled
     // 专项资金情 / 况（万元） whose pieces share the lines of the figures.
     assert_eq!(
@@ -146,7 +135,7 @@ fn zhejiang_project_list_keeps_the_first_rows_centred_text_and_page_breaks() {
         return;
     };
     // 2026年杭州市交通运输局部门预算.pdf, 表11 2026年市级部门项目支出绩效表, pages 39-41.
-    let doc = convert(&bulk_file(&dir, "008_杭州", "e488d33151"));
+    let doc = common::bulk_doc(&dir, "008_杭州", "e488d33151").document;
     let t = doc
         .tables
         .iter()
@@ -190,7 +179,7 @@ fn a_goal_split_by_a_page_break_stays_one_cell() {
     // 2026年杭州市公安局部门预算.pdf, 表11 pages 34-37: three 绩效目标 cells run over a page
     // break; page 37 opens with "业务技能，介绍推广新的检验技术和实战技能，承担科研项目课题的
     // 研究。", the end of the row above's cell.
-    let doc = convert(&bulk_file(&dir, "008_杭州", "c0afe4e6bf"));
+    let doc = common::bulk_doc(&dir, "008_杭州", "c0afe4e6bf").document;
     let t = doc
         .tables
         .iter()

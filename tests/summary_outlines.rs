@@ -6,26 +6,18 @@
 
 mod common;
 
-use budget_tables::convert::convert_file;
-use budget_tables::grammar::GrammarSet;
 use budget_tables::model::findings::Severity;
 use budget_tables::reconcile::{reconcile, RuleSet};
 
 #[test]
 fn a_class_line_that_misses_its_parts_in_the_summary_is_found() {
-    let Some(dir) = common::corpus_dir("a_class_line_that_misses_its_parts_in_the_summary_is_found")
+    let Some(dir) =
+        common::corpus_dir("a_class_line_that_misses_its_parts_in_the_summary_is_found")
     else {
         return;
     };
-    let bulk = dir.join("bulk/008_杭州");
-    let path = std::fs::read_dir(&bulk)
-        .unwrap_or_else(|e| panic!("{}: {e}", bulk.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().contains("e488d33151"))
-        .expect("2026年杭州市交通运输局部门预算.pdf");
-    let doc = convert_file(&path, &GrammarSet::builtin())
-        .expect("converts")
-        .document;
+    // 2026年杭州市交通运输局部门预算.pdf
+    let doc = common::bulk_doc(&dir, "008_杭州", "e488d33151").document;
     let r = reconcile(&doc, &RuleSet::builtin());
     let outline: Vec<&str> = r
         .findings

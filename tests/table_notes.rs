@@ -6,22 +6,8 @@
 
 mod common;
 
-use budget_tables::convert::convert_file;
-use budget_tables::grammar::GrammarSet;
 use budget_tables::model::{Document, Table};
-use std::path::Path;
-
-fn bulk_doc(dir: &Path, folder: &str, id: &str) -> Document {
-    let bulk = dir.join("bulk").join(folder);
-    let path = std::fs::read_dir(&bulk)
-        .unwrap_or_else(|e| panic!("{}: {e}", bulk.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().contains(id))
-        .unwrap_or_else(|| panic!("{id} in {}", bulk.display()));
-    convert_file(&path, &GrammarSet::builtin())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .document
-}
+use common::bulk_doc;
 
 fn table<'d>(doc: &'d Document, title: &str) -> &'d Table {
     doc.tables
@@ -37,7 +23,7 @@ fn a_note_over_several_lines_stays_out_of_the_last_row() {
         return;
     };
     // 2026年广州市应急管理局部门预算.pdf.
-    let doc = bulk_doc(&dir, "005_广州", "9a1eb357ba");
+    let doc = bulk_doc(&dir, "005_广州", "9a1eb357ba").document;
     // Page 16: "[31003]专用设备购置 2.00", then "注：表中经济分类科目，…" and, on the next
     // line, "本报表金额转化为万元时，四舍五入可能存在尾差。".
     let t = table(&doc, "一般公共预算基本支出情况表");
@@ -63,7 +49,7 @@ fn a_sentence_under_the_last_row_is_the_note() {
     };
     // 2026年广州市政务服务和数据管理局部门预算.pdf, 收支总体情况表 (pages 6-7): the last line,
     // under 支出总计, is "本套报表金额单位转换时可能存在尾数误差。".
-    let doc = bulk_doc(&dir, "005_广州", "1a56049230");
+    let doc = bulk_doc(&dir, "005_广州", "1a56049230").document;
     let t = table(&doc, "收支总体情况表");
     assert!(
         t.rows.iter().all(|r| !r.name.contains("尾数误差")),
@@ -83,7 +69,7 @@ fn a_cell_starting_with_zhu_is_not_a_note() {
     };
     // 广州市政务服务和数据管理局2026年项目支出绩效目标表: a 绩效指标 cell's line starts
     // "注册用户总数；实施周期指标值:≧3100万；…".
-    let doc = bulk_doc(&dir, "005_广州", "1ed713382f");
+    let doc = bulk_doc(&dir, "005_广州", "1ed713382f").document;
     let t = doc
         .tables
         .iter()

@@ -6,24 +6,10 @@
 
 mod common;
 
-use budget_tables::convert::convert_file;
-use budget_tables::grammar::GrammarSet;
 use budget_tables::model::findings::Severity;
 use budget_tables::model::{Document, Table};
 use budget_tables::reconcile::{reconcile, Reconciliation, RuleSet};
-use std::path::Path;
-
-fn bulk_doc(dir: &Path, folder: &str, id: &str) -> Document {
-    let bulk = dir.join("bulk").join(folder);
-    let path = std::fs::read_dir(&bulk)
-        .unwrap_or_else(|e| panic!("{}: {e}", bulk.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().contains(id))
-        .unwrap_or_else(|| panic!("{id} in {}", bulk.display()));
-    convert_file(&path, &GrammarSet::builtin())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .document
-}
+use common::bulk_doc;
 
 fn three_public(doc: &Document) -> &Table {
     doc.tables
@@ -54,7 +40,7 @@ fn fuzhou_three_public_rows_nest_under_their_total() {
     // 2026年福州市商务局部门预算.pdf page 24: 合计 84.10; 1、因公出国（境）费用 70.00;
     // 2、公务接待费 6.10; 3、公务用车购置及运行费 8.00; 其中：（1）公务用车购置费 0.00;
     // （2）公务用车运行费 8.00. 84.10 = 70.00 + 6.10 + 8.00 and 8.00 = 0.00 + 8.00.
-    let doc = bulk_doc(&dir, "017_福州", "17f2ee926e");
+    let doc = bulk_doc(&dir, "017_福州", "17f2ee926e").document;
     let t = three_public(&doc);
     let got: Vec<(u8, &str)> = t.rows.iter().map(|r| (r.level, r.name.as_str())).collect();
     assert_eq!(
@@ -82,7 +68,7 @@ fn guangzhou_three_public_parts_are_checked_in_every_column() {
     };
     // 2026年广州市应急管理局部门预算.pdf page 18: “三公”经费 51.75 = （一）0.00 + （二）44.75 +
     // （三）7.00, and （二）44.75 = 1.公务用车购置费 0.00 + 2.公务用车运行维护费 44.75.
-    let doc = bulk_doc(&dir, "005_广州", "9a1eb357ba");
+    let doc = bulk_doc(&dir, "005_广州", "9a1eb357ba").document;
     let t = three_public(&doc);
     let level = |name: &str| {
         t.rows
@@ -107,7 +93,7 @@ fn a_unit_missing_from_a_three_public_table_is_a_mismatch() {
     // 2026年杭州市公安局部门预算.pdf, 表7 (page 29): 合计 “三公”经费合计 4,112.82, but its nine
     // units add up to 3,968.82 (887.56 + 1,960.35 + 534.40 + 140.04 + 140.94 + 127.50 + 11.07
     // + 42.72 + 124.24), 144.00 short, and so are 小计 (4,011.89) and 运行维护费 (2,987.20).
-    let doc = bulk_doc(&dir, "008_杭州", "c0afe4e6bf");
+    let doc = bulk_doc(&dir, "008_杭州", "c0afe4e6bf").document;
     let r = reconcile(&doc, &RuleSet::builtin());
     let m = outline_findings(&r, Severity::Mismatch);
     assert_eq!(m.len(), 3, "{m:?}");

@@ -884,10 +884,9 @@ fn units_mix_in_one_document() {
     }
 }
 
-#[test]
-fn a_wrong_total_is_a_mismatch_with_its_parts_vouched_for() {
+/// The sample with 表3's 210 卫生健康支出 total printed as 32.38 instead of 32.28.
+fn sample_with_wrong_210() -> Document {
     let mut doc = sample_doc();
-    // 表3 210 卫生健康支出 total printed as 32.38 instead of 32.28.
     let t3 = &mut doc.tables[2];
     let ri = t3
         .rows
@@ -895,6 +894,12 @@ fn a_wrong_total_is_a_mismatch_with_its_parts_vouched_for() {
         .position(|r| r.code.as_deref() == Some("210"))
         .expect("210");
     t3.rows[ri].amounts[0] = Some(d("32.38"));
+    doc
+}
+
+#[test]
+fn a_wrong_total_is_a_mismatch_with_its_parts_vouched_for() {
+    let doc = sample_with_wrong_210();
     let r = reconcile(&doc, &RuleSet::builtin());
     let hits: Vec<&Finding> = r
         .findings
@@ -2029,14 +2034,7 @@ fn a_mismatch_over_rows_the_text_reader_paired_by_guess_is_not_the_documents() {
     // 表3 210 卫生健康支出 printed 32.38 against 21011's 32.28: a mismatch of the document,
     // unless the plain reader paired that table's names with their amounts by guess
     // (plain_names_displaced: "行政经费" taken for a header piece shifts every name by one row).
-    let mut doc = sample_doc();
-    let t3 = &mut doc.tables[2];
-    let ri = t3
-        .rows
-        .iter()
-        .position(|r| r.code.as_deref() == Some("210"))
-        .expect("210");
-    t3.rows[ri].amounts[0] = Some(d("32.38"));
+    let mut doc = sample_with_wrong_210();
     let label = super::table_label(&doc.tables[2]);
     let hierarchy = |doc: &Document| -> Vec<Severity> {
         reconcile(doc, &RuleSet::builtin())

@@ -2,7 +2,8 @@
 //! (`../shared/corpus` beside the checkout, see its SOURCES.md and truth/README.md).
 //!
 //! * [`corpus_dir`] finds it, fails the test when `CI=true` and it is absent, and otherwise
-//!   says visibly on stderr that the test was skipped.
+//!   says visibly on stderr that the test was skipped; [`bulk_file`] and [`bulk_doc`] find and
+//!   convert a file of its `bulk/` folder.
 //! * [`NOT_YET_READ`] lists the keyed documents whose layout the converter does not read yet,
 //!   each with the reason; the answer-key test checks them to be *not yet* exact, so the list
 //!   must shrink as the reader learns them (issue 6).
@@ -126,6 +127,25 @@ pub fn corpus_dir(test: &str) -> Option<PathBuf> {
         dir.display()
     ));
     None
+}
+
+/// The bulk corpus file in `bulk/<folder>` whose name holds `id` (its hash prefix); panics
+/// naming both when it is not there.
+pub fn bulk_file(dir: &std::path::Path, folder: &str, id: &str) -> PathBuf {
+    let bulk = dir.join("bulk").join(folder);
+    std::fs::read_dir(&bulk)
+        .unwrap_or_else(|e| panic!("{}: {e}", bulk.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().contains(id))
+        .unwrap_or_else(|| panic!("{id} in {}", bulk.display()))
+}
+
+/// The document of the bulk corpus file [`bulk_file`] names, converted with the built-in
+/// grammars.
+pub fn bulk_doc(dir: &std::path::Path, folder: &str, id: &str) -> budget_tables::model::Converted {
+    let path = bulk_file(dir, folder, id);
+    budget_tables::convert::convert_file(&path, &budget_tables::grammar::GrammarSet::builtin())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The keyed corpus PDF that has no text layer (page images only), and its page count as
