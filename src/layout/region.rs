@@ -841,6 +841,84 @@ mod tests {
     use crate::layout::header::test_support::h;
 
     #[test]
+    fn notes_start_with_a_note_mark_not_with_the_character() {
+        assert!(is_note_start(
+            "注：表中经济分类科目，根据各部门实际预算编制情况编列。"
+        ));
+        assert!(is_note_start("注1:单位为万元"));
+        assert!(is_note_start("备注"));
+        assert!(is_note_start("注"));
+        assert!(!is_note_start("注册用户总数；实施周期指标值:≧3100万"));
+        assert!(!is_note_start("行政经费"));
+    }
+
+    #[test]
+    fn sentences_under_the_last_row_go_to_the_note() {
+        // Guangzhou 收支总体情况表 (page 7): the last row, then a sentence from the left edge.
+        let mut body = vec![
+            (
+                7,
+                120.0,
+                vec![
+                    PTok::at("支出总计", 300.0, 340.0),
+                    PTok::at("98,880.78", 500.0, 540.0),
+                ],
+            ),
+            (
+                7,
+                100.0,
+                vec![PTok::at(
+                    "本套报表金额单位转换时可能存在尾数误差。",
+                    40.0,
+                    260.0,
+                )],
+            ),
+            (
+                7,
+                90.0,
+                vec![
+                    PTok::at("收入总计", 40.0, 80.0),
+                    PTok::at("98,880.78", 200.0, 240.0),
+                ],
+            ),
+        ];
+        // A sentence above a row with an amount is a wrapped cell's line, left alone.
+        let mut note = None;
+        trailing_sentences_to_note(&mut body, &mut note);
+        assert_eq!((body.len(), note.as_deref()), (3, None));
+        body.pop();
+        trailing_sentences_to_note(&mut body, &mut note);
+        assert_eq!(body.len(), 1);
+        assert_eq!(
+            note.as_deref(),
+            Some("本套报表金额单位转换时可能存在尾数误差。")
+        );
+        // The last line of a project's wrapped description, beside its name's last line, is
+        // a cell's, not a note.
+        let mut body = vec![
+            (
+                21,
+                120.0,
+                vec![
+                    PTok::at("广州市行政复议中心", 40.0, 120.0),
+                    PTok::at("447.00", 500.0, 530.0),
+                ],
+            ),
+            (
+                21,
+                110.0,
+                vec![
+                    PTok::at("目购置费", 40.0, 80.0),
+                    PTok::at("各项功能提供坚实保障。", 200.0, 300.0),
+                ],
+            ),
+        ];
+        let mut note = None;
+        trailing_sentences_to_note(&mut body, &mut note);
+        assert_eq!((body.len(), note), (2, None));
+    }
+
+    #[test]
     fn located_columns_that_leave_amounts_among_the_names_do_not_fit() {
         // Central 部门收入总表 in a `pdftotext -layout` dump (inspect --page 6): a one-column
         // grammar located at x 203 leaves 合计, 上年结转 and 一般公共预算拨款收入 of the line
