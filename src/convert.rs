@@ -345,6 +345,13 @@ fn convert_pages(
                 pages: pages.len(),
             });
         }
+        if let Some(heading) = explanation_heading(pages) {
+            return Err(Error::ExplanationWithoutTables {
+                path: path.to_path_buf(),
+                heading,
+                pages: pages.len(),
+            });
+        }
         return Err(Error::NotBudget {
             path: path.to_path_buf(),
             reason: format!("no budget table title found on its {} pages", pages.len()),
@@ -703,6 +710,24 @@ pub fn convert_text(
     Ok(Converted {
         document: doc,
         narrative,
+    })
+}
+
+/// Lines of the first page a document's own heading stands among.
+const HEADING_LINES: usize = 8;
+
+/// The heading of a budget's explanation ("2026 部门预算情况的说明", "…单位决算说明"): a line
+/// among the first page's first [`HEADING_LINES`] that names a 部门/单位 预算 or 决算 and says
+/// 说明 or 情况. `None` for anything else (a notice, a standard, a report).
+fn explanation_heading(pages: &[crate::layout::PageLayout]) -> Option<String> {
+    let first = pages.iter().find(|p| !p.lines.is_empty())?;
+    first.lines.iter().take(HEADING_LINES).find_map(|l| {
+        let t = crate::text::squash(&l.text());
+        let budget = ["部门预算", "单位预算", "部门决算", "单位决算"]
+            .iter()
+            .any(|w| t.contains(w));
+        (budget && (t.contains("说明") || t.contains("情况")) && t.chars().count() <= 60)
+            .then_some(t)
     })
 }
 

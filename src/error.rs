@@ -26,6 +26,18 @@ pub enum Error {
         first: String,
         pages: usize,
     },
+    /// A budget's explanation ("2026 部门预算情况的说明") with no contents listing tables and
+    /// no table printed: not "not a budget", its tables are elsewhere.
+    #[error(
+        "{path}: budget without its tables: it opens as a budget's explanation (\"{heading}\") \
+         but no budget table is printed on its {pages} pages; they are likely published as a \
+         separate file: convert that file"
+    )]
+    ExplanationWithoutTables {
+        path: PathBuf,
+        heading: String,
+        pages: usize,
+    },
     #[error("{path}: unsupported input: {reason}")]
     Unsupported { path: PathBuf, reason: String },
     #[error(transparent)]
@@ -86,7 +98,9 @@ impl Error {
         match self {
             Error::Io { .. } => "cannot_read",
             Error::NotBudget { .. } => "not_budget",
-            Error::TablesNotPrinted { .. } => "tables_not_printed",
+            Error::TablesNotPrinted { .. } | Error::ExplanationWithoutTables { .. } => {
+                "tables_not_printed"
+            }
             Error::Unsupported { .. } => "unsupported",
             Error::Grammar(_) => "grammar",
             Error::Pdf { .. } => "pdf",

@@ -281,6 +281,60 @@ fn a_budget_whose_contents_list_tables_it_does_not_print_says_so() {
     );
 }
 
+/// A budget's explanation without contents and without tables (Beijing 2026 国资委: "北京市人
+/// 民政府国有资产监督管理委员会" / "2026 部门预算情况的说明" over prose): its tables are
+/// elsewhere, so it is not "not a budget"; a notice whose text only mentions 预算 still is.
+#[test]
+fn a_budget_explanation_without_contents_or_tables_says_its_tables_are_elsewhere() {
+    let build = |lines: &[&str]| {
+        let mut b = PdfBuilder::new();
+        let p = b.page();
+        for (i, l) in lines.iter().enumerate() {
+            b.text(
+                p,
+                FontKind::Identity,
+                12.0,
+                100.0,
+                540.0 - 20.0 * i as f64,
+                l,
+            );
+        }
+        b.build()
+    };
+    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-ex-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("explanation.pdf");
+    std::fs::write(
+        &path,
+        build(&[
+            "测试市国有资产监督管理委员会",
+            "2026 部门预算情况的说明",
+            "一、部门情况说明",
+            "（一）本部门职责情况",
+        ]),
+    )
+    .expect("write");
+    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("no table printed");
+    assert_eq!(e.reason(), "tables_not_printed", "{e}");
+    assert!(
+        e.to_string().contains("(\"2026部门预算情况的说明\")")
+            && e.to_string().contains("on its 1 pages"),
+        "{e}"
+    );
+    let path = dir.join("notice.pdf");
+    std::fs::write(
+        &path,
+        build(&[
+            "测试市人民政府办公厅文件",
+            "关于做好消防安全工作的通知",
+            "各部门编制预算时应安排经费。",
+        ]),
+    )
+    .expect("write");
+    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("not a budget");
+    assert_eq!(e.reason(), "not_budget", "{e}");
+}
+
 /// A one-page table with a one-row header whose labels wrap inside narrow cells, as regional
 /// offices print them: `header` cells (a "\n" starts the next printed line of the cell),
 /// then `body` rows, under `title`, 编制部门 and 单位：万元 (its 元 on the next line when
