@@ -114,19 +114,53 @@ fn matching(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
             best = Some((cost, target));
         }
     }
-    // No shift fits (the page's grid is scaled as well): its columns are the first page's
-    // leftmost ones (a table's 合计 and first parts are printed; the columns left empty on a
-    // page are the later ones), when one scale fits them all.
-    best.map(|(_, t)| t).or_else(|| {
-        let prefix = &reference[..here.len()];
-        let span = |v: &[f64]| v[v.len() - 1] - v[0];
-        let scale = span(prefix) / span(here);
-        let fits = here
-            .iter()
-            .zip(prefix)
-            .all(|(&h, &r)| (prefix[0] + (h - here[0]) * scale - r).abs() <= SHIFTED_EDGE);
-        (scale > 0.5 && scale < 2.0 && fits).then(|| prefix.to_vec())
-    })
+    // No shift fits (the page's grid is scaled as well): its first column is the first page's
+    // first (a table's 合计, printed on every row), and one scale maps the others onto first-
+    // page columns in order, skipping those the page leaves empty (a 日常公用支出 no row of
+    // the page spends); the fit nearest overall.
+    best.map(|(_, t)| t).or_else(|| scaled(here, reference))
+}
+
+/// [`matching`] for a page whose grid is scaled: `here[0]` on `reference[0]`, and for each
+/// first-page column the page's last one may be, the scale that puts it there, the others
+/// each on the nearest later first-page column within [`SHIFTED_EDGE`].
+fn scaled(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
+    let last = here.len() - 1;
+    let span = here[last] - here[0];
+    if span <= 0.0 {
+        return None;
+    }
+    let mut best: Option<(f64, Vec<f64>)> = None;
+    for k in last..reference.len() {
+        let scale = (reference[k] - reference[0]) / span;
+        if !(0.5..2.0).contains(&scale) {
+            continue;
+        }
+        let mut target = vec![reference[0]];
+        let mut cost = 0.0;
+        let mut from = 1;
+        for &x in &here[1..] {
+            let moved = reference[0] + (x - here[0]) * scale;
+            let Some(j) = (from..reference.len()).min_by(|&a, &b| {
+                (reference[a] - moved)
+                    .abs()
+                    .total_cmp(&(reference[b] - moved).abs())
+            }) else {
+                break;
+            };
+            let off = (reference[j] - moved).abs();
+            if off > SHIFTED_EDGE {
+                break;
+            }
+            cost += off;
+            target.push(reference[j]);
+            from = j + 1;
+        }
+        if target.len() == here.len() && best.as_ref().is_none_or(|(c, _)| cost < *c) {
+            best = Some((cost, target));
+        }
+    }
+    best.map(|(_, t)| t)
 }
 
 /// The column of `here` (right edges, left to right) a token moves with: an amount's is the
@@ -467,6 +501,22 @@ mod tests {
         align_continuation_pages(&mut body);
         let right: Vec<f64> = body[2].2.iter().map(|t| t.x1).collect();
         assert_eq!(right, [18.0, 212.0, 270.0, 320.0]);
+    }
+
+    #[test]
+    fn a_scaled_page_skips_the_first_pages_columns_it_leaves_empty() {
+        // A continuation page whose grid pdftotext packed tighter, printing 合计, 人员支出 and
+        // 项目支出 but no 日常公用支出: the first column on the first page's first, one scale
+        // for the others, the empty column skipped.
+        let reference = [100.0, 172.0, 234.0, 297.0];
+        assert_eq!(
+            scaled(&[100.0, 150.0, 230.0], &reference),
+            Some(vec![100.0, 172.0, 297.0])
+        );
+        // The first two columns, at the same scale.
+        assert_eq!(scaled(&[60.0, 108.0], &reference), Some(vec![100.0, 172.0]));
+        // No single scale puts the columns near the first page's: left alone.
+        assert_eq!(scaled(&[100.0, 101.0, 400.0], &reference), None);
     }
 
     #[test]
