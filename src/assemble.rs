@@ -4,7 +4,7 @@
 use crate::error::TableError;
 use crate::grammar::{Grammar, Layout, RowKey};
 use crate::model::{CodeKind, Column, Row, Table, Unit};
-use crate::token::{join_split_numbers, label_ordinal, Token, TokenKind};
+use crate::token::{join_split_numbers, label_ordinal, outline_depth, Token, TokenKind};
 use rust_decimal::Decimal;
 
 /// A table region as a reader found it, before any grammar is applied.
@@ -463,26 +463,13 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
     Ok(rows)
 }
 
-/// How deep an outline numbering style goes: 一、 1, （一） 2, 1. / 1、 3, （1） 4, after an
-/// optional "其中：" ("其中：（一）因公出国（境）支出").
-fn outline_style(name: &str) -> Option<u8> {
-    let name = name.strip_prefix("其中").unwrap_or(name);
-    let name = name.trim_start_matches([':', '：']);
-    if let Some(o) = label_ordinal(name) {
-        return Some(o.level);
-    }
-    let inner = name.strip_prefix(['（', '('])?;
-    let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
-    (digits > 0 && inner[digits..].starts_with(['）', ')'])).then_some(4)
-}
-
 /// Levels of a label-keyed table's rows from their outline numbering (三公: "“三公”经费",
 /// "其中：（一）因公出国（境）支出", "（二）公务用车购置及运行维护支出", "1.公务用车购置费"):
 /// the numbering styles the table prints, shallowest first, take the levels after those of
 /// its unnumbered rows (1, when an unnumbered row other than a total comes before the first
 /// numbered one). Total rows keep level 0; a table that numbers no row is left as it is.
 fn outline_levels(rows: &mut [Row]) {
-    let styles: Vec<Option<u8>> = rows.iter().map(|r| outline_style(&r.name)).collect();
+    let styles: Vec<Option<u8>> = rows.iter().map(|r| outline_depth(&r.name)).collect();
     let mut present: Vec<u8> = styles.iter().flatten().copied().collect();
     present.sort_unstable();
     present.dedup();
@@ -1216,9 +1203,9 @@ mod tests {
         let mut rows = label_rows(&["合计", "杭州市公安局", "杭州市公安局巡特警支队"]);
         outline_levels(&mut rows);
         assert_eq!(levels(&rows), [0, 1, 1]);
-        assert_eq!(outline_style("其中:(12)x"), Some(4));
-        assert_eq!(outline_style("（一）x"), Some(2));
-        assert_eq!(outline_style("2026年"), None);
+        assert_eq!(outline_depth("其中:(12)x"), Some(4));
+        assert_eq!(outline_depth("（一）x"), Some(2));
+        assert_eq!(outline_depth("2026年"), None);
     }
 
     #[test]

@@ -536,19 +536,17 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
         match result {
             // A body was found but no row came of it (a form-style table whose header happened
             // to fit a list grammar): reported, not kept as a table that printed nothing.
-            Ok(t) if t.iter().all(|t| t.rows.is_empty() && !t.empty) && !t.is_empty() => {
-                doc.warnings.push(Warning {
-                    code: "table_unparsed".into(),
-                    message: format!(
-                        "{}: read with grammar {}, its body gave no row",
-                        raw.display_name(),
-                        g.file
-                    ),
-                    page: Some(raw.first_page),
-                    line: raw.line,
-                    table: Some(raw.display_name()),
-                })
-            }
+            Ok(t) if !gave_rows(&t) && !t.is_empty() => doc.warnings.push(Warning {
+                code: "table_unparsed".into(),
+                message: format!(
+                    "{}: read with grammar {}, its body gave no row",
+                    raw.display_name(),
+                    g.file
+                ),
+                page: Some(raw.first_page),
+                line: raw.line,
+                table: Some(raw.display_name()),
+            }),
             Ok(t) => doc.tables.extend(t),
             Err(e) => doc.warnings.push(Warning {
                 code: "table_unparsed".into(),
@@ -559,6 +557,12 @@ fn assemble_each(raws: &[crate::assemble::RawTable], grammars: &GrammarSet, doc:
             }),
         }
     }
+}
+
+/// Whether a reading gave a table: rows, or a table printed empty ("本表为空表"). A body read
+/// without a row (a form's blocks not found, a list grammar on a form) is no table.
+fn gave_rows(tables: &[crate::model::Table]) -> bool {
+    tables.iter().any(|t| !t.rows.is_empty() || t.empty)
 }
 
 /// A form-style table (layout `performance`) with the grammar chosen for it, else with the
@@ -577,10 +581,7 @@ fn assemble_form<'g>(
 ) {
     // Read: at least one table with rows (indicators alone, or a block found empty, are not:
     // the form's figures were not found).
-    let reads = |r: &Result<Vec<crate::model::Table>, _>| {
-        r.as_ref()
-            .is_ok_and(|t| t.iter().any(|t| !t.rows.is_empty() || t.empty))
-    };
+    let reads = |r: &Result<Vec<crate::model::Table>, _>| r.as_ref().is_ok_and(|t| gave_rows(t));
     let first = crate::performance::assemble_all(raw, chosen);
     if reads(&first) {
         return (chosen, first);

@@ -258,6 +258,19 @@ pub fn label_ordinal(label: &str) -> Option<Ordinal> {
     ordinal(label).ok().map(|(_, o)| o)
 }
 
+/// How deep an outline numbering style goes: 一、 1, （一） 2, 1. / 1、 3, （1） 4, after an
+/// optional "其中：" ("其中：（一）因公出国（境）支出"); `None` for a label without one.
+pub fn outline_depth(label: &str) -> Option<u8> {
+    let label = label.strip_prefix("其中").unwrap_or(label);
+    let label = label.trim_start_matches([':', '：']);
+    if let Some(o) = label_ordinal(label) {
+        return Some(o.level);
+    }
+    let inner = label.strip_prefix(['（', '('])?;
+    let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && inner[digits..].starts_with(['）', ')'])).then_some(4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -232,46 +232,57 @@ fn a_pdf_that_is_not_a_budget_says_so() {
     assert!(e.to_string().contains("not a budget"), "{e}");
 }
 
+/// A PDF of text pages: each page's lines at x 100, 20 points apart from y 540 down.
+fn text_pages_pdf(pages: &[&[&str]]) -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    for lines in pages {
+        let p = b.page();
+        for (i, l) in lines.iter().enumerate() {
+            b.text(
+                p,
+                FontKind::Identity,
+                12.0,
+                100.0,
+                540.0 - 20.0 * i as f64,
+                l,
+            );
+        }
+    }
+    b.build()
+}
+
+/// The error converting `bytes` written as `name` in a folder of this test run gives.
+fn conversion_error(name: &str, bytes: Vec<u8>) -> budget_tables::error::Error {
+    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-err-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    match convert_file(&path, &GrammarSet::builtin()) {
+        Ok(_) => panic!("{name}: converted, an error was expected"),
+        Err(e) => e,
+    }
+}
+
 /// A budget's explanation whose tables are published as a separate file (Beijing 2026: the
 /// contents list 第二部分 …报表, the body says "附件：…部门预算报表"): reported as such, not as
 /// "not a budget".
 #[test]
 fn a_budget_whose_contents_list_tables_it_does_not_print_says_so() {
-    let mut b = PdfBuilder::new();
-    let p = b.page();
-    let lines = [
-        "目 录",
-        "第一部分 2026年度部门预算情况说明",
-        "第二部分 2026年度部门预算报表",
-        "一、收支总表",
-        "二、收入总表",
-        "三、支出总表",
-        "四、财政拨款收支总表",
-    ];
-    for (i, l) in lines.iter().enumerate() {
-        b.text(
-            p,
-            FontKind::Identity,
-            12.0,
-            100.0,
-            540.0 - 20.0 * i as f64,
-            l,
-        );
-    }
-    let p = b.page();
-    b.text(
-        p,
-        FontKind::Identity,
-        12.0,
-        100.0,
-        540.0,
-        "附件：测试局2026年度部门预算报表",
+    let e = conversion_error(
+        "explanation-only.pdf",
+        text_pages_pdf(&[
+            &[
+                "目 录",
+                "第一部分 2026年度部门预算情况说明",
+                "第二部分 2026年度部门预算报表",
+                "一、收支总表",
+                "二、收入总表",
+                "三、支出总表",
+                "四、财政拨款收支总表",
+            ],
+            &["附件：测试局2026年度部门预算报表"],
+        ]),
     );
-    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-nt-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("explanation-only.pdf");
-    std::fs::write(&path, b.build()).expect("write");
-    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("no table printed");
     let msg = e.to_string();
     assert!(
         msg.contains("budget without its tables")
@@ -286,52 +297,29 @@ fn a_budget_whose_contents_list_tables_it_does_not_print_says_so() {
 /// elsewhere, so it is not "not a budget"; a notice whose text only mentions 预算 still is.
 #[test]
 fn a_budget_explanation_without_contents_or_tables_says_its_tables_are_elsewhere() {
-    let build = |lines: &[&str]| {
-        let mut b = PdfBuilder::new();
-        let p = b.page();
-        for (i, l) in lines.iter().enumerate() {
-            b.text(
-                p,
-                FontKind::Identity,
-                12.0,
-                100.0,
-                540.0 - 20.0 * i as f64,
-                l,
-            );
-        }
-        b.build()
-    };
-    let dir = std::env::temp_dir().join(format!("budget-tables-e2e-ex-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("explanation.pdf");
-    std::fs::write(
-        &path,
-        build(&[
+    let e = conversion_error(
+        "explanation.pdf",
+        text_pages_pdf(&[&[
             "测试市国有资产监督管理委员会",
             "2026 部门预算情况的说明",
             "一、部门情况说明",
             "（一）本部门职责情况",
-        ]),
-    )
-    .expect("write");
-    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("no table printed");
+        ]]),
+    );
     assert_eq!(e.reason(), "tables_not_printed", "{e}");
     assert!(
         e.to_string().contains("(\"2026部门预算情况的说明\")")
             && e.to_string().contains("on its 1 pages"),
         "{e}"
     );
-    let path = dir.join("notice.pdf");
-    std::fs::write(
-        &path,
-        build(&[
+    let e = conversion_error(
+        "notice.pdf",
+        text_pages_pdf(&[&[
             "测试市人民政府办公厅文件",
             "关于做好消防安全工作的通知",
             "各部门编制预算时应安排经费。",
-        ]),
-    )
-    .expect("write");
-    let e = convert_file(&path, &GrammarSet::builtin()).expect_err("not a budget");
+        ]]),
+    );
     assert_eq!(e.reason(), "not_budget", "{e}");
 }
 

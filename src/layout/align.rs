@@ -74,8 +74,8 @@ pub(super) fn align_continuation_pages(body: &mut [(u32, f64, Vec<PTok>)]) {
 /// The first page's column edge for each of a continuation page's (`here`, left to right):
 /// in order, one to one, when the page prints as many columns; when it prints fewer (a
 /// column empty on that page), the run of the first page's columns that a shift of the
-/// whole page puts them nearest to, each within [`SHIFTED_EDGE`], else the first page's
-/// leftmost columns if one scale maps the page's onto them. `None` when none fits.
+/// whole page puts them nearest to, each within [`SHIFTED_EDGE`], else the [`scaled`] fit
+/// that keeps its first column on the first page's. `None` when none fits.
 fn matching(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
     if !here.windows(2).all(|w| w[0] < w[1]) {
         return None;
@@ -87,33 +87,10 @@ fn matching(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
     if here.len() > reference.len() || here.len() < 2 {
         return None;
     }
-    let mut best: Option<(f64, Vec<f64>)> = None;
-    for j in 0..reference.len() {
-        let shift = reference[j] - here[0];
-        let mut target = Vec::with_capacity(here.len());
-        let mut cost = 0.0;
-        let mut from = j;
-        for &x in here {
-            let moved = x + shift;
-            let Some(k) = (from..reference.len()).min_by(|&a, &b| {
-                (reference[a] - moved)
-                    .abs()
-                    .total_cmp(&(reference[b] - moved).abs())
-            }) else {
-                break;
-            };
-            let off = (reference[k] - moved).abs();
-            if off > SHIFTED_EDGE {
-                break;
-            }
-            cost += off;
-            target.push(reference[k]);
-            from = k + 1;
-        }
-        if target.len() == here.len() && best.as_ref().is_none_or(|(c, _)| cost < *c) {
-            best = Some((cost, target));
-        }
-    }
+    // The shift that puts the page's first column on each of the first page's in turn.
+    let best = (0..reference.len())
+        .filter_map(|j| place(here, reference, j, |x| x + reference[j] - here[0]))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
     // No shift fits (the page's grid is scaled as well): its first column is the first page's
     // first (a table's 合计, printed on every row), and one scale maps the others onto first-
     // page columns in order, skipping those the page leaves empty (a 日常公用支出 no row of
@@ -130,37 +107,45 @@ fn scaled(here: &[f64], reference: &[f64]) -> Option<Vec<f64>> {
     if span <= 0.0 {
         return None;
     }
-    let mut best: Option<(f64, Vec<f64>)> = None;
-    for k in last..reference.len() {
-        let scale = (reference[k] - reference[0]) / span;
-        if !(0.5..2.0).contains(&scale) {
-            continue;
+    (last..reference.len())
+        .filter_map(|k| {
+            let scale = (reference[k] - reference[0]) / span;
+            (0.5..2.0)
+                .contains(&scale)
+                .then(|| place(here, reference, 0, |x| reference[0] + (x - here[0]) * scale))?
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, t)| t)
+}
+
+/// Places the page's columns (`here`), moved by `moved`, each on the nearest first-page column
+/// after the previous one's, from `reference[from]` on: the total distance and the columns,
+/// or `None` when one lands farther than [`SHIFTED_EDGE`] from any.
+fn place(
+    here: &[f64],
+    reference: &[f64],
+    from: usize,
+    moved: impl Fn(f64) -> f64,
+) -> Option<(f64, Vec<f64>)> {
+    let mut target = Vec::with_capacity(here.len());
+    let mut cost = 0.0;
+    let mut from = from;
+    for &x in here {
+        let m = moved(x);
+        let k = (from..reference.len()).min_by(|&a, &b| {
+            (reference[a] - m)
+                .abs()
+                .total_cmp(&(reference[b] - m).abs())
+        })?;
+        let off = (reference[k] - m).abs();
+        if off > SHIFTED_EDGE {
+            return None;
         }
-        let mut target = vec![reference[0]];
-        let mut cost = 0.0;
-        let mut from = 1;
-        for &x in &here[1..] {
-            let moved = reference[0] + (x - here[0]) * scale;
-            let Some(j) = (from..reference.len()).min_by(|&a, &b| {
-                (reference[a] - moved)
-                    .abs()
-                    .total_cmp(&(reference[b] - moved).abs())
-            }) else {
-                break;
-            };
-            let off = (reference[j] - moved).abs();
-            if off > SHIFTED_EDGE {
-                break;
-            }
-            cost += off;
-            target.push(reference[j]);
-            from = j + 1;
-        }
-        if target.len() == here.len() && best.as_ref().is_none_or(|(c, _)| cost < *c) {
-            best = Some((cost, target));
-        }
+        cost += off;
+        target.push(reference[k]);
+        from = k + 1;
     }
-    best.map(|(_, t)| t)
+    Some((cost, target))
 }
 
 /// The column of `here` (right edges, left to right) a token moves with: an amount's is the

@@ -186,10 +186,11 @@ pub(super) fn region(
                         .map(|(_, _, _, text)| text.as_str())
                         .collect();
                 } else {
-                    header_lines.push((p.page, l.y, ptoks(l), t.clone()));
+                    let toks = ptoks(l);
+                    header_lines.push((p.page, l.y, toks.clone(), t.clone()));
                     raw.header.push_str(&t);
                     header_line += 1;
-                    for tok in ptoks(l) {
+                    for tok in toks {
                         header.push(HeaderTok {
                             line: header_line,
                             y: l.y,

@@ -131,15 +131,10 @@ impl Joined {
     }
 }
 
-/// Outline depth of a heading line: 一、 1, （一） 2, 1. 3, （1） 4.
+/// Outline depth of a heading line ([`crate::token::outline_depth`]: 一、 1, （一） 2, 1. 3,
+/// （1） 4); 1 for an ordinal line of no other style.
 fn heading_depth(t: &str) -> u8 {
-    let mut chars = t.chars();
-    match (chars.next(), chars.next()) {
-        (Some('（' | '('), Some(c)) if c.is_ascii_digit() => 4,
-        (Some('（' | '('), _) => 2,
-        (Some(c), _) if c.is_ascii_digit() => 3,
-        _ => 1,
-    }
+    crate::token::outline_depth(t).unwrap_or(1)
 }
 
 /// Table numbers a line refers to: "详见表1-3" → 1, 2, 3; "详见表4" → 4.
