@@ -126,8 +126,19 @@ pub fn read<'a>(text: &'a str, grammars: &GrammarSet) -> TextReading<'a> {
     let mut in_table = vec![false; body.len()];
     for (k, (s, t)) in starts.iter().enumerate() {
         let limit = starts.get(k + 1).map_or(body.len(), |(n, _)| *n);
+        // A note's own sentences (its wrapped lines, up to the next line with a figure) do
+        // not end the table: plain pdftotext may print cells of the table after them.
+        let mut in_note = false;
         let end = (s + t.lines..limit)
-            .find(|&i| is_part_heading(body[i].text) || is_narrative(&body[i].squashed))
+            .find(|&i| {
+                let l = body[i];
+                if is_note(&l.squashed) {
+                    in_note = true;
+                } else if tokenize_line(l.text, 0, 0).any(|t| t.kind != TokenKind::Text) {
+                    in_note = false;
+                }
+                is_part_heading(l.text) || (!in_note && is_narrative(&l.squashed))
+            })
             .unwrap_or(limit);
         for flag in &mut in_table[*s..end] {
             *flag = true;
@@ -185,6 +196,26 @@ fn lines_of(text: &str) -> Vec<Line<'_>> {
         }
         // The line break the form feed sat on is counted by `lines()` of the next part.
         no = no.saturating_sub(u32::from(!page.ends_with('\n') && !page.is_empty()));
+    }
+    out
+}
+
+/// The lines (by number) of the notes among `lines`: a note's first line ("注：…") and the
+/// sentences that continue it, up to the next line that prints a figure.
+fn note_lines<'l, 'a: 'l>(lines: impl Iterator<Item = &'l Line<'a>>) -> HashSet<u32> {
+    let mut out = HashSet::new();
+    let mut in_note = false;
+    for l in lines {
+        if is_note(&l.squashed) {
+            in_note = true;
+        } else if tokenize_line(l.text, 0, 0).any(|t| t.kind != TokenKind::Text)
+            || !l.squashed.contains('。')
+        {
+            in_note = false;
+        }
+        if in_note {
+            out.insert(l.no);
+        }
     }
     out
 }
@@ -693,12 +724,13 @@ fn region(
     // Header cells printed among the rows: evidence of the columns, not rows.
     let mut late_header = String::new();
     let mut note: Option<String> = None;
+    let notes = note_lines(pages.iter().flat_map(|(_, _, p)| p.iter().copied()));
     for (k, (_, titled, page)) in pages.iter().enumerate() {
         let mut in_header = *titled;
         let mut body = Vec::new();
         let mut pending: Vec<&Line<'_>> = Vec::new();
         for l in page {
-            if is_note(&l.squashed) {
+            if notes.contains(&l.no) {
                 note.get_or_insert_with(String::new).push_str(&l.squashed);
                 continue;
             }
@@ -781,8 +813,13 @@ fn region(
             raw.failure = Some(format!("no two-column grammar of kind {} reads it", g.kind));
             return raw;
         };
-        let by_page: Vec<(u32, Vec<&Line<'_>>)> =
-            pages.iter().map(|(p, _, l)| (*p, l.clone())).collect();
+        let by_page: Vec<(u32, Vec<&Line<'_>>)> = pages
+            .iter()
+            .map(|(p, _, l)| {
+                let kept = l.iter().copied().filter(|l| !notes.contains(&l.no));
+                (*p, kept.collect())
+            })
+            .collect();
         match two_sided::read(&by_page, two, &mut raw) {
             Ok(()) => raw.warnings.push((
                 two_sided::PLAIN_TWO_SIDED,

@@ -161,6 +161,12 @@ pub fn tokenize_line(text: &str, line: u32, page: u32) -> impl Iterator<Item = T
     })
 }
 
+/// How far a printed total may lie from the sum of `terms` printed figures, all rounded to
+/// `scale` decimals: half a unit of the last place per figure, the total's own included.
+pub fn rounding_tolerance(scale: u32, terms: usize) -> Decimal {
+    Decimal::new(5, scale + 1) * Decimal::from(terms + 1)
+}
+
 /// Joins numbers that a line break split: "707" + ".83" → "707.83", "0." + "00" → "0.00".
 /// A fragment that cannot be joined stays a fragment, for the caller to report.
 pub fn join_split_numbers(tokens: Vec<Token>) -> Vec<Token> {

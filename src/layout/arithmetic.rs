@@ -111,8 +111,7 @@ fn fit_of(
                 .iter()
                 .map(Decimal::scale)
                 .fold(printed.scale(), u32::max);
-            let tolerance = Decimal::new(5, scale + 1) * Decimal::from(values.len() + 1);
-            if (printed - sum).abs() <= tolerance {
+            if (printed - sum).abs() <= crate::token::rounding_tolerance(scale, values.len()) {
                 fit.holds += 1;
             } else {
                 fit.fails += 1;

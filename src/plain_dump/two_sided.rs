@@ -19,7 +19,9 @@
 use super::{is_note, is_unit_line, Line};
 use crate::assemble::{RawLine, RawTable};
 use crate::grammar::{Grammar, GrammarSet, Layout};
-use crate::token::{is_marked_amount, label_ordinal, tokenize_line, Token, TokenKind};
+use crate::token::{
+    is_marked_amount, label_ordinal, rounding_tolerance, tokenize_line, Token, TokenKind,
+};
 use rust_decimal::Decimal;
 
 /// Warning: a plain dump's two-sided table was rebuilt by pairing in printed order and placing
@@ -29,6 +31,10 @@ pub const PLAIN_TWO_SIDED: &str = "plain_two_sided_by_identities";
 /// Summary items whose amount is unknown (leaves such as 结转下年) are tried with every amount
 /// left; more than this many such items is not tried.
 const MAX_UNKNOWN: usize = 3;
+
+/// Placements of the amounts left on the summary items are tried in every order: more than
+/// this many summary items (8! orders) is not tried.
+const MAX_SUMMARY: usize = 8;
 
 /// One item of a side: its label, whether it is a summary item, its amount.
 #[derive(Debug, Clone)]
@@ -67,56 +73,76 @@ pub(super) fn read(
         s.chars().count() <= 1 || residue.iter().any(|w| w.contains(s))
     };
     let is_summary = |label: &str| {
+        // A carry-over is a summary item unless it is a numbered part of one ("1.财政拨款结
+        // 余、结转"); the carry-over into next year is one however it is numbered
+        // ("二十七、结转下年").
         g.total_labels.iter().any(|t| label.contains(t.as_str()))
-            || (label_ordinal(label).is_none()
-                && (label.contains("结余") || label.contains("结转")))
+            || ((label.contains("结余") || label.contains("结转"))
+                && (label_ordinal(label).is_none() || label.contains("下年")))
     };
     let mut items: Vec<Item> = Vec::new();
     // Items still waiting for an amount, oldest first; the item whose label came last.
     let mut waiting: Vec<usize> = Vec::new();
     let mut last_label: Option<usize> = None;
+    // The item whose label is the piece right before, if it takes the next amount itself.
+    let mut direct: Option<usize> = None;
+    // The waiting item whose label is the piece right before.
+    let mut after_label: Option<usize> = None;
     let mut pool: Vec<Token> = Vec::new();
-    for (_, lines) in pages {
-        for l in lines {
-            if is_note(&l.squashed) || is_unit_line(&l.squashed) {
-                continue;
+    let all: Vec<Piece> = pages
+        .iter()
+        .flat_map(|(_, lines)| lines.iter())
+        .filter(|l| !is_note(&l.squashed) && !is_unit_line(&l.squashed))
+        .flat_map(|l| pieces(l))
+        .map(|p| match p {
+            Piece::Label(t) if is_residue(&t.text) => Piece::Residue,
+            p => p,
+        })
+        .collect();
+    let pieces_kind: Vec<bool> = all.iter().map(|p| matches!(p, Piece::Amount(_))).collect();
+    for (k, piece) in all.into_iter().enumerate() {
+        match piece {
+            Piece::Residue => {
+                direct = None;
+                after_label = None;
             }
-            let tokens: Vec<Token> = tokenize_line(l.text, l.no, l.page).collect();
-            if !tokens.iter().any(|t| is_marked_amount(&t.text)) {
-                if is_residue(&l.squashed) {
-                    continue;
-                }
-                let label = Token {
-                    text: l.squashed.clone(),
-                    kind: TokenKind::Text,
-                    ..tokens[0].clone()
-                };
+            Piece::Label(label) => {
                 let summary = is_summary(&label.text);
+                let side = side_of(&label.text);
+                // A label printed right after another waiting label of its side is one of a
+                // run of labels whose amounts follow in order.
+                let in_run = after_label.is_some_and(|d| items[d].side == side);
                 items.push(Item {
-                    side: side_of(&label.text),
+                    side,
                     label,
                     summary,
                     amount: None,
                     amount_token: None,
                 });
+                let i = items.len() - 1;
+                direct = None;
+                after_label = None;
                 if !summary {
-                    waiting.push(items.len() - 1);
+                    waiting.push(i);
+                    after_label = Some(i);
+                    // It takes the amount after it when that amount is printed alone (a row's
+                    // cells in turn: "0.00 二、外交支出", "0.00"), not as the first of several
+                    // (a side's amounts printed together after its labels).
+                    if !in_run && amount_run(&pieces_kind, k + 1) == 1 {
+                        direct = Some(i);
+                    }
                 }
-                last_label = Some(items.len() - 1);
-                continue;
+                last_label = Some(i);
             }
-            for t in tokens {
-                if !is_marked_amount(&t.text) {
-                    return Err(format!(
-                        "line {}: {:?} printed with amounts on one line",
-                        t.line, t.text
-                    ));
-                }
-                // Right after a label: the earliest item waiting on that label's side (a
-                // side prints its items' amounts in order); else the earliest waiting.
+            Piece::Amount(t) => {
+                // Right after a label that takes it: that label's item. Else the earliest item
+                // waiting on the last label's side (a side prints its items' amounts in
+                // order); else the earliest waiting.
                 let side = last_label.map(|i| items[i].side);
-                let to = side
-                    .and_then(|s| waiting.iter().copied().find(|&w| items[w].side == s))
+                let to = direct
+                    .or_else(|| {
+                        side.and_then(|s| waiting.iter().copied().find(|&w| items[w].side == s))
+                    })
                     .or_else(|| waiting.first().copied());
                 match to {
                     Some(i) => {
@@ -127,6 +153,8 @@ pub(super) fn read(
                     None => pool.push(t),
                 }
                 last_label = None;
+                direct = None;
+                after_label = None;
             }
         }
     }
@@ -157,6 +185,62 @@ pub(super) fn read(
         .collect();
     raw.grammar = Some(std::sync::Arc::new(g.clone()));
     Ok(())
+}
+
+/// A piece of a dump line: an item's label, an amount, or a piece of the header.
+enum Piece {
+    Label(Token),
+    Amount(Token),
+    Residue,
+}
+
+/// How many amounts are printed one after another from piece `from` on (`is_amount` per piece).
+fn amount_run(is_amount: &[bool], from: usize) -> usize {
+    is_amount
+        .get(from..)
+        .map_or(0, |rest| rest.iter().take_while(|a| **a).count())
+}
+
+/// A line's pieces in printed order. A line without amounts is one label (its words joined);
+/// a line that prints amounts and words ("16,474.82 一、一般公共服务支出": the 收入 side's
+/// amount, then the 支出 side's next item, which plain pdftotext puts on one line) gives each
+/// run of words as a label between the amounts.
+fn pieces(l: &Line<'_>) -> Vec<Piece> {
+    let tokens: Vec<Token> = tokenize_line(l.text, l.no, l.page).collect();
+    let Some(first) = tokens.first().cloned() else {
+        return Vec::new();
+    };
+    if !tokens.iter().any(|t| is_marked_amount(&t.text)) {
+        return vec![Piece::Label(Token {
+            text: l.squashed.clone(),
+            kind: TokenKind::Text,
+            ..first
+        })];
+    }
+    let mut out = Vec::new();
+    let mut words: Option<Token> = None;
+    for t in tokens {
+        if is_marked_amount(&t.text) {
+            if let Some(w) = words.take() {
+                out.push(Piece::Label(w));
+            }
+            out.push(Piece::Amount(t));
+        } else {
+            match &mut words {
+                Some(w) => w.text.push_str(&t.text),
+                None => {
+                    words = Some(Token {
+                        kind: TokenKind::Text,
+                        ..t
+                    })
+                }
+            }
+        }
+    }
+    if let Some(w) = words {
+        out.push(Piece::Label(w));
+    }
+    out
 }
 
 /// Header words of the table: section names, column labels and their parts, and the words
@@ -196,14 +280,14 @@ fn strip_year(s: &str) -> &str {
 
 /// The side a label is on: 0 (收入) or 1 (支出). Subjects (信访事务, 行政运行) are 支出 items.
 fn side_of(label: &str) -> usize {
-    if label.contains("支出") || label.starts_with("结转下年") || label.starts_with("年末")
-    {
+    if label.contains("支出") || label.contains("下年") || label.starts_with("年末") {
         return 1;
     }
     const INCOME: &[&str] = &[
         "收入", "拨款", "资金", "结转", "结余", "上年", "基金", "补助", "上缴",
     ];
-    if INCOME.iter().any(|w| label.contains(w)) {
+    // "一、一般公共预算", "二、政府性基金预算": the 财政拨款收支总表's income items.
+    if INCOME.iter().any(|w| label.contains(w)) || label.ends_with("预算") {
         0
     } else {
         1
@@ -257,7 +341,8 @@ enum Rule {
 }
 
 /// Places the amounts no item waited for (`pool`) on the summary items by their rules; exactly
-/// one placement must give the pool's amounts.
+/// one placement must fit. A rule holds within the rounding of the figures it adds (the
+/// documents print each figure rounded: "本年支出合计 7,651.71" over parts that give 7,651.72).
 fn place_summary(items: &mut [Item], pool: Vec<Token>) -> Result<(), String> {
     let summary: Vec<usize> = (0..items.len()).filter(|&i| items[i].summary).collect();
     if summary.len() != pool.len() {
@@ -270,50 +355,29 @@ fn place_summary(items: &mut [Item], pool: Vec<Token>) -> Result<(), String> {
     if summary.is_empty() {
         return Ok(());
     }
-    let rules: Vec<Rule> = summary.iter().map(|&i| rule_of(items, i)).collect();
-    let unknown: Vec<usize> = (0..summary.len())
-        .filter(|&k| matches!(rules[k], Rule::Unknown))
-        .collect();
-    if unknown.len() > MAX_UNKNOWN {
+    if summary.len() > MAX_SUMMARY {
         return Err(format!(
-            "{} items whose amount nothing tells",
-            unknown.len()
+            "{} totals and carry-over items: too many to place by their identities",
+            summary.len()
         ));
     }
-    let mut values: Vec<Decimal> = pool.iter().filter_map(Token::amount).collect();
-    values.sort();
-    let mut distinct = values.clone();
-    distinct.dedup();
+    let rules: Vec<Rule> = summary.iter().map(|&i| rule_of(items, i)).collect();
+    let unknown = rules.iter().filter(|r| matches!(r, Rule::Unknown)).count();
+    if unknown > MAX_UNKNOWN {
+        return Err(format!("{unknown} items whose amount nothing tells"));
+    }
+    let values: Vec<Decimal> = pool.iter().filter_map(Token::amount).collect();
+    if values.len() != pool.len() {
+        return Err("an amount left for the totals is not a number".into());
+    }
     let mut solutions: Vec<Vec<Decimal>> = Vec::new();
-    let mut choice = vec![0usize; unknown.len()];
-    loop {
-        let mut v: Vec<Option<Decimal>> = vec![None; summary.len()];
-        for (k, &u) in unknown.iter().enumerate() {
-            v[u] = distinct.get(choice[k]).copied();
-        }
-        if let Some(found) = evaluate(items, &summary, &rules, v) {
-            let mut got = found.clone();
-            got.sort();
-            let grand_equal = grands_agree(items, &summary, &found);
-            if got == values && grand_equal && !solutions.contains(&found) {
-                solutions.push(found);
-            }
-        }
-        // Next combination of unknowns.
-        let mut k = 0;
-        loop {
-            if k == choice.len() {
-                break;
-            }
-            choice[k] += 1;
-            if choice[k] < distinct.len() {
-                break;
-            }
-            choice[k] = 0;
-            k += 1;
-        }
-        if k == choice.len() {
-            break;
+    for order in distinct_orders(&values) {
+        let placed: Vec<Decimal> = order.iter().map(|&k| values[k]).collect();
+        if holds(items, &summary, &rules, &placed)
+            && grands_agree(items, &summary, &placed)
+            && !solutions.contains(&placed)
+        {
+            solutions.push(placed);
         }
     }
     match solutions.as_slice() {
@@ -336,6 +400,41 @@ fn place_summary(items: &mut [Item], pool: Vec<Token>) -> Result<(), String> {
             solutions.len()
         )),
     }
+}
+
+/// The orders of `values` (as index lists) that give distinct value sequences.
+fn distinct_orders(values: &[Decimal]) -> Vec<Vec<usize>> {
+    fn walk(
+        values: &[Decimal],
+        used: &mut Vec<bool>,
+        at: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        if at.len() == values.len() {
+            out.push(at.clone());
+            return;
+        }
+        let mut tried: Vec<Decimal> = Vec::new();
+        for k in 0..values.len() {
+            if used[k] || tried.contains(&values[k]) {
+                continue;
+            }
+            tried.push(values[k]);
+            used[k] = true;
+            at.push(k);
+            walk(values, used, at, out);
+            at.pop();
+            used[k] = false;
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        values,
+        &mut vec![false; values.len()],
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
 }
 
 fn is_grand(label: &str) -> bool {
@@ -383,46 +482,44 @@ fn rule_of(items: &[Item], i: usize) -> Rule {
     }
 }
 
-/// The summary items' values under the rules, the unknown ones given (`None` when a rule
-/// needs a value not known).
-fn evaluate(
-    items: &[Item],
-    summary: &[usize],
-    rules: &[Rule],
-    mut v: Vec<Option<Decimal>>,
-) -> Option<Vec<Decimal>> {
-    let value_of = |k: usize, v: &[Option<Decimal>]| -> Option<Decimal> {
+/// Whether every summary item's rule holds with the values `placed` on them (in the order of
+/// `summary`), each within the rounding of the figures it adds.
+fn holds(items: &[Item], summary: &[usize], rules: &[Rule], placed: &[Decimal]) -> bool {
+    let value_of = |k: usize| -> Option<Decimal> {
         match summary.iter().position(|&s| s == k) {
-            Some(p) => v[p],
+            Some(p) => Some(placed[p]),
             None => items[k].amount,
         }
     };
-    // Rules refer to earlier items or to parts: a few passes settle them.
-    for _ in 0..summary.len() + 1 {
-        for (p, rule) in rules.iter().enumerate() {
-            if v[p].is_some() {
-                continue;
+    rules.iter().enumerate().all(|(p, rule)| {
+        let side = items[summary[p]].side;
+        let parts: Vec<Option<Decimal>> = match rule {
+            Rule::Unknown => return true,
+            Rule::Parts(parts) => parts.iter().map(|&k| items[k].amount).collect(),
+            Rule::Current => {
+                let own: Vec<&Item> = items
+                    .iter()
+                    .take(summary[p])
+                    .filter(|i| i.side == side && !i.summary)
+                    .collect();
+                own.iter()
+                    .filter(|i| is_top(&own, i))
+                    .map(|i| i.amount)
+                    .collect()
             }
-            let side = items[summary[p]].side;
-            v[p] = match rule {
-                Rule::Unknown => None,
-                Rule::Parts(parts) => parts.iter().map(|&k| items[k].amount).sum(),
-                Rule::Current => {
-                    let own: Vec<&Item> = items
-                        .iter()
-                        .take(summary[p])
-                        .filter(|i| i.side == side && !i.summary)
-                        .collect();
-                    own.iter()
-                        .filter(|i| is_top(&own, i))
-                        .map(|i| i.amount)
-                        .sum()
-                }
-                Rule::Grand(from) => from.iter().map(|&k| value_of(k, &v)).sum(),
-            };
-        }
-    }
-    v.into_iter().collect()
+            Rule::Grand(from) => from.iter().map(|&k| value_of(k)).collect(),
+        };
+        let Some(parts) = parts.into_iter().collect::<Option<Vec<Decimal>>>() else {
+            return false;
+        };
+        let printed = placed[p];
+        let sum: Decimal = parts.iter().sum();
+        let scale = parts
+            .iter()
+            .map(Decimal::scale)
+            .fold(printed.scale(), u32::max);
+        (printed - sum).abs() <= rounding_tolerance(scale, parts.len())
+    })
 }
 
 /// Whether an item is one of its side's top-level items (`own`, before the 合计): the 一、
@@ -529,6 +626,54 @@ mod tests {
                 ("本年支出合计", "10.00"),
             ]
         );
+    }
+
+    /// A row's 收入 amount printed on one line with the 支出 item beside it, that item's
+    /// amount alone on the next line (广州 收支总体情况表, plain pdftotext): each amount goes to
+    /// the label right before it, not to an older item of the side still waiting.
+    #[test]
+    fn an_amount_printed_alone_after_its_label_is_that_labels() {
+        let text = "一、预算拨款\n174.00 一、一般公共服务支出\n二、财政专户拨款\n\
+                    0.00 二、外交支出\n0.00\n三、公共安全支出\n104.00\n70.00\n\
+                    本年收入合计\n本年支出合计\n174.00\n174.00\n";
+        let rows = read_text(text).expect("rebuilt");
+        let got: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|(_, n, a)| (n.as_str(), a.as_str()))
+            .collect();
+        // 一、一般公共服务支出's amount comes late (after 三、's, in a run of two): the run goes
+        // to the side's waiting items in order.
+        assert_eq!(
+            got,
+            [
+                ("一、预算拨款", "174.00"),
+                ("一、一般公共服务支出", "104.00"),
+                ("二、财政专户拨款", "0.00"),
+                ("二、外交支出", "0.00"),
+                ("三、公共安全支出", "70.00"),
+                ("本年收入合计", "174.00"),
+                ("本年支出合计", "174.00"),
+            ]
+        );
+    }
+
+    /// A total within the rounding of its parts (0.01 off over three parts) is placed; the
+    /// carry-over into next year is on the 支出 side however it is worded.
+    #[test]
+    fn totals_hold_within_rounding_and_next_years_carry_over_is_spent() {
+        let text = "一、预算拨款\n10.00\n一、教育支出\n3.33\n二、科学技术支出\n3.33\n\
+                    三、住房保障支出\n3.33\n本年收入合计\n本年支出合计\n上年结转结余\n\
+                    结转结余下年\n收入总计\n支出总计\n10.00\n10.00\n0.00\n0.00\n10.00\n10.00\n";
+        let rows = read_text(text).expect("rebuilt");
+        let get = |name: &str| {
+            rows.iter()
+                .find(|(_, n, _)| n == name)
+                .map(|(side, _, a)| (*side, a.as_str()))
+        };
+        assert_eq!(get("本年支出合计"), Some((1, "10.00")));
+        assert_eq!(get("结转结余下年"), Some((1, "0.00")));
+        assert_eq!(get("上年结转结余"), Some((0, "0.00")));
+        assert_eq!(get("支出总计"), Some((1, "10.00")));
     }
 
     /// An income item over numbered parts that do not sum to it: the pairing went wrong.
