@@ -80,91 +80,47 @@ pub(super) fn read(
             || ((label.contains("结余") || label.contains("结转"))
                 && (label_ordinal(label).is_none() || label.contains("下年")))
     };
+    // The pieces in printed order, each label an item.
     let mut items: Vec<Item> = Vec::new();
-    // Items still waiting for an amount, oldest first; the item whose label came last.
-    let mut waiting: Vec<usize> = Vec::new();
-    let mut last_label: Option<usize> = None;
-    // The item whose label is the piece right before, if it takes the next amount itself.
-    let mut direct: Option<usize> = None;
-    // The waiting item whose label is the piece right before.
-    let mut after_label: Option<usize> = None;
-    let mut pool: Vec<Token> = Vec::new();
-    let all: Vec<Piece> = pages
+    let mut seq: Vec<Seq> = Vec::new();
+    let all = pages
         .iter()
         .flat_map(|(_, lines)| lines.iter())
         .filter(|l| !is_note(&l.squashed) && !is_unit_line(&l.squashed))
-        .flat_map(|l| pieces(l))
-        .map(|p| match p {
-            Piece::Label(t) if is_residue(&t.text) => Piece::Residue,
-            p => p,
-        })
-        .collect();
-    let pieces_kind: Vec<bool> = all.iter().map(|p| matches!(p, Piece::Amount(_))).collect();
-    for (k, piece) in all.into_iter().enumerate() {
+        .flat_map(|l| pieces(l));
+    for piece in all {
         match piece {
-            Piece::Residue => {
-                direct = None;
-                after_label = None;
-            }
+            Piece::Label(t) if is_residue(&t.text) => seq.push(Seq::Residue),
             Piece::Label(label) => {
-                let summary = is_summary(&label.text);
-                let side = side_of(&label.text);
-                // A label printed right after another waiting label of its side is one of a
-                // run of labels whose amounts follow in order.
-                let in_run = after_label.is_some_and(|d| items[d].side == side);
                 items.push(Item {
-                    side,
+                    side: side_of(&label.text),
+                    summary: is_summary(&label.text),
                     label,
-                    summary,
                     amount: None,
                     amount_token: None,
                 });
-                let i = items.len() - 1;
-                direct = None;
-                after_label = None;
-                if !summary {
-                    waiting.push(i);
-                    after_label = Some(i);
-                    // It takes the amount after it when that amount is printed alone (a row's
-                    // cells in turn: "0.00 二、外交支出", "0.00"), not as the first of several
-                    // (a side's amounts printed together after its labels).
-                    if !in_run && amount_run(&pieces_kind, k + 1) == 1 {
-                        direct = Some(i);
-                    }
-                }
-                last_label = Some(i);
+                seq.push(Seq::Label(items.len() - 1));
             }
-            Piece::Amount(t) => {
-                // Right after a label that takes it: that label's item. Else the earliest item
-                // waiting on the last label's side (a side prints its items' amounts in
-                // order); else the earliest waiting.
-                let side = last_label.map(|i| items[i].side);
-                let to = direct
-                    .or_else(|| {
-                        side.and_then(|s| waiting.iter().copied().find(|&w| items[w].side == s))
-                    })
-                    .or_else(|| waiting.first().copied());
-                match to {
-                    Some(i) => {
-                        waiting.retain(|&w| w != i);
-                        items[i].amount = t.amount();
-                        items[i].amount_token = Some(t);
-                    }
-                    None => pool.push(t),
-                }
-                last_label = None;
-                direct = None;
-                after_label = None;
-            }
+            Piece::Amount(t) => seq.push(Seq::Amount(t)),
         }
     }
-    if let Some(&i) = waiting.first() {
+    let (paired, pool) = pair_in_order(&items, &seq);
+    // Items left without an amount: the table prints blank cells. Plain pdftotext prints a
+    // row's amount after the labels of later rows (178.94 of 八、社会保障和就业支出 after
+    // 九、卫生健康支出's label), and which item is blank changes no identity of the side, so
+    // the table is reported rather than guessed.
+    if let Some(i) = (0..items.len()).find(|&i| paired[i].is_none() && !items[i].summary) {
+        let blank = (0..items.len())
+            .filter(|&i| paired[i].is_none() && !items[i].summary)
+            .count();
         return Err(format!(
-            "{} items print no amount (the first {:?} at line {}): blank cells cannot be placed",
-            waiting.len(),
-            items[i].label.text,
-            items[i].label.line
+            "{blank} items print no amount (the first {:?} at line {}): blank cells cannot be placed",
+            items[i].label.text, items[i].label.line
         ));
+    }
+    for (it, t) in items.iter_mut().zip(paired) {
+        it.amount = t.as_ref().and_then(Token::amount);
+        it.amount_token = t;
     }
     check_parts(&items)?;
     place_summary(&mut items, pool)?;
@@ -187,18 +143,88 @@ pub(super) fn read(
     Ok(())
 }
 
-/// A piece of a dump line: an item's label, an amount, or a piece of the header.
-enum Piece {
-    Label(Token),
+/// A piece of the table in printed order, labels by their item.
+enum Seq {
+    Label(usize),
     Amount(Token),
     Residue,
 }
 
-/// How many amounts are printed one after another from piece `from` on (`is_amount` per piece).
-fn amount_run(is_amount: &[bool], from: usize) -> usize {
-    is_amount
-        .get(from..)
-        .map_or(0, |rest| rest.iter().take_while(|a| **a).count())
+/// Pairs every item with an amount in printed order, for tables that print every cell: an
+/// amount printed alone right after a label is that label's (a row's cells in turn: "0.00
+/// 二、外交支出", "0.00"); a run of amounts after a run of labels goes to the earliest items
+/// waiting on the last label's side (a side prints its items' amounts in order); else to the
+/// earliest waiting. Amounts no item waits for are left for the totals (the pool).
+fn pair_in_order(items: &[Item], seq: &[Seq]) -> (Vec<Option<Token>>, Vec<Token>) {
+    let mut paired: Vec<Option<Token>> = vec![None; items.len()];
+    let mut waiting: Vec<usize> = Vec::new();
+    let mut last_label: Option<usize> = None;
+    // The item whose label is the piece right before, if it takes the next amount itself.
+    let mut direct: Option<usize> = None;
+    // The waiting item whose label is the piece right before.
+    let mut after_label: Option<usize> = None;
+    let mut pool = Vec::new();
+    for (k, s) in seq.iter().enumerate() {
+        match s {
+            Seq::Residue => {
+                direct = None;
+                after_label = None;
+            }
+            Seq::Label(i) => {
+                let i = *i;
+                // A label printed right after another waiting label of its side is one of a
+                // run of labels whose amounts follow in order.
+                let in_run = after_label.is_some_and(|d| items[d].side == items[i].side);
+                direct = None;
+                after_label = None;
+                if !items[i].summary {
+                    waiting.push(i);
+                    after_label = Some(i);
+                    // It takes the amount after it when that amount is printed alone, not as
+                    // the first of several (a side's amounts printed together after its
+                    // labels).
+                    if !in_run && amount_run(seq, k + 1) == 1 {
+                        direct = Some(i);
+                    }
+                }
+                last_label = Some(i);
+            }
+            Seq::Amount(t) => {
+                let side = last_label.map(|i| items[i].side);
+                let to = direct
+                    .or_else(|| {
+                        side.and_then(|s| waiting.iter().copied().find(|&w| items[w].side == s))
+                    })
+                    .or_else(|| waiting.first().copied());
+                match to {
+                    Some(i) => {
+                        waiting.retain(|&w| w != i);
+                        paired[i] = Some(t.clone());
+                    }
+                    None => pool.push(t.clone()),
+                }
+                last_label = None;
+                direct = None;
+                after_label = None;
+            }
+        }
+    }
+    (paired, pool)
+}
+
+/// How many amounts are printed one after another from piece `from` on.
+fn amount_run(seq: &[Seq], from: usize) -> usize {
+    seq.get(from..).map_or(0, |rest| {
+        rest.iter()
+            .take_while(|s| matches!(s, Seq::Amount(_)))
+            .count()
+    })
+}
+
+/// A piece of a dump line: an item's label (or a piece of the header) or an amount.
+enum Piece {
+    Label(Token),
+    Amount(Token),
 }
 
 /// A line's pieces in printed order. A line without amounts is one label (its words joined);
