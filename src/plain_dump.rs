@@ -200,6 +200,46 @@ fn lines_of(text: &str) -> Vec<Line<'_>> {
     out
 }
 
+/// The lines (by number) of `lines` that spell column labels one after another, at least
+/// two of them, with nothing else: a header the dump prints among the rows ("合计", "基本支
+/// 出", "项目支出", "对附属单位补助支", "出", "上缴上级支出"; a label may wrap over lines).
+/// Each run of lines without figures is read from its end: the lines before the labels start
+/// stay rows ("科学技术支出").
+fn label_runs(lines: &[&Line<'_>], labels: &HashSet<String>) -> Vec<u32> {
+    let spells = |run: &[&Line<'_>]| -> bool {
+        let mut found = 0;
+        let mut acc = String::new();
+        for l in run {
+            acc.push_str(&l.squashed);
+            if labels.contains(&acc) {
+                found += 1;
+                acc.clear();
+            } else if !labels.iter().any(|x| x.starts_with(acc.as_str())) {
+                return false;
+            }
+        }
+        acc.is_empty() && found >= 2
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < lines.len() {
+        let text_only =
+            |l: &Line<'_>| tokenize_line(l.text, 0, 0).all(|t| t.kind == TokenKind::Text);
+        if !text_only(lines[k]) {
+            k += 1;
+            continue;
+        }
+        let end = (k..lines.len())
+            .find(|&e| !text_only(lines[e]))
+            .unwrap_or(lines.len());
+        if let Some(start) = (k..end).find(|&s| spells(&lines[s..end])) {
+            out.extend(lines[start..end].iter().map(|l| l.no));
+        }
+        k = end;
+    }
+    out
+}
+
 /// The lines (by number) of the notes among `lines`: a note's first line ("注：…") and the
 /// sentences that continue it, up to the next line that prints a figure.
 fn note_lines<'l, 'a: 'l>(lines: impl Iterator<Item = &'l Line<'a>>) -> HashSet<u32> {
@@ -723,8 +763,33 @@ fn region(
     let mut header = String::new();
     // Header cells printed among the rows: evidence of the columns, not rows.
     let mut late_header = String::new();
+    // The late header lines that spell column labels in turn: the columns' printed order.
+    let mut label_run = String::new();
     let mut note: Option<String> = None;
     let notes = note_lines(pages.iter().flat_map(|(_, _, p)| p.iter().copied()));
+    // Runs of lines that spell the header's column labels in turn, printed among the rows.
+    // Runs of lines that spell the header's column labels in turn, printed among the rows.
+    // The header is not read yet: the labels of every coded grammar of the title's kind.
+    let header_runs: HashSet<u32> = title_grammar(&raw, grammars)
+        .filter(|g| g.layout == Layout::Coded)
+        .map(|title| {
+            let all_labels: HashSet<String> = grammars
+                .grammars
+                .iter()
+                .filter(|g| g.kind == title.kind && g.layout == Layout::Coded)
+                .flat_map(|g| {
+                    g.columns.iter().flat_map(|c| {
+                        g.vocabulary
+                            .variants(c.label.rsplit('/').next().unwrap_or(&c.label))
+                    })
+                })
+                .collect();
+            pages
+                .iter()
+                .flat_map(|(_, _, p)| label_runs(p, &all_labels))
+                .collect()
+        })
+        .unwrap_or_default();
     for (k, (_, titled, page)) in pages.iter().enumerate() {
         let mut in_header = *titled;
         let mut body = Vec::new();
@@ -771,12 +836,16 @@ fn region(
                 total_labels.contains(&l.squashed) || Some(l.squashed.as_str()) == department;
             let label_piece =
                 |p: &str| p.chars().count() >= 2 && labels.iter().any(|x| x.contains(p));
-            if text_only
-                && !row_name
-                && (header_lines.contains(&l.squashed)
-                    || l.text.split_whitespace().all(label_piece))
+            if header_runs.contains(&l.no)
+                || text_only
+                    && !row_name
+                    && (header_lines.contains(&l.squashed)
+                        || l.text.split_whitespace().all(label_piece))
             {
                 late_header.push_str(&l.squashed);
+                if header_runs.contains(&l.no) {
+                    label_run.push_str(&l.squashed);
+                }
                 continue;
             }
             body.push(*l);
@@ -961,7 +1030,7 @@ fn region(
         raw.failure = raw.pages_unparsed.drain(..).next().map(|(_, e)| e);
         return raw;
     }
-    let (grammar, warning) = choose_columns(g, &raw, &rows, n, grammars);
+    let (grammar, warning) = choose_columns(g, &raw, &label_run, &rows, n, grammars);
     if let Some(w) = warning {
         raw.warnings.push(w);
     }
@@ -1029,7 +1098,7 @@ fn title_grammar<'g>(raw: &RawTable, grammars: &'g GrammarSet) -> Option<&'g Gra
 }
 
 /// A reading of a plain table's columns: the first `named.len()` printed columns are these
-/// grammar columns (in the grammar's order), the rest derived.
+/// grammar columns (in printed order), the rest derived.
 #[derive(Debug, Clone, PartialEq)]
 struct Placement {
     named: Vec<usize>,
@@ -1064,19 +1133,29 @@ const MAX_PLACEMENTS: usize = 20_000;
 /// The best placement of `n` printed columns under grammar `g`: each ordered choice of the
 /// grammar's columns for the first `k` printed ones (`k` from `n` down to half of it), the
 /// rest derived, ranked by [`Placement::rank`].
-fn best_placement(g: &Grammar, header: &str, rows: &[PlainRow], n: usize) -> Option<Placement> {
+fn best_placement(
+    g: &Grammar,
+    header: &str,
+    label_run: &str,
+    rows: &[PlainRow],
+    n: usize,
+) -> Option<Placement> {
     let m = g.columns.len();
-    let header = crate::vocabulary::normalize_label(header);
-    let printed: Vec<Option<usize>> = g
-        .columns
-        .iter()
-        .map(|c| {
-            g.vocabulary
-                .variants(c.label.rsplit('/').next().unwrap_or(&c.label))
-                .iter()
-                .find_map(|v| label_position(&header, v))
-        })
-        .collect();
+    let positions = |text: &str| -> Vec<Option<usize>> {
+        let text = crate::vocabulary::normalize_label(text);
+        g.columns
+            .iter()
+            .map(|c| {
+                g.vocabulary
+                    .variants(c.label.rsplit('/').next().unwrap_or(&c.label))
+                    .iter()
+                    .find_map(|v| label_position(&text, v))
+            })
+            .collect()
+    };
+    let printed = positions(header);
+    // Where the labels are printed one per line in turn among the rows: their order there.
+    let in_run = positions(label_run);
     // Each row's amounts parsed once, not once per subset tried.
     let values: Vec<Vec<Option<rust_decimal::Decimal>>> = rows
         .iter()
@@ -1091,29 +1170,45 @@ fn best_placement(g: &Grammar, header: &str, rows: &[PlainRow], n: usize) -> Opt
             if tried > MAX_PLACEMENTS {
                 return best;
             }
-            let amounts = values.iter().map(|r| {
-                let mut a = vec![None; m];
-                for (slot, v) in subset.iter().zip(r) {
-                    a[*slot] = *v;
+            // The subset in the grammar's order, and in the order of a run of labels printed
+            // one per line where the run spells every label of it ("事业单位经营支出" before
+            // "上缴上级支出"): identities that add columns up cannot tell such columns apart.
+            // (A content-order header's text is too mixed to order columns by.)
+            let run_orders = subset.iter().all(|&c| in_run[c].is_some());
+            let order_of = if run_orders { &in_run } else { &printed };
+            let mut orders = vec![subset.clone()];
+            if run_orders {
+                let mut by_run = subset.clone();
+                by_run.sort_by_key(|&c| in_run[c]);
+                if by_run != subset {
+                    orders.push(by_run);
                 }
-                a
-            });
-            let fit = crate::layout::rows_fit(g, amounts);
-            let p = Placement {
-                named: subset.clone(),
-                fails: fit.fails,
-                holds: fit.holds,
-                in_header: subset.iter().filter(|&&c| printed[c].is_some()).count(),
-                in_order: subset
-                    .iter()
-                    .filter_map(|&c| printed[c])
-                    .collect::<Vec<_>>()
-                    .windows(2)
-                    .filter(|w| w[0] < w[1])
-                    .count(),
-            };
-            if best.as_ref().is_none_or(|b| p.rank() > b.rank()) {
-                best = Some(p);
+            }
+            for order in orders {
+                let amounts = values.iter().map(|r| {
+                    let mut a = vec![None; m];
+                    for (slot, v) in order.iter().zip(r) {
+                        a[*slot] = *v;
+                    }
+                    a
+                });
+                let fit = crate::layout::rows_fit(g, amounts);
+                let p = Placement {
+                    fails: fit.fails,
+                    holds: fit.holds,
+                    in_header: order.iter().filter(|&&c| printed[c].is_some()).count(),
+                    in_order: order
+                        .iter()
+                        .filter_map(|&c| order_of[c])
+                        .collect::<Vec<_>>()
+                        .windows(2)
+                        .filter(|w| w[0] < w[1])
+                        .count(),
+                    named: order,
+                };
+                if best.as_ref().is_none_or(|b| p.rank() > b.rank()) {
+                    best = Some(p);
+                }
             }
             if !next_subset(&mut subset, m) {
                 break;
@@ -1162,6 +1257,7 @@ fn next_subset(s: &mut [usize], m: usize) -> bool {
 fn choose_columns(
     g: &Grammar,
     raw: &RawTable,
+    label_run: &str,
     rows: &[PlainRow],
     n: usize,
     grammars: &GrammarSet,
@@ -1175,7 +1271,7 @@ fn choose_columns(
     );
     let best = candidates
         .filter(|x| x.layout == g.layout && x.text_columns.is_empty() && x.panels == 1)
-        .filter_map(|x| best_placement(x, &raw.header, rows, n).map(|p| (x, p)))
+        .filter_map(|x| best_placement(x, &raw.header, label_run, rows, n).map(|p| (x, p)))
         .max_by(|(x, a), (y, b)| {
             a.rank()
                 .cmp(&b.rank())
@@ -1498,6 +1594,27 @@ mod tests {
         assert_eq!(at.title, "2026年度收支预算总表");
         assert_eq!(at.label.as_deref(), Some("一、收支预算总表"));
         assert_eq!(at.lines, 2);
+    }
+
+    /// Column labels printed one per line among the rows (a label wrapped over two lines
+    /// included) are found from the end of their run; the row name before them is not one.
+    #[test]
+    fn a_run_of_column_labels_among_the_rows() {
+        let labels: HashSet<String> = ["合计", "基本支出", "项目支出", "对附属单位补助支出"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let text = "206\n科学技术支出\n合计\n基本支出\n对附属单位补助支\n出\n7.00\n";
+        let lines = lines_of(text);
+        let refs: Vec<&Line<'_>> = lines.iter().collect();
+        let run = label_runs(&refs, &labels);
+        let numbers: Vec<u32> = lines[2..6].iter().map(|l| l.no).collect();
+        assert_eq!(run, numbers);
+        // One label alone, or words that are no label, are not a run.
+        let text = "206\n合计\n7.00\n科学技术支出\n基本支出\n行政运行\n";
+        let lines = lines_of(text);
+        let refs: Vec<&Line<'_>> = lines.iter().collect();
+        assert!(label_runs(&refs, &labels).is_empty());
     }
 
     #[test]

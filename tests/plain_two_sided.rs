@@ -188,3 +188,70 @@ fn guangzhou_meteorology_overviews_from_a_plain_dump() {
         );
     }
 }
+
+/// 广州市气象局 表3 本年支出总体情况表 (pages 8-9): plain pdftotext prints the column labels
+/// one per line after the first row's code and name ("206", "科学技术支出", "合计", "基本支出",
+/// "项目支出", "事业单位经营支出", "对附属单位补助支", "出", "上缴上级支出"). They are the header,
+/// not rows, and they give the columns' order, which differs from the national grammar's
+/// (事业单位经营支出 and 对附属单位补助支出 before 上缴上级支出, as `pdftotext -layout` of page 8
+/// shows). Page 8's rows are printed column by column and stay reported; page 9's are read.
+#[test]
+fn guangzhou_meteorology_expenditure_summary_header_among_rows() {
+    let test = "guangzhou_meteorology_expenditure_summary_header_among_rows";
+    let Some(corpus) = common::corpus_dir(test) else {
+        return;
+    };
+    let pdf = common::bulk_file(&corpus, "005_广州", "232c31967d");
+    let Some(text) = plain_dump(test, &pdf, 8, 9) else {
+        return;
+    };
+    let doc = convert(&text);
+    let t = table(&doc, "expenditure_summary");
+    let ids: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "total",
+            "basic_expenditure",
+            "project_expenditure",
+            "business_operation_expenditure",
+            "subsidy_to_affiliated",
+            "payment_to_superior"
+        ]
+    );
+    let row = |code: &str| {
+        t.rows
+            .iter()
+            .find(|r| r.code.as_deref() == Some(code))
+            .map(|r| {
+                r.amounts
+                    .iter()
+                    .map(|a| a.map(|a| a.to_string()).unwrap_or_default())
+                    .collect::<Vec<_>>()
+            })
+    };
+    let want = |v: [&str; 6]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        row("221"),
+        want(["1711.04", "1711.04", "0.00", "0.00", "0.00", "0.00"])
+    );
+    assert_eq!(
+        row("2210201"),
+        want(["453.68", "453.68", "0.00", "0.00", "0.00", "0.00"])
+    );
+    assert_eq!(
+        row("2210203"),
+        want(["1257.35", "1257.35", "0.00", "0.00", "0.00", "0.00"])
+    );
+    assert!(
+        t.rows.iter().all(|r| !r.name.contains("基本支出")),
+        "a header label read as a row: {:?}",
+        t.rows.iter().map(|r| &r.name).collect::<Vec<_>>()
+    );
+    assert!(
+        doc.warnings
+            .iter()
+            .any(|w| w.code == "table_page_unparsed" && w.page == Some(1)),
+        "page 8 (column by column; the dump's first page) is reported"
+    );
+}
