@@ -582,18 +582,29 @@ pub fn matched_rows(e: &mut Engine) {
         let mut right: HashMap<String, Vec<Addr>> = HashMap::new();
         let mut right_order: Vec<String> = Vec::new();
         let mut any_right = false;
+        // A right-hand table kept without some pages' rows: a line without a partner may have
+        // its row on those pages.
+        let mut right_lost: Option<String> = None;
+        // How each key is shown in a finding: a row's name (its code when printed without).
+        let mut shown: HashMap<String, String> = HashMap::new();
         for rs in &r.right {
             for ti in right_tables(e, rs, r.family.as_deref()) {
                 any_right = true;
+                if right_lost.is_none() {
+                    right_lost = e.pages_lost_of(ti).map(str::to_string);
+                }
                 let t = &e.doc.tables[ti];
                 if t.empty {
                     continue;
                 }
                 for a in select::resolve_rows(t, ti, rs, e.rules).unwrap_or_default() {
-                    let key = norm_name(&t.rows[a.1].name);
+                    let key = match_key(&t.rows[a.1], e.rules);
                     if !right.contains_key(&key) {
                         right_order.push(key.clone());
                     }
+                    shown
+                        .entry(key.clone())
+                        .or_insert_with(|| shown_name(&t.rows[a.1]));
                     right.entry(key).or_default().push(a);
                 }
             }
@@ -621,22 +632,27 @@ pub fn matched_rows(e: &mut Engine) {
         };
         let mut left_keys = std::collections::HashSet::new();
         for a in left {
-            let key = norm_name(&e.doc.tables[lt].rows[a.1].name);
+            let key = match_key(&e.doc.tables[lt].rows[a.1], e.rules);
             left_keys.insert(key.clone());
+            let name = shown_name(&e.doc.tables[lt].rows[a.1]);
             match right.get(&key) {
                 Some(addrs) => {
                     let total = e.term(a, Role::Stated);
                     let parts = addrs.iter().map(|&b| e.term(b, Role::Part)).collect();
-                    e.compare_sum(&r.id, &format!("{what} ({key})"), total, parts);
+                    e.compare_sum(&r.id, &format!("{what} ({name})"), total, parts);
                 }
                 None if is_zero(e, a) => {}
                 None => {
                     let t = e.term(a, Role::Stated);
-                    e.missing(
-                        &r.id,
-                        format!("{what}: {key} is printed in {} but has no row of that name in the other table", t.cell.table),
-                        vec![t],
-                    );
+                    let message = format!("{what}: {name} is printed in {} but has no row of that name in the other table", t.cell.table);
+                    match &right_lost {
+                        Some(why) => e.unparsed(
+                            &r.id,
+                            format!("{message}; not blamed on the document: {why}"),
+                            vec![t],
+                        ),
+                        None => e.missing(&r.id, message, vec![t]),
+                    }
                 }
             }
         }
@@ -650,12 +666,44 @@ pub fn matched_rows(e: &mut Engine) {
             }
             let terms: Vec<Term> = addrs.iter().map(|&a| e.term(a, Role::Part)).collect();
             let left_label = e.table_label(lt);
-            e.missing(
-                &r.id,
-                format!("{what}: {key} has no line in {left_label}"),
-                terms,
+            let message = format!(
+                "{what}: {} has no line in {left_label}",
+                shown.get(&key).map_or(key.as_str(), String::as_str)
             );
+            match e.pages_lost_of(lt).map(str::to_string) {
+                Some(why) => e.unparsed(
+                    &r.id,
+                    format!("{message}; not blamed on the document: {why}"),
+                    terms,
+                ),
+                None => e.missing(&r.id, message, terms),
+            }
         }
+    }
+}
+
+/// What pairs a row with rows of other tables in a `match_rows` rule: its 类 code (printed, or
+/// the code of its name in `[[function_class]]`), so that 类 rows pair whatever name variant a
+/// template prints or when a reader lost the name (a plain dump's "223" without
+/// "国有资本经营预算支出"); else its name.
+fn match_key(row: &crate::model::Row, rules: &super::rules::RuleSet) -> String {
+    let name = norm_name(&row.name);
+    let class = rules.function_class_codes.get(&name);
+    match (&row.code, class) {
+        // A 类 name (the rule's rows are 类 rows, whatever code is printed beside it).
+        (_, Some(c)) => c.clone(),
+        // A 3-digit code printed without its name.
+        (Some(code), None) if name.is_empty() && code.len() == 3 => code.clone(),
+        _ => name,
+    }
+}
+
+/// A row as a finding names it: its name, or its code when it is printed without one.
+fn shown_name(row: &crate::model::Row) -> String {
+    let name = norm_name(&row.name);
+    match &row.code {
+        Some(c) if name.is_empty() => c.clone(),
+        _ => name,
     }
 }
 

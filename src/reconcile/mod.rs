@@ -273,6 +273,12 @@ impl<'a> Engine<'a> {
         self.findings.push(f);
     }
 
+    /// Why the rows of table `ti` may be incomplete: some of its pages were not rebuilt
+    /// (warning `table_page_unparsed`), as a sentence.
+    pub fn pages_lost_of(&self, ti: usize) -> Option<&str> {
+        self.pages_lost.get(&ti).map(String::as_str)
+    }
+
     /// A figure a rule needs is absent.
     pub fn missing(&mut self, rule: &str, message: String, terms: Vec<Term>) {
         self.checks += 1;

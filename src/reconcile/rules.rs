@@ -295,6 +295,8 @@ pub struct RuleSet {
     pub row_names: Vec<Vec<String>>,
     /// Names (normalised) of the 类 of the function classification, from every rule file.
     pub function_classes: HashSet<String>,
+    /// The 3-digit code of each of those names.
+    pub function_class_codes: HashMap<String, String>,
     /// Grammar file (relative path) → family, to tell which family a table belongs to.
     pub grammar_family: HashMap<String, String>,
     /// SHA-256 (hex) of the grammars' fingerprint and every rule file added (name and text),
@@ -529,8 +531,11 @@ impl RuleSet {
                     "a function_class needs a 3-digit code and at least one name".into(),
                 ));
             }
-            self.function_classes
-                .extend(c.names.iter().map(|n| super::select::norm_name(n)));
+            for n in &c.names {
+                let n = super::select::norm_name(n);
+                self.function_class_codes.insert(n.clone(), c.code.clone());
+                self.function_classes.insert(n);
+            }
         }
         self.hierarchy.extend(rf.hierarchy.into_iter().map(|mut r| {
             r.family = fam.clone();

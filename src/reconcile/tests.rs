@@ -1929,6 +1929,27 @@ fn class_lines_match_class_rows_whatever_the_nesting_the_units_and_the_family() 
 }
 
 #[test]
+fn class_lines_pair_by_class_code_when_a_reader_lost_the_name() {
+    // A plain dump (广州市宣传部) gave the 国有资本经营预算支出表's 类 row its code 223 without
+    // its name: the 财政拨款收支总表's line 国有资本经营预算支出 still pairs with it (by the code
+    // [[function_class]] gives the name), and a wrong figure is still caught.
+    let rule = "cross.fiscal_overview_classes";
+    let mut doc = sample_doc();
+    let t5 = &mut doc.tables[4];
+    assert_eq!(t5.kind, "general_budget_expenditure_by_function");
+    let science = t5
+        .rows
+        .iter()
+        .position(|r| r.code.as_deref() == Some("206"))
+        .expect("a 206 row");
+    t5.rows[science].name = String::new();
+    assert_eq!(severities(&doc, rule), []);
+    let t5 = &mut doc.tables[4];
+    t5.rows[science].amounts[0] = crate::token::parse_amount("1.00");
+    assert_eq!(severities(&doc, rule), [Severity::Mismatch]);
+}
+
+#[test]
 fn a_class_name_borne_by_a_kuan_or_xiang_line_is_not_a_class_line() {
     // 229 其他支出 > 22999 其他支出 > 2299999 其他支出, printed without codes in a
     // Shenzhen 财政拨款收支总表: only the shallowest is the 类 line.
