@@ -488,6 +488,9 @@ impl GrammarSet {
             .max_by_key(|(g, score)| {
                 let (n, all) = g.header_score(header);
                 (
+                    // A grammar of another kind than the one the national vocabulary gives the
+                    // whole title matched a piece of it only (see `layout::titles`).
+                    query.entry.is_none_or(|e| e.read_by(&g.kind)),
                     family.is_some_and(|f| f == g.family),
                     // A grammar's own title beats the national vocabulary's kind.
                     *score > 0,

@@ -378,13 +378,18 @@ fn best_title(title: &str, grammars: &GrammarSet) -> Option<usize> {
 }
 
 /// The grammar whose own title fits best (the longest contained), within `family` when given.
+/// A grammar of another kind than the one the national vocabulary gives the whole title has
+/// matched a piece of it only ("项目支出情况表" in "一般公共预算项目支出情况表（按经济分类科目）",
+/// which the vocabulary calls a 一般公共预算 project table, not a project list).
 fn best_title_in(title: &str, grammars: &GrammarSet, family: Option<&str>) -> Option<usize> {
     let normalised = crate::vocabulary::normalise_title(title);
+    let entry = kind_of(title);
     grammars
         .grammars
         .iter()
         .enumerate()
         .filter(|(_, g)| family.is_none_or(|f| g.family == f))
+        .filter(|(_, g)| entry.is_none_or(|e| e.read_by(&g.kind)))
         .map(|(i, g)| (i, g.normalised_title_score(&normalised)))
         .filter(|(_, s)| *s > 0)
         .max_by_key(|(_, s)| *s)
