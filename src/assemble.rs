@@ -4,7 +4,9 @@
 use crate::error::TableError;
 use crate::grammar::{Grammar, Layout, RowKey};
 use crate::model::{CodeKind, Column, Row, Table, Unit};
-use crate::token::{join_split_numbers, label_ordinal, outline_depth, Token, TokenKind};
+use crate::token::{
+    join_split_numbers, label_ordinal, outline_depth, wrapped_amount_tail, Token, TokenKind,
+};
 use rust_decimal::Decimal;
 
 /// A table region as a reader found it, before any grammar is applied.
@@ -431,6 +433,11 @@ fn positioned_rows(raw: &RawTable, g: &Grammar) -> Result<Vec<Row>, TableError> 
                 _ => name.push_str(&t.text),
             }
         }
+        if let Some(prev) = rows.last_mut() {
+            if continues_wrapped_amount(&raw.lines, prev, l, &code, &name, n) {
+                continue;
+            }
+        }
         // Text columns: the first printed cell names the row and gives its level.
         let printed = cells.iter().position(|c| !c.is_empty());
         if let Some(prev) = rows
@@ -489,6 +496,64 @@ fn outline_levels(rows: &mut [Row]) {
             }
         }
     }
+}
+
+/// The first line of a new page that prints, beside the rest of a name, only the last digits
+/// of an amount is the rest of the row above, whose cell wrapped at the page break ("杭州市机动
+/// 14,549.64 … 12,437.3" at the foot of page 21, "车驾驶员考试服务中心 6" at the head of page
+/// 22): the digits end that row's amount in their column, the words its name. Only where the
+/// row's amount there, so ended, has the decimals the column's other amounts have and it had
+/// fewer. Returns whether the line was taken so.
+fn continues_wrapped_amount(
+    lines: &[RawLine],
+    prev: &mut Row,
+    l: &RawLine,
+    code: &str,
+    name: &str,
+    n: usize,
+) -> bool {
+    if prev.page >= l.page || !code.is_empty() {
+        return false;
+    }
+    let first_on_page = lines
+        .iter()
+        .find(|x| x.page == l.page && !x.tokens.is_empty())
+        .is_some_and(|x| std::ptr::eq(x, l));
+    let numbers: Vec<&Token> = l
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Number)
+        .collect();
+    let [tail] = numbers.as_slice() else {
+        return false;
+    };
+    let Some(c) = tail.column.filter(|&c| c < n) else {
+        return false;
+    };
+    let Some(head) = prev.amounts.get(c).copied().flatten() else {
+        return false;
+    };
+    // The decimals the column's amounts print, read from the other amounts of the line above.
+    let usual = prev
+        .amounts
+        .iter()
+        .flatten()
+        .map(Decimal::scale)
+        .max()
+        .unwrap_or(0);
+    let head_text = head.to_string();
+    if !first_on_page || head.scale() >= usual || !wrapped_amount_tail(&head_text, &tail.text) {
+        return false;
+    }
+    let Some(joined) = crate::token::parse_amount(&format!("{head_text}{}", tail.text)) else {
+        return false;
+    };
+    if joined.scale() != usual {
+        return false;
+    }
+    prev.amounts[c] = Some(joined);
+    prev.name.push_str(name);
+    true
 }
 
 /// A line at the top of a new page that prints only the last text column (no name, no

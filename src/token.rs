@@ -161,6 +161,16 @@ pub fn tokenize_line(text: &str, line: u32, page: u32) -> impl Iterator<Item = T
     })
 }
 
+/// Whether `tail` is the rest of the amount `head`, wrapped onto the next line of its cell
+/// ("811,669.9" over "7", "1682." over "76"): digits only, and the two together an amount.
+pub fn wrapped_amount_tail(head: &str, tail: &str) -> bool {
+    !tail.is_empty()
+        && tail.len() <= 4
+        && tail.bytes().all(|b| b.is_ascii_digit())
+        && (head.contains('.') || head.contains(','))
+        && classify(&format!("{head}{tail}")) == TokenKind::Number
+}
+
 /// How far a printed total may lie from the sum of `terms` printed figures, all rounded to
 /// `scale` decimals: half a unit of the last place per figure, the total's own included.
 pub fn rounding_tolerance(scale: u32, terms: usize) -> Decimal {

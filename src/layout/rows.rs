@@ -69,15 +69,7 @@ pub(super) fn group_cells(
     out
 }
 
-/// Whether `tail` is the rest of the amount `head`, wrapped onto the next line of its cell
-/// ("811,669.9" over "7", "1682." over "76"): digits only, and the two together an amount.
-pub(super) fn wrapped_amount_tail(head: &str, tail: &str) -> bool {
-    !tail.is_empty()
-        && tail.len() <= 4
-        && tail.bytes().all(|b| b.is_ascii_digit())
-        && (head.contains('.') || head.contains(','))
-        && crate::token::classify(&format!("{head}{tail}")) == TokenKind::Number
-}
+pub(super) use crate::token::wrapped_amount_tail;
 
 /// Joins a line's tokens into the row of its band: the code first, text in reading order,
 /// amounts after; the tail of an amount wrapped in its cell joined to it.
