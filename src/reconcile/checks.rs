@@ -670,7 +670,12 @@ pub fn matched_rows(e: &mut Engine) {
                 "{what}: {} has no line in {left_label}",
                 shown.get(&key).map_or(key.as_str(), String::as_str)
             );
-            match e.pages_lost_of(lt).map(str::to_string) {
+            // The left table lost pages (the line may be there), or the right rows' own table
+            // did (its rows were read around a page not rebuilt).
+            let lost = std::iter::once(lt)
+                .chain(addrs.iter().map(|a| a.0))
+                .find_map(|ti| e.pages_lost_of(ti).map(str::to_string));
+            match lost {
                 Some(why) => e.unparsed(
                     &r.id,
                     format!("{message}; not blamed on the document: {why}"),

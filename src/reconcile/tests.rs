@@ -1950,6 +1950,37 @@ fn class_lines_pair_by_class_code_when_a_reader_lost_the_name() {
 }
 
 #[test]
+fn rows_without_a_partner_around_pages_not_rebuilt_are_not_blamed_on_the_document() {
+    // A 类 row of the 一般公共预算支出表 the 财政拨款收支总表 does not print is `missing`; when the
+    // by-function table lost a page (warning table_page_unparsed), its rows are doubtful and
+    // the finding is `unparsed` (a plain dump's glued names: "其他计划生育事务支出住房保障支出").
+    let rule = "cross.fiscal_overview_classes";
+    let mut doc = sample_doc();
+    let t5 = &mut doc.tables[4];
+    assert_eq!(t5.kind, "general_budget_expenditure_by_function");
+    let mut extra = t5
+        .rows
+        .iter()
+        .find(|r| r.code.as_deref() == Some("206"))
+        .expect("a 206 row")
+        .clone();
+    extra.code = Some("299".into());
+    extra.name = "科目名称".into();
+    t5.rows.push(extra);
+    assert_eq!(severities(&doc, rule), [Severity::Missing]);
+    let label = super::table_label(&doc.tables[4]);
+    let page = doc.tables[4].first_page;
+    doc.warnings.push(crate::model::Warning {
+        code: crate::convert::TABLE_PAGE_UNPARSED.into(),
+        message: "page not rebuilt".into(),
+        page: Some(page),
+        line: None,
+        table: Some(label),
+    });
+    assert_eq!(severities(&doc, rule), [Severity::Unparsed]);
+}
+
+#[test]
 fn a_class_name_borne_by_a_kuan_or_xiang_line_is_not_a_class_line() {
     // 229 其他支出 > 22999 其他支出 > 2299999 其他支出, printed without codes in a
     // Shenzhen 财政拨款收支总表: only the shallowest is the 类 line.
