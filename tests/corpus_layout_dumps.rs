@@ -92,14 +92,7 @@ fn layout_dumps_of_the_corpus_pdfs_score_against_their_keys() {
     let Some(corpus) = common::corpus_dir(test) else {
         return;
     };
-    if Command::new("pdftotext").arg("-v").output().is_err() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "{test}: pdftotext (poppler-utils) is not installed, and CI=true makes that a failure"
-        );
-        common::notice(&format!(
-            "{test} SKIPPED: pdftotext (poppler-utils) not installed"
-        ));
+    if !common::pdftotext_available(test) {
         return;
     }
     let tmp =

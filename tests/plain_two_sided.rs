@@ -18,14 +18,7 @@ use std::process::Command;
 /// The plain dump of pages `first..=last` of a bulk PDF, or `None` (with a notice) when
 /// pdftotext is not installed.
 fn plain_dump(test: &str, pdf: &Path, first: u32, last: u32) -> Option<String> {
-    if Command::new("pdftotext").arg("-v").output().is_err() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "{test}: pdftotext (poppler-utils) is not installed, and CI=true makes that a failure"
-        );
-        common::notice(&format!(
-            "{test} SKIPPED: pdftotext (poppler-utils) not installed"
-        ));
+    if !common::pdftotext_available(test) {
         return None;
     }
     let out = Command::new("pdftotext")
@@ -73,6 +66,17 @@ fn amount(t: &Table, section: &str, name: &str) -> Option<String> {
     row.amounts.iter().flatten().next().map(|a| a.to_string())
 }
 
+/// Each (side, row name, amount) of `want` is the table's.
+fn assert_amounts(t: &Table, want: &[(&str, &str, &str)]) {
+    for &(section, name, value) in want {
+        assert_eq!(
+            amount(t, section, name).as_deref(),
+            Some(value),
+            "{section} {name}"
+        );
+    }
+}
+
 /// 广州市司法局 表1 收支总体情况表 (pages 7-8): 支出 items printed beside the 收入 amounts,
 /// four of their amounts printed together after 七、文化旅游体育与传媒支出.
 #[test]
@@ -109,13 +113,7 @@ fn guangzhou_justice_overview_from_a_plain_dump() {
         ("支出", "结转结余下年", "0.00"),
         ("支出", "支出总计", "174177.85"),
     ];
-    for (section, name, value) in want {
-        assert_eq!(
-            amount(t, section, name).as_deref(),
-            Some(value),
-            "{section} {name}"
-        );
-    }
+    assert_amounts(t, &want);
     // Seven 收入 items and 28 支出 items, each side's three totals and carry-overs.
     assert_eq!(t.rows.len(), 7 + 28 + 6);
 }
@@ -151,13 +149,7 @@ fn guangzhou_meteorology_overviews_from_a_plain_dump() {
         ("支出", "结转结余下年", "0.00"),
         ("支出", "支出总计", "7651.71"),
     ];
-    for (section, name, value) in want {
-        assert_eq!(
-            amount(t, section, name).as_deref(),
-            Some(value),
-            "{section} {name}"
-        );
-    }
+    assert_amounts(t, &want);
     assert!(
         t.note.as_deref().is_some_and(|n| n.contains("尾数误差")),
         "the note keeps its second sentence: {:?}",
@@ -180,13 +172,7 @@ fn guangzhou_meteorology_overviews_from_a_plain_dump() {
         ("支出", "二十七、结转下年", "0.00"),
         ("支出", "支出总计", "7651.71"),
     ];
-    for (section, name, value) in want {
-        assert_eq!(
-            amount(t, section, name).as_deref(),
-            Some(value),
-            "{section} {name}"
-        );
-    }
+    assert_amounts(t, &want);
 }
 
 /// 广州市气象局 表3 本年支出总体情况表 (pages 8-9): plain pdftotext prints the column labels

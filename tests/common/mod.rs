@@ -103,6 +103,27 @@ pub fn notice(msg: &str) {
     let _ = writeln!(e, "notice: {msg}");
 }
 
+/// Whether `pdftotext` (poppler-utils) can be run. Absent: panics when `CI=true` (.ci/run
+/// installs it), otherwise prints a visible skip notice naming `test` and returns false.
+#[allow(dead_code)]
+pub fn pdftotext_available(test: &str) -> bool {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok()
+    {
+        return true;
+    }
+    assert!(
+        !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "{test}: pdftotext (poppler-utils) is not installed, and CI=true makes that a failure"
+    );
+    notice(&format!(
+        "{test} SKIPPED: pdftotext (poppler-utils) not installed"
+    ));
+    false
+}
+
 /// The corpus folder: `$BUDGET_CORPUS`, else `../shared/corpus` relative to the project root.
 /// Absent: panics when `CI=true` (CI lays `shared/` beside the clone, so absence there is a
 /// broken setup, not a reason to pass), otherwise prints a visible skip notice naming `test`
