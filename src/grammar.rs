@@ -241,6 +241,13 @@ fn default_total_labels() -> Vec<String> {
 }
 
 impl Grammar {
+    /// The labels a column may be printed under: its label path's leaf ("基本支出/人员经费" →
+    /// "人员经费") and that leaf's synonyms in the grammar's vocabulary, normalised.
+    pub fn column_variants(&self, c: &ColumnDef) -> Vec<String> {
+        self.vocabulary
+            .variants(c.label.rsplit('/').next().unwrap_or(&c.label))
+    }
+
     /// Parses and validates one grammar from TOML text; `file` names it in errors.
     pub fn from_toml(file: &str, text: &str) -> Result<Grammar, GrammarError> {
         let mut g: Grammar = toml::from_str(text).map_err(|e| GrammarError {

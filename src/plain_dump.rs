@@ -744,10 +744,7 @@ fn region(
         .map(|g| {
             g.columns
                 .iter()
-                .flat_map(|c| {
-                    g.vocabulary
-                        .variants(c.label.rsplit('/').next().unwrap_or(&c.label))
-                })
+                .flat_map(|c| g.column_variants(c))
                 .filter(|l| !g.total_labels.contains(l))
                 .collect()
         })
@@ -768,7 +765,6 @@ fn region(
     let mut note: Option<String> = None;
     let notes = note_lines(pages.iter().flat_map(|(_, _, p)| p.iter().copied()));
     // Runs of lines that spell the header's column labels in turn, printed among the rows.
-    // Runs of lines that spell the header's column labels in turn, printed among the rows.
     // The header is not read yet: the labels of every coded grammar of the title's kind.
     let header_runs: HashSet<u32> = title_grammar(&raw, grammars)
         .filter(|g| g.layout == Layout::Coded)
@@ -777,12 +773,7 @@ fn region(
                 .grammars
                 .iter()
                 .filter(|g| g.kind == title.kind && g.layout == Layout::Coded)
-                .flat_map(|g| {
-                    g.columns.iter().flat_map(|c| {
-                        g.vocabulary
-                            .variants(c.label.rsplit('/').next().unwrap_or(&c.label))
-                    })
-                })
+                .flat_map(|g| g.columns.iter().flat_map(|c| g.column_variants(c)))
                 .collect();
             pages
                 .iter()
@@ -1146,8 +1137,7 @@ fn best_placement(
         g.columns
             .iter()
             .map(|c| {
-                g.vocabulary
-                    .variants(c.label.rsplit('/').next().unwrap_or(&c.label))
+                g.column_variants(c)
                     .iter()
                     .find_map(|v| label_position(&text, v))
             })

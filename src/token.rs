@@ -171,10 +171,16 @@ pub fn wrapped_amount_tail(head: &str, tail: &str) -> bool {
         && classify(&format!("{head}{tail}")) == TokenKind::Number
 }
 
-/// How far a printed total may lie from the sum of `terms` printed figures, all rounded to
-/// `scale` decimals: half a unit of the last place per figure, the total's own included.
-pub fn rounding_tolerance(scale: u32, terms: usize) -> Decimal {
-    Decimal::new(5, scale + 1) * Decimal::from(terms + 1)
+/// Whether a printed total is the sum of printed `parts` within their rounding: half a unit
+/// of the last printed place per figure, the total's own included.
+pub fn adds_up(printed: Decimal, parts: &[Decimal]) -> bool {
+    let sum: Decimal = parts.iter().sum();
+    let scale = parts
+        .iter()
+        .map(Decimal::scale)
+        .fold(printed.scale(), u32::max);
+    let tolerance = Decimal::new(5, scale + 1) * Decimal::from(parts.len() + 1);
+    (printed - sum).abs() <= tolerance
 }
 
 /// Joins numbers that a line break split: "707" + ".83" → "707.83", "0." + "00" → "0.00".

@@ -105,13 +105,7 @@ fn fit_of(
             {
                 continue;
             }
-            let sum: Decimal = values.iter().sum();
-            // Half a unit of the last printed place per figure summed.
-            let scale = values
-                .iter()
-                .map(Decimal::scale)
-                .fold(printed.scale(), u32::max);
-            if (printed - sum).abs() <= crate::token::rounding_tolerance(scale, values.len()) {
+            if crate::token::adds_up(printed, &values) {
                 fit.holds += 1;
             } else {
                 fit.fails += 1;

@@ -19,9 +19,7 @@
 use super::{is_note, is_unit_line, Line};
 use crate::assemble::{RawLine, RawTable};
 use crate::grammar::{Grammar, GrammarSet, Layout};
-use crate::token::{
-    is_marked_amount, label_ordinal, rounding_tolerance, tokenize_line, Token, TokenKind,
-};
+use crate::token::{adds_up, is_marked_amount, label_ordinal, tokenize_line, Token, TokenKind};
 use rust_decimal::Decimal;
 
 /// Warning: a plain dump's two-sided table was rebuilt by pairing in printed order and placing
@@ -109,13 +107,15 @@ pub(super) fn read(
     // row's amount after the labels of later rows (178.94 of 八、社会保障和就业支出 after
     // 九、卫生健康支出's label), and which item is blank changes no identity of the side, so
     // the table is reported rather than guessed.
-    if let Some(i) = (0..items.len()).find(|&i| paired[i].is_none() && !items[i].summary) {
-        let blank = (0..items.len())
-            .filter(|&i| paired[i].is_none() && !items[i].summary)
-            .count();
+    let blank: Vec<usize> = (0..items.len())
+        .filter(|&i| paired[i].is_none() && !items[i].summary)
+        .collect();
+    if let Some(&i) = blank.first() {
         return Err(format!(
-            "{blank} items print no amount (the first {:?} at line {}): blank cells cannot be placed",
-            items[i].label.text, items[i].label.line
+            "{} items print no amount (the first {:?} at line {}): blank cells cannot be placed",
+            blank.len(),
+            items[i].label.text,
+            items[i].label.line
         ));
     }
     for (it, t) in items.iter_mut().zip(paired) {
@@ -396,16 +396,13 @@ fn place_summary(items: &mut [Item], pool: Vec<Token>) -> Result<(), String> {
     if values.len() != pool.len() {
         return Err("an amount left for the totals is not a number".into());
     }
-    let mut solutions: Vec<Vec<Decimal>> = Vec::new();
-    for order in distinct_orders(&values) {
-        let placed: Vec<Decimal> = order.iter().map(|&k| values[k]).collect();
-        if holds(items, &summary, &rules, &placed)
-            && grands_agree(items, &summary, &placed)
-            && !solutions.contains(&placed)
-        {
-            solutions.push(placed);
-        }
-    }
+    let fixed = fixed_parts(items, &summary, &rules);
+    let solutions: Vec<Vec<Decimal>> = distinct_orders(&values)
+        .into_iter()
+        .filter(|placed| {
+            holds(items, &summary, &rules, &fixed, placed) && grands_agree(items, &summary, placed)
+        })
+        .collect();
     match solutions.as_slice() {
         [one] => {
             // Each summary item takes a pool token of its value.
@@ -428,13 +425,13 @@ fn place_summary(items: &mut [Item], pool: Vec<Token>) -> Result<(), String> {
     }
 }
 
-/// The orders of `values` (as index lists) that give distinct value sequences.
-fn distinct_orders(values: &[Decimal]) -> Vec<Vec<usize>> {
+/// The orders of `values` that give distinct sequences (repeated values are not swapped).
+fn distinct_orders(values: &[Decimal]) -> Vec<Vec<Decimal>> {
     fn walk(
         values: &[Decimal],
-        used: &mut Vec<bool>,
-        at: &mut Vec<usize>,
-        out: &mut Vec<Vec<usize>>,
+        used: &mut [bool],
+        at: &mut Vec<Decimal>,
+        out: &mut Vec<Vec<Decimal>>,
     ) {
         if at.len() == values.len() {
             out.push(at.clone());
@@ -447,7 +444,7 @@ fn distinct_orders(values: &[Decimal]) -> Vec<Vec<usize>> {
             }
             tried.push(values[k]);
             used[k] = true;
-            at.push(k);
+            at.push(values[k]);
             walk(values, used, at, out);
             at.pop();
             used[k] = false;
@@ -508,24 +505,21 @@ fn rule_of(items: &[Item], i: usize) -> Rule {
     }
 }
 
-/// Whether every summary item's rule holds with the values `placed` on them (in the order of
-/// `summary`), each within the rounding of the figures it adds.
-fn holds(items: &[Item], summary: &[usize], rules: &[Rule], placed: &[Decimal]) -> bool {
-    let value_of = |k: usize| -> Option<Decimal> {
-        match summary.iter().position(|&s| s == k) {
-            Some(p) => Some(placed[p]),
-            None => items[k].amount,
-        }
-    };
-    rules.iter().enumerate().all(|(p, rule)| {
-        let side = items[summary[p]].side;
-        let parts: Vec<Option<Decimal>> = match rule {
-            Rule::Unknown => return true,
+/// The parts each summary item's rule adds that do not depend on the placement: the numbered
+/// parts of a carry-over, the side's top-level items for a 合计 (`None` for a grand total and
+/// an unknown item, and where a part has no amount).
+fn fixed_parts(items: &[Item], summary: &[usize], rules: &[Rule]) -> Vec<Option<Vec<Decimal>>> {
+    rules
+        .iter()
+        .zip(summary)
+        .map(|(rule, &at)| match rule {
+            Rule::Unknown | Rule::Grand(_) => None,
             Rule::Parts(parts) => parts.iter().map(|&k| items[k].amount).collect(),
             Rule::Current => {
+                let side = items[at].side;
                 let own: Vec<&Item> = items
                     .iter()
-                    .take(summary[p])
+                    .take(at)
                     .filter(|i| i.side == side && !i.summary)
                     .collect();
                 own.iter()
@@ -533,18 +527,38 @@ fn holds(items: &[Item], summary: &[usize], rules: &[Rule], placed: &[Decimal]) 
                     .map(|i| i.amount)
                     .collect()
             }
-            Rule::Grand(from) => from.iter().map(|&k| value_of(k)).collect(),
+        })
+        .collect()
+}
+
+/// Whether every summary item's rule holds with the values `placed` on them (in the order of
+/// `summary`), each within the rounding of the figures it adds; `fixed` from [`fixed_parts`].
+fn holds(
+    items: &[Item],
+    summary: &[usize],
+    rules: &[Rule],
+    fixed: &[Option<Vec<Decimal>>],
+    placed: &[Decimal],
+) -> bool {
+    let value_of = |k: usize| -> Option<Decimal> {
+        match summary.iter().position(|&s| s == k) {
+            Some(p) => Some(placed[p]),
+            None => items[k].amount,
+        }
+    };
+    rules.iter().enumerate().all(|(p, rule)| {
+        let grand: Option<Vec<Decimal>>;
+        let parts = match rule {
+            Rule::Unknown => return true,
+            Rule::Grand(from) => {
+                grand = from.iter().map(|&k| value_of(k)).collect();
+                &grand
+            }
+            Rule::Parts(_) | Rule::Current => &fixed[p],
         };
-        let Some(parts) = parts.into_iter().collect::<Option<Vec<Decimal>>>() else {
-            return false;
-        };
-        let printed = placed[p];
-        let sum: Decimal = parts.iter().sum();
-        let scale = parts
-            .iter()
-            .map(Decimal::scale)
-            .fold(printed.scale(), u32::max);
-        (printed - sum).abs() <= rounding_tolerance(scale, parts.len())
+        parts
+            .as_ref()
+            .is_some_and(|parts| adds_up(placed[p], parts))
     })
 }
 
